@@ -1,0 +1,63 @@
+"""Site settings for local builds. publishconf.py adds the few overrides publishing needs.
+
+Every setting is UPPERCASE and documented in README.md ("Settings"); tests/test_settings.py
+fails when one is not.
+"""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import pelican_data  # noqa: E402
+from scripts.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
+
+SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
+SITE_SHORT_NAME = "Kinh phí Tổ CĐSCĐ Cao Bằng"
+PUBLISHER = "Ủy ban nhân dân tỉnh Cao Bằng"
+SITEURL = ""
+RELATIVE_URLS = True
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_LANG = "vi"
+
+PATH = "content"
+THEME = "theme"
+OUTPUT_PATH = "output"
+DATASET_PATH = "build/dataset.json"
+DATA_LICENSE = "CC BY 4.0"
+DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+
+PLUGINS = [pelican_data]
+JINJA_FILTERS = FORMAT_FILTERS
+# Autoescape: no text from the data may reach a page as markup.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# Only hand-written prose pages; no blog.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+DISPLAY_PAGES_ON_MENU = False  # the default makes every page list every page (GUIDE §3)
+DISPLAY_CATEGORIES_ON_MENU = False
+DIRECT_TEMPLATES = []
+ARCHIVES_SAVE_AS = AUTHORS_SAVE_AS = CATEGORIES_SAVE_AS = TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = CATEGORY_SAVE_AS = TAG_SAVE_AS = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = None
+READERS = {"html": None}
+STATIC_PATHS = []
+SLUGIFY_SOURCE = "basename"
+
+# Reproducible builds: no clock, no content cache that could go stale between runs.
+DEFAULT_DATE = None
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
+DELETE_OUTPUT_DIRECTORY = True
+OUTPUT_RETENTION = []
+
+LOG_FILTER = [(30, "Docutils has no localization for '%s'. Using 'en' instead.")]
+
+# Map tiles: the only outside requests a page may make. Set MAP_TILES_URL = "" to switch them off.
+MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+MAP_TILES_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Người đóng góp OpenStreetMap</a>'

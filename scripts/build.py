@@ -1,0 +1,57 @@
+"""Stage 4: Pelican renders content/ and the data pages into a site directory.
+
+Runs in-process (no subprocess start-up) and treats any Pelican warning as an error,
+the equivalent of ``pelican --fatal warnings``: a page that silently failed to render
+must not reach the public.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PelicanWarnings(Exception):
+    pass
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None = None, overrides: dict | None = None) -> dict:
+    return read_settings(
+        str(config or ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(ROOT / "content"),
+            "THEME": str(ROOT / "theme"),
+            "OUTPUT_PATH": str(output_dir),
+            "DATASET_PATH": str(dataset_path),
+            **(overrides or {}),
+        },
+    )
+
+
+def run(dataset_path: Path, output_dir: Path, config: Path | None = None, overrides: dict | None = None) -> dict:
+    """Render the site into ``output_dir``; return the settings used (later stages read them)."""
+    settings = pelican_settings(output_dir, dataset_path, config, overrides)
+    collector = _Collector()
+    logger = logging.getLogger("pelican")
+    logger.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    finally:
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise PelicanWarnings("Pelican báo lỗi khi dựng trang:\n" + "\n".join(collector.messages))
+    return settings

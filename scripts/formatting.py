@@ -1,0 +1,59 @@
+"""How numbers, money and dates read in Vietnamese: Jinja filters shared by pages and maps.
+
+The OS has no vi_VN locale, so Babel does the formatting (see GUIDE §3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+LOCALE = "vi_VN"
+
+
+def vnd(amount: int) -> str:
+    """1234567 → '1.234.567 ₫' (with a no-break space, so the symbol never wraps alone)."""
+    return format_currency(amount, "VND", locale=LOCALE)
+
+
+def number(value: int | float) -> str:
+    return format_decimal(value, locale=LOCALE)
+
+
+def as_date(value: str | dt.date) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def date_vi(value: str | dt.date) -> str:
+    """'2025-03-05' → 'ngày 5 tháng 3 năm 2025'."""
+    return format_date(as_date(value), "'ngày' d 'tháng' M 'năm' y", locale=LOCALE)
+
+
+def date_short(value: str | dt.date) -> str:
+    """'2025-03-05' → '05/03/2025', the form used on Vietnamese documents and in tables."""
+    return format_date(as_date(value), "dd/MM/y", locale=LOCALE)
+
+
+def months(month_from: int, month_to: int) -> str:
+    if month_from == month_to:
+        return f"tháng {month_from}"
+    return f"tháng {month_from}–{month_to}"
+
+
+def ascii_fold(text: str) -> str:
+    """'Đông Khê' → 'Dong Khe': lets people who type without diacritics find a name."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+JINJA_FILTERS = {
+    "vnd": vnd,
+    "number": number,
+    "date_vi": date_vi,
+    "date_short": date_short,
+    "ascii_fold": ascii_fold,
+}

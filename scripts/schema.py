@@ -1,0 +1,157 @@
+"""The columns of every input table: one source for validation, documentation and downloads.
+
+Each column says its type, whether it is required and whether it may be published.
+Only columns marked ``public`` ever leave the pipeline (personal data stays out by construction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "code", "text", "integer", "date", "month", "boolean"
+    title: str  # Vietnamese label shown to people
+    description: str  # Vietnamese explanation for the data dictionary
+    unit: str = ""
+    required: bool = True
+    public: bool = True
+    pattern: str = ""  # for codes: a regular expression the value must match
+    minimum: int | None = None
+    maximum: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    path_pattern: str  # where staff put the file, relative to data/
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(column for column in self.columns if column.name == name)
+
+
+COMMUNE_CODE = Column(
+    "commune_code",
+    "code",
+    "Mã xã/phường",
+    "Mã đơn vị hành chính cấp xã gồm 5 chữ số theo Quyết định 19/2025/QĐ-TTg; giữ nguyên số 0 ở đầu.",
+    pattern=r"^\d{5}$",
+)
+DECISION_NUMBER = Column(
+    "decision_number", "text", "Số quyết định", "Số hiệu quyết định giao hoặc phân bổ dự toán."
+)
+DECISION_DATE = Column(
+    "decision_date", "date", "Ngày quyết định", "Ngày ký quyết định, định dạng YYYY-MM-DD."
+)
+
+PROVINCE_ALLOCATIONS = Table(
+    name="province_allocations",
+    title="Dự toán tỉnh giao cho từng xã/phường",
+    description=(
+        "Một dòng cho mỗi xã/phường: số tổ và số tiền Ủy ban nhân dân tỉnh giao dự toán "
+        "theo quyết định của tỉnh."
+    ),
+    path_pattern="allocations/<năm>/province.csv",
+    columns=(
+        COMMUNE_CODE,
+        Column(
+            "team_count",
+            "integer",
+            "Số tổ",
+            "Số Tổ chuyển đổi số cộng đồng được giao kinh phí.",
+            unit="tổ",
+            minimum=0,
+        ),
+        Column(
+            "amount_vnd",
+            "integer",
+            "Dự toán giao",
+            "Số tiền dự toán tỉnh giao cho xã/phường, đồng chẵn.",
+            unit="đồng",
+            minimum=0,
+        ),
+        DECISION_NUMBER,
+        DECISION_DATE,
+    ),
+)
+
+TEAM_ALLOCATIONS = Table(
+    name="team_allocations",
+    title="Xã/phường phân bổ kinh phí cho từng tổ",
+    description=(
+        "Một tệp cho mỗi xã/phường, một dòng cho mỗi tổ và mỗi khoảng tháng được hỗ trợ, "
+        "theo quyết định phân bổ của xã/phường."
+    ),
+    path_pattern="allocations/<năm>/teams/<mã xã>.csv",
+    columns=(
+        Column(
+            "team_id",
+            "code",
+            "Mã tổ",
+            "Mã định danh ổn định của tổ: mã xã, dấu gạch ngang, số thứ tự 3 chữ số. "
+            "Không đổi qua các năm.",
+            pattern=r"^\d{5}-\d{3}$",
+        ),
+        Column("team_name", "text", "Tên tổ", "Tên Tổ chuyển đổi số cộng đồng."),
+        Column(
+            "village",
+            "text",
+            "Thôn/xóm, tổ dân phố",
+            "Thôn, xóm hoặc tổ dân phố mà tổ phục vụ.",
+        ),
+        COMMUNE_CODE,
+        Column(
+            "member_count",
+            "integer",
+            "Số thành viên",
+            "Số thành viên của tổ (quy định tối thiểu 10 người).",
+            unit="người",
+            minimum=1,
+        ),
+        Column(
+            "month_from",
+            "month",
+            "Từ tháng",
+            "Tháng đầu tiên được hỗ trợ trong năm ngân sách (1–12).",
+            minimum=1,
+            maximum=12,
+        ),
+        Column(
+            "month_to",
+            "month",
+            "Đến tháng",
+            "Tháng cuối cùng được hỗ trợ trong năm ngân sách (1–12).",
+            minimum=1,
+            maximum=12,
+        ),
+        Column(
+            "amount_vnd",
+            "integer",
+            "Kinh phí phân bổ",
+            "Số tiền phân bổ cho tổ trong khoảng tháng trên, đồng chẵn.",
+            unit="đồng",
+            minimum=0,
+        ),
+        DECISION_NUMBER,
+        DECISION_DATE,
+    ),
+)
+
+INPUT_TABLES = (PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS)
+
+TYPE_LABELS = {
+    "code": "mã (văn bản)",
+    "text": "văn bản",
+    "integer": "số nguyên",
+    "date": "ngày (YYYY-MM-DD)",
+    "month": "tháng (1–12)",
+}

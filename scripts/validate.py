@@ -1,0 +1,449 @@
+"""Stage 2: check every rule, collect every problem, and write the validated dataset.
+
+Output files (in the build directory):
+- ``dataset.json``: the typed, allow-listed data every later stage reads;
+- ``validation.csv``: every problem as a row (code, severity, file, row, column, value, message).
+
+Errors stop the run only after all of them have been collected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts import problems as P
+from scripts.load import RawInput, RawTable, YearInput, load
+from scripts.schema import PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+
+INTEGER = re.compile(r"^\d+$")
+NEGATIVE = re.compile(r"^-\s*\d+([.,]\d+)?$")
+DECIMAL = re.compile(r"^\d+[.,]\d+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+YEAR_METADATA_KEYS = ("sample", "published_on", "province_decision")
+DECISION_KEYS = ("number", "date", "title", "total_amount_vnd")
+
+
+class ValidationFailed(Exception):
+    def __init__(self, report: "Report"):
+        self.report = report
+        super().__init__(f"{len(report.errors)} lỗi dữ liệu")
+
+
+@dataclass
+class Report:
+    problems: list[P.Problem] = field(default_factory=list)
+
+    def add(self, problem: P.Problem) -> None:
+        self.problems.append(problem)
+
+    @property
+    def errors(self) -> list[P.Problem]:
+        return [p for p in self.problems if p.severity == P.ERROR]
+
+    @property
+    def warnings(self) -> list[P.Problem]:
+        return [p for p in self.problems if p.severity == P.WARNING]
+
+    def rows(self) -> list[dict]:
+        return [problem.as_row() for problem in self.problems]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Report):
+    """Return the typed value, or None after reporting why the cell is unusable."""
+    where = dict(file=table.relative_path, row=row, column=column.name, value=text)
+    if text == "":
+        if column.required:
+            report.add(P.MissingValue(**where))
+        return None
+    if column.type in ("integer", "month"):
+        if NEGATIVE.match(text):
+            report.add(P.NegativeAmount(**where))
+            return None
+        if DECIMAL.match(text) and column.unit == "đồng":
+            report.add(P.NonIntegerAmount(**where))
+            return None
+        if not INTEGER.match(text):
+            report.add(P.TypeError_(**where, params={"expected": "cần một số nguyên, chỉ gồm chữ số"}))
+            return None
+        value = int(text)
+        if (column.minimum is not None and value < column.minimum) or (
+            column.maximum is not None and value > column.maximum
+        ):
+            bounds = f"{column.minimum}–{column.maximum}" if column.maximum is not None else f"≥ {column.minimum}"
+            report.add(P.OutOfRange(**where, params={"bounds": bounds}))
+            return None
+        return value
+    if column.type == "date":
+        try:
+            if not ISO_DATE.match(text):
+                raise ValueError
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            report.add(P.TypeError_(**where, params={"expected": "cần ngày dạng YYYY-MM-DD, ví dụ 2025-03-15"}))
+            return None
+    if column.type == "code" and column.pattern and not re.match(column.pattern, text):
+        report.add(P.TypeError_(**where, params={"expected": f"mã phải khớp mẫu {column.pattern}"}))
+        return None
+    return text
+
+
+def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
+    """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
+    for code, detail in table.problems:
+        kind = {
+            "file-missing": P.FileMissing,
+            "empty-file": P.EmptyFile,
+            "encoding-error": P.EncodingError,
+            "parse-error": P.ParseError,
+        }[code]
+        report.add(kind(file=table.relative_path, params={"detail": detail}))
+    if table.problems:
+        return []
+    expected = ", ".join(schema.column_names)
+    for name in schema.column_names:
+        if name not in table.header:
+            report.add(P.MissingColumn(file=table.relative_path, row=1, column=name))
+    for name in table.header:
+        if name not in schema.column_names:
+            report.add(P.UnknownColumn(file=table.relative_path, row=1, column=name, params={"expected": expected}))
+    present = [column for column in schema.columns if column.name in table.header]
+    result = []
+    for index, raw in enumerate(table.rows):
+        row_number = table.row_number(index)
+        typed = {"_file": table.relative_path, "_row": row_number}
+        complete = len(present) == len(schema.columns)
+        for column in present:
+            value = parse_cell(column, raw[column.name], table, row_number, report)
+            complete = complete and value is not None
+            typed[column.name] = value
+        if complete:
+            result.append(typed)
+    return result
+
+
+def check_year_metadata(year: YearInput, report: Report) -> dict | None:
+    metadata = year.metadata
+    file = f"allocations/{year.fiscal_year}/year.toml"
+    missing = [key for key in YEAR_METADATA_KEYS if key not in metadata]
+    decision = metadata.get("province_decision", {})
+    missing += [f"province_decision.{key}" for key in DECISION_KEYS if key not in decision]
+    if not isinstance(metadata.get("published_on", dt.date.min), dt.date):
+        missing.append("published_on")
+    for key in missing:
+        report.add(P.MetadataMissing(file=file, column=key))
+    return None if missing else metadata
+
+
+def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> list[dict]:
+    kept = []
+    for row in rows:
+        if row["commune_code"] in known:
+            kept.append(row)
+        else:
+            report.add(P.UnknownCommune(file=row["_file"], row=row["_row"], column="commune_code", value=row["commune_code"]))
+    return kept
+
+
+def check_province(year: YearInput, known: set[str], metadata: dict | None, report: Report) -> dict[str, dict]:
+    rows = check_commune_codes(typed_rows(year.province, PROVINCE_ALLOCATIONS, report), known, report)
+    by_commune: dict[str, dict] = {}
+    for row in rows:
+        first = by_commune.get(row["commune_code"])
+        if first:
+            report.add(
+                P.DuplicateCommune(
+                    file=row["_file"], row=row["_row"], column="commune_code", value=row["commune_code"],
+                    params={"first_row": first["_row"]},
+                )
+            )
+            continue
+        by_commune[row["commune_code"]] = row
+    if metadata:
+        decision = metadata["province_decision"]
+        for row in rows:
+            if row["decision_number"] != decision["number"]:
+                report.add(
+                    P.DecisionMismatch(
+                        file=row["_file"], row=row["_row"], column="decision_number", value=row["decision_number"],
+                        params={"expected": decision["number"]},
+                    )
+                )
+        rows_total = sum(row["amount_vnd"] for row in by_commune.values())
+        if not year.province.problems and rows_total != decision["total_amount_vnd"]:
+            report.add(
+                P.ProvinceTotalMismatch(
+                    file=year.province.relative_path, column="amount_vnd",
+                    params={
+                        "rows_total": rows_total,
+                        "decision_total": decision["total_amount_vnd"],
+                        "difference": rows_total - decision["total_amount_vnd"],
+                    },
+                )
+            )
+    return by_commune
+
+
+def check_team_file(table: RawTable, known: set[str], report: Report) -> list[dict]:
+    file_commune = Path(table.relative_path).stem
+    rows = []
+    for row in typed_rows(table, TEAM_ALLOCATIONS, report):
+        where = dict(file=row["_file"], row=row["_row"])
+        if row["commune_code"] not in known:
+            report.add(P.UnknownCommune(**where, column="commune_code", value=row["commune_code"]))
+            continue
+        if row["commune_code"] != file_commune:
+            report.add(P.WrongCommune(**where, column="commune_code", value=row["commune_code"], params={"expected": file_commune}))
+            continue
+        if not row["team_id"].startswith(row["commune_code"] + "-"):
+            report.add(P.WrongCommune(**where, column="team_id", value=row["team_id"], params={"expected": file_commune}))
+            continue
+        if row["month_from"] > row["month_to"]:
+            report.add(
+                P.MonthRangeReversed(
+                    **where, column="month_from", value=str(row["month_from"]),
+                    params={"month_from": row["month_from"], "month_to": row["month_to"]},
+                )
+            )
+            continue
+        rows.append(row)
+    return rows
+
+
+def check_team_identity(rows: list[dict], report: Report) -> list[dict]:
+    """One id means one team, and a team is funded at most once for any month."""
+    first_by_id: dict[str, dict] = {}
+    periods: dict[str, list[dict]] = defaultdict(list)
+    kept = []
+    for row in rows:
+        team_id = row["team_id"]
+        first = first_by_id.setdefault(team_id, row)
+        where = dict(file=row["_file"], row=row["_row"], column="team_id", value=team_id)
+        other = {"other_file": first["_file"], "other_row": first["_row"]}
+        if (first["team_name"], first["village"]) != (row["team_name"], row["village"]):
+            report.add(P.DuplicateTeamId(**where, params={**other, "other": first["team_name"]}))
+            continue
+        clash = next(
+            (p for p in periods[team_id] if p["month_from"] <= row["month_to"] and row["month_from"] <= p["month_to"]),
+            None,
+        )
+        if clash:
+            months = f"{max(clash['month_from'], row['month_from'])}–{min(clash['month_to'], row['month_to'])}"
+            report.add(
+                P.OverlappingFunding(
+                    **where, params={"months": months, "other_file": clash["_file"], "other_row": clash["_row"]}
+                )
+            )
+            continue
+        periods[team_id].append(row)
+        kept.append(row)
+    return kept
+
+
+def expected_amount(row: dict, rate: dict) -> int:
+    months = row["month_to"] - row["month_from"] + 1
+    per = row["member_count"] if rate["basis"] == "per_member_month" else 1
+    return rate["amount_vnd"] * months * per
+
+
+def rate_for_year(policy: dict, fiscal_year: int) -> dict:
+    """The rate in force in the fiscal year (rates are listed with their effective years)."""
+    for rate in policy["rates"]:
+        if rate["from_year"] <= fiscal_year <= rate.get("to_year", 9999):
+            return rate
+    raise KeyError(f"no support rate in data/policy/policy.toml covers {fiscal_year}")
+
+
+def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: Report) -> None:
+    for row in rows:
+        where = dict(file=row["_file"], row=row["_row"])
+        if row["member_count"] < minimum_members:
+            report.add(
+                P.TeamBelowMinimum(**where, column="member_count", value=str(row["member_count"]), params={"minimum": minimum_members})
+            )
+        expected = expected_amount(row, rate)
+        if row["amount_vnd"] != expected:
+            report.add(
+                P.AmountDiffersFromRate(
+                    **where, column="amount_vnd", value=str(row["amount_vnd"]),
+                    params={"expected": expected, "difference": row["amount_vnd"] - expected},
+                )
+            )
+
+
+def summarise_teams(rows: list[dict]) -> list[dict]:
+    """Merge a team's periods into one public record per team and year."""
+    teams: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: (r["team_id"], r["month_from"])):
+        period = {
+            "month_from": row["month_from"],
+            "month_to": row["month_to"],
+            "amount_vnd": row["amount_vnd"],
+            "decision_number": row["decision_number"],
+            "decision_date": row["decision_date"].isoformat(),
+            "source_file": row["_file"],
+            "source_row": row["_row"],
+        }
+        team = teams.setdefault(
+            row["team_id"],
+            {
+                "team_id": row["team_id"],
+                "team_name": row["team_name"],
+                "village": row["village"],
+                "commune_code": row["commune_code"],
+                "member_count": row["member_count"],
+                "amount_vnd": 0,
+                "months": 0,
+                "periods": [],
+            },
+        )
+        team["member_count"] = row["member_count"]  # the latest period's membership
+        team["amount_vnd"] += row["amount_vnd"]
+        team["months"] += row["month_to"] - row["month_from"] + 1
+        team["periods"].append(period)
+    return list(teams.values())
+
+
+def check_commune_balances(
+    province: dict[str, dict], teams: list[dict], year: YearInput, report: Report
+) -> None:
+    funded = defaultdict(lambda: {"amount": 0, "teams": 0})
+    for team in teams:
+        funded[team["commune_code"]]["amount"] += team["amount_vnd"]
+        funded[team["commune_code"]]["teams"] += 1
+    team_file = {Path(t.relative_path).stem: t.relative_path for t in year.teams}
+    for code, sums in sorted(funded.items()):
+        if code not in province:
+            report.add(P.CommuneNotAllocated(file=team_file.get(code, ""), column="commune_code", value=code))
+    for code, row in sorted(province.items()):
+        sums = funded[code]
+        file = team_file.get(code, year.province.relative_path)
+        allocated = row["amount_vnd"]
+        if sums["amount"] > allocated:
+            report.add(
+                P.CommuneOverallocated(
+                    file=file, column="amount_vnd", value=code,
+                    params={"teams_total": sums["amount"], "allocated": allocated, "excess": sums["amount"] - allocated},
+                )
+            )
+        elif sums["amount"] < allocated:
+            report.add(
+                P.CommuneUnallocatedBalance(file=file, column="amount_vnd", value=code, params={"balance": allocated - sums["amount"]})
+            )
+        if sums["teams"] != row["team_count"]:
+            report.add(
+                P.TeamCountDiffers(
+                    file=row["_file"], row=row["_row"], column="team_count", value=code,
+                    params={"decided": row["team_count"], "funded": sums["teams"]},
+                )
+            )
+
+
+def validate_year(year: YearInput, known: set[str], policy: dict, report: Report) -> dict | None:
+    metadata = check_year_metadata(year, report)
+    province = check_province(year, known, metadata, report)
+    rows = []
+    for table in year.teams:
+        rows.extend(check_team_file(table, known, report))
+    rows = check_team_identity(rows, report)
+    rate = rate_for_year(policy, year.fiscal_year)
+    check_findings(rows, rate, policy["minimum_members"], report)
+    teams = summarise_teams(rows)
+    check_commune_balances(province, teams, year, report)
+    if metadata is None:
+        return None
+    decision = metadata["province_decision"]
+    return {
+        "fiscal_year": year.fiscal_year,
+        "sample": bool(metadata["sample"]),
+        "published_on": metadata["published_on"].isoformat(),
+        "province_decision": {
+            "number": decision["number"],
+            "date": decision["date"].isoformat(),
+            "title": decision["title"],
+            "total_amount_vnd": decision["total_amount_vnd"],
+        },
+        "rate": rate,
+        "communes": [
+            {
+                "commune_code": code,
+                "team_count": row["team_count"],
+                "amount_vnd": row["amount_vnd"],
+                "decision_number": row["decision_number"],
+                "decision_date": row["decision_date"].isoformat(),
+                "source_file": row["_file"],
+                "source_row": row["_row"],
+            }
+            for code, row in sorted(province.items())
+        ],
+        "teams": teams,
+        "sources": {
+            table.relative_path: {"sha256": sha256_of(table.path), "bytes": table.path.stat().st_size}
+            for table in [year.province, *year.teams]
+            if table.path.exists()
+        },
+    }
+
+
+def validate(raw: RawInput) -> tuple[dict, Report]:
+    report = Report()
+    known = set(raw.communes["code"])
+    years = [validate_year(year, known, raw.policy, report) for year in raw.years]
+    communes = [
+        {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
+        for record in raw.communes.to_dict("records")
+    ]
+    findings = [problem.as_row() for problem in report.warnings]
+    dataset = {
+        "policy": raw.policy,
+        "communes": communes,
+        "years": [year for year in years if year is not None],
+        "findings": findings,
+    }
+    return dataset, report
+
+
+def write_report(report: Report, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["code", "severity", "file", "row", "column", "value", "message"])
+        writer.writeheader()
+        writer.writerows(report.rows())
+
+
+def json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot serialise {type(value)}")
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Keep mtimes of unchanged files, so later stages and Pelican's cache can skip them."""
+    if path.exists() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+def run(data_dir: Path, build_dir: Path) -> Path:
+    """load + validate; write the report always, the dataset only when there is no error."""
+    dataset, report = validate(load(data_dir))
+    build_dir.mkdir(parents=True, exist_ok=True)
+    write_report(report, build_dir / "validation.csv")
+    if report.errors:
+        raise ValidationFailed(report)
+    dataset_path = build_dir / "dataset.json"
+    content = json.dumps(dataset, ensure_ascii=False, indent=1, sort_keys=True, default=json_default)
+    write_if_changed(dataset_path, content.encode("utf-8"))
+    return dataset_path

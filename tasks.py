@@ -1,0 +1,103 @@
+"""Staff commands. Each task is a thin call into one stage of scripts/ (see README "Architecture")."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import publish as pipeline  # noqa: E402
+from scripts import report, sample  # noqa: E402
+from scripts.validate import ValidationFailed  # noqa: E402
+
+PATHS = pipeline.Paths(ROOT)
+
+
+def _run_stage(action):
+    """Turn a data or site problem into a readable message and a non-zero exit."""
+    try:
+        return action()
+    except ValidationFailed as failure:
+        report.print_console(failure.report)
+        raise Exit("Dữ liệu có lỗi: chưa công bố. Trang đang chạy không thay đổi.", code=1)
+    except Exception as failure:  # any stage failing must stop the publish, loudly
+        raise Exit(f"Dựng trang thất bại: {failure}\nTrang đang chạy không thay đổi.", code=1)
+
+
+@task
+def sample_data(c):
+    """Regenerate the bundled sample data under data/ (deterministic)."""
+    changed = sample.generate(PATHS.data)
+    print(f"{len(changed)} tệp mẫu thay đổi")
+
+
+@task
+def validate(c):
+    """Check every CSV under data/; list every problem; exit 1 on any error."""
+    from scripts import validate as stage
+
+    result = _run_stage(lambda: stage.run(PATHS.data, PATHS.work))
+    print(f"Dữ liệu hợp lệ: {result}")
+
+
+@task
+def build(c):
+    """Validate and build a release under build/releases/ with all checks, without making it live."""
+    timer = pipeline.StageTimer()
+    release = _run_stage(lambda: pipeline.build_release(PATHS, timer))
+    report.print_timings(timer)
+    print(f"Đã dựng: {release}")
+
+
+@task
+def publish(c):
+    """The full chain from data/ to a finished output/, switched live only if every check passes."""
+    timer = pipeline.StageTimer()
+    release = _run_stage(lambda: pipeline.publish(PATHS, timer))
+    report.print_timings(timer)
+    print(f"Đã công bố: output/ → {release.relative_to(ROOT)}")
+
+
+@task
+def rollback(c):
+    """Point output/ back at the previous release."""
+    release = _run_stage(lambda: pipeline.rollback(PATHS))
+    print(f"Đã quay lại: output/ → {release.relative_to(ROOT)}")
+
+
+@task
+def serve(c, port=8000):
+    """Serve output/ on http://localhost:PORT."""
+    subprocess.run([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(PATHS.output)])
+
+
+@task
+def clean(c):
+    """Remove the live site and every build artefact."""
+    if PATHS.output.is_symlink():
+        PATHS.output.unlink()
+    shutil.rmtree(PATHS.output, ignore_errors=True)
+    shutil.rmtree(PATHS.work, ignore_errors=True)
+
+
+@task
+def test(c, browser=True):
+    """Run the whole test suite (browser tests included; --no-browser skips them)."""
+    from scripts import system
+
+    if browser:
+        system.ensure_chromium()
+    marker = [] if browser else ["-m", "not browser"]
+    c.run(" ".join([sys.executable, "-m", "pytest", *marker]), pty=False)
+
+
+@task
+def update_golden(c):
+    """Regenerate the golden files in tests/golden/ from tests/fixtures/tiny on purpose."""
+    from tests.golden import regenerate
+
+    regenerate()
