@@ -1,0 +1,72 @@
+"""Publishing is all or nothing: a bad cell never touches the live site; same data, same bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from scripts import publish
+from scripts.validate import ValidationFailed
+from tests.helpers import set_cell
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def tiny_paths(tiny_data, tmp_path) -> publish.Paths:
+    return publish.Paths(tmp_path / "site", tiny_data)
+
+
+def test_publish_switches_output_to_a_checked_release(tiny_paths):
+    release = publish.publish(tiny_paths)
+    assert tiny_paths.output.is_symlink() and tiny_paths.output.resolve() == release.resolve()
+    assert (tiny_paths.output / "index.html").is_file()
+
+
+def test_a_broken_cell_stops_publish_and_leaves_output_untouched(tiny_paths):
+    publish.publish(tiny_paths)
+    before = tree_digest(tiny_paths.output)
+    set_cell(tiny_paths.data / "allocations/2025/teams/01273.csv", 3, "amount_vnd", "ba triệu")
+    with pytest.raises(ValidationFailed) as failure:
+        publish.publish(tiny_paths)
+    (problem,) = failure.value.report.errors
+    assert (problem.file, problem.row, problem.column) == ("allocations/2025/teams/01273.csv", 3, "amount_vnd")
+    assert tree_digest(tiny_paths.output) == before
+    assert len(list(tiny_paths.releases.iterdir())) == 1
+
+
+def test_a_failing_site_check_leaves_output_untouched(tiny_paths, monkeypatch):
+    publish.publish(tiny_paths)
+    before = tree_digest(tiny_paths.output)
+
+    def broken(site, dataset):
+        raise RuntimeError("kiểm tra thất bại")
+
+    monkeypatch.setattr(publish.checks, "run", broken)
+    with pytest.raises(RuntimeError):
+        publish.publish(tiny_paths)
+    assert tree_digest(tiny_paths.output) == before
+    assert len(list(tiny_paths.releases.iterdir())) == 1
+
+
+def test_two_builds_of_the_same_data_are_byte_identical(tiny_data, tmp_path):
+    first = publish.publish(publish.Paths(tmp_path / "a", tiny_data))
+    second = publish.publish(publish.Paths(tmp_path / "b", tiny_data))
+    assert tree_digest(first) == tree_digest(second)
+
+
+def test_rollback_returns_to_the_previous_release(tiny_paths):
+    first = publish.publish(tiny_paths)
+    set_cell(tiny_paths.data / "allocations/2025/teams/01273.csv", 2, "member_count", "11")
+    second = publish.publish(tiny_paths)
+    assert tiny_paths.output.resolve() == second.resolve()
+    assert publish.rollback(tiny_paths).resolve() == first.resolve()
+    assert tiny_paths.output.resolve() == first.resolve()

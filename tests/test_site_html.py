@@ -1,0 +1,146 @@
+"""The built site keeps the product's promises, asserted on parsed HTML (not raw strings)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "allocations"
+YEARS = sorted(int(p.name) for p in DATA.iterdir() if p.name.isdigit())
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def digits(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def csv_rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def csv_totals(year: int) -> dict:
+    """Totals computed straight from the CSVs, independently of the pipeline."""
+    teams = [row for path in sorted((DATA / str(year) / "teams").glob("*.csv")) for row in csv_rows(path)]
+    latest_members = {}
+    for row in sorted(teams, key=lambda r: int(r["month_from"])):
+        latest_members[row["team_id"]] = int(row["member_count"])
+    return {
+        "allocated": sum(int(row["amount_vnd"]) for row in csv_rows(DATA / str(year) / "province.csv")),
+        "teams_amount": sum(int(row["amount_vnd"]) for row in teams),
+        "teams": len(latest_members),
+        "members": sum(latest_members.values()),
+        "team_ids": sorted(latest_members),
+    }
+
+
+def totals_on_page(page: BeautifulSoup) -> dict[str, int]:
+    return {item.dt.get_text(strip=True): digits(item.dd.get_text()) for item in page.select("dl.totals > div")}
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_year_totals_equal_the_sums_of_the_csvs(sample_site, year):
+    expected = csv_totals(year)
+    shown = totals_on_page(soup(sample_site / "nam" / str(year) / "index.html"))
+    assert shown["Dự toán tỉnh giao"] == expected["allocated"]
+    assert shown["Đã phân bổ cho tổ"] == expected["teams_amount"]
+    assert shown["Số tổ"] == expected["teams"]
+    assert shown["Số thành viên"] == expected["members"]
+
+
+def test_first_year_has_the_province_published_figures(sample_site):
+    shown = totals_on_page(soup(sample_site / "nam" / str(YEARS[0]) / "index.html"))
+    assert (shown["Số tổ"], shown["Số thành viên"]) == (1431, 12151)
+
+
+def test_home_page_shows_the_latest_year_with_a_year_switcher(sample_site):
+    home = soup(sample_site / "index.html")
+    assert str(YEARS[-1]) in home.h1.get_text()
+    switcher = home.select("nav.year-switcher a")
+    assert [a.get_text(strip=True) for a in switcher] == [str(year) for year in YEARS]
+    assert len(home.select("table.data-table tbody tr")) == 56
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_there_is_a_page_for_each_of_the_56_communes(sample_site, year):
+    pages = sorted((sample_site / "xa").glob(f"*/{year}/index.html"))
+    assert len(pages) == 56
+    reference = csv_rows(ROOT / "data" / "reference" / "communes.csv")
+    assert sorted(p.parent.parent.name for p in pages) == sorted(row["code"] for row in reference)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_team_appears_exactly_once_in_its_year(sample_site, year):
+    seen = Counter()
+    for page in (sample_site / "xa").glob(f"*/{year}/index.html"):
+        for row in soup(page).select("table.data-table tbody tr"):
+            seen[row.td.get_text(strip=True)] += 1
+    assert sorted(seen) == csv_totals(year)["team_ids"]
+    assert set(seen.values()) == {1}
+
+
+def test_every_team_has_one_permalink_page(sample_site):
+    team_ids = sorted({team_id for year in YEARS for team_id in csv_totals(year)["team_ids"]})
+    pages = sorted(p.parent.name for p in (sample_site / "to").glob("*/index.html"))
+    assert pages == team_ids
+
+
+def test_every_page_is_vietnamese_and_carries_the_sample_notice(sample_site):
+    pages = [p for p in sample_site.rglob("*.html") if "ban-do" not in p.parts and "pagefind" not in p.parts]
+    assert len(pages) > 1500
+    for path in pages:
+        page = soup(path)
+        assert page.html["lang"] == "vi", path
+        notice = page.select_one(".sample-notice")
+        assert notice is not None and "Dữ liệu mẫu" in notice.get_text(), path
+
+
+def test_money_tables_follow_public_sector_rules(sample_site):
+    page = soup(sample_site / "xa" / "01273" / str(YEARS[0]) / "index.html")
+    table = page.select_one("table.data-table")
+    caption = table.caption.get_text(" ", strip=True)
+    assert "Phường Thục Phán" in caption and str(YEARS[0]) in caption and "Nguồn" in caption
+    assert all(th.get("scope") == "col" for th in table.thead.select("th"))
+    assert all(th.get("scope") == "row" for th in table.tbody.select("th"))
+    scroll = table.find_parent("div")
+    assert scroll["tabindex"] == "0" and "table-scroll" in scroll["class"]
+    money = table.tbody.select("td[data-value]")
+    assert money and all("num" in td["class"] and re.fullmatch(r"[\d.]+\xa0₫", td.get_text()) for td in money)
+
+
+def test_every_data_page_names_its_decision_and_source_file(sample_site):
+    for path in [
+        sample_site / "index.html",
+        sample_site / "xa" / "01273" / str(YEARS[0]) / "index.html",
+        sample_site / "to" / "01273-001" / "index.html",
+    ]:
+        source = soup(path).select_one("section.source")
+        text = source.get_text(" ", strip=True)
+        assert "Quyết định" in text and "data/allocations/" in text and "Ngày công bố" in text, path
+        assert re.search(r"[0-9a-f]{12}…", text), path
+
+
+def test_data_text_is_shown_as_text_never_as_markup(tiny_site):
+    page = soup(tiny_site / "xa" / "01273" / "2025" / "index.html")
+    names = [a.get_text() for a in page.select("table.data-table tbody th a")]
+    assert "<script>alert(1)</script>" in names
+    assert not [s for s in page.find_all("script") if "alert" in s.get_text()]
+    assert not page.select('a[href^="javascript:"]')
+    team = soup(tiny_site / "to" / "01273-002" / "index.html")
+    assert team.h1.get_text() == "<script>alert(1)</script>"
+    assert "[mẫu](javascript:alert(2))" in team.select_one(".lead").get_text()
+
+
+def test_findings_are_published_not_hidden(tiny_site):
+    page = soup(tiny_site / "xa" / "01786" / "2025" / "index.html")
+    findings = page.select_one("section.findings").get_text(" ", strip=True)
+    assert "amount-differs-from-rate" in findings and "commune-unallocated-balance" in findings
