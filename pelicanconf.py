@@ -10,13 +10,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import pelican_data  # noqa: E402
+from scripts import discovery, pelican_data  # noqa: E402
+from scripts.notices import qr_svg  # noqa: E402
 from scripts.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
 
 SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
 SITE_SHORT_NAME = "Kinh phí Tổ CĐSCĐ Cao Bằng"
 PUBLISHER = "Ủy ban nhân dân tỉnh Cao Bằng"
 SITEURL = ""
+# The site's public address, for what must be absolute: QR codes on printed notices, sitemap.xml,
+# robots.txt and Open Graph links. Set it to the portal's real address before publishing.
+PUBLIC_BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 RELATIVE_URLS = True
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"
@@ -25,11 +29,12 @@ PATH = "content"
 THEME = "theme"
 OUTPUT_PATH = "output"
 DATASET_PATH = "build/dataset.json"
+DOWNLOADS_MANIFEST = "build/downloads/manifest.json"  # files, sizes, hashes and releases (scripts/downloads.py)
 DATA_LICENSE = "CC BY 4.0"
 DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
 
-PLUGINS = [pelican_data]
-JINJA_FILTERS = FORMAT_FILTERS
+PLUGINS = [pelican_data, discovery]
+JINJA_FILTERS = {**FORMAT_FILTERS, "qr_svg": qr_svg}
 # Autoescape: no text from the data may reach a page as markup.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
@@ -54,10 +59,11 @@ DEFAULT_DATE = None
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False
 DELETE_OUTPUT_DIRECTORY = True
+REUSE_FROM = None  # a previous release whose unchanged data pages are hard-linked (set by publish)
 OUTPUT_RETENTION = []
 
 LOG_FILTER = [(30, "Docutils has no localization for '%s'. Using 'en' instead.")]
 
 # Map tiles: the only outside requests a page may make. Set MAP_TILES_URL = "" to switch them off.
 MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-MAP_TILES_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">Người đóng góp OpenStreetMap</a>'
+MAP_TILES_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">Người đóng góp OpenStreetMap</a>'

@@ -42,6 +42,7 @@ def validate(c):
 
     result = _run_stage(lambda: stage.run(PATHS.data, PATHS.work))
     print(f"Dữ liệu hợp lệ: {result}")
+    report.print_report_path()
 
 
 @task
@@ -70,6 +71,18 @@ def rollback(c):
 
 
 @task
+def deploy(c, dry_run=False):
+    """Copy the live output/ to the server set in publishconf.py (rsync over SSH, changed files only)."""
+    from scripts import deploy as stage
+
+    try:
+        command = stage.run(PATHS, dry_run=dry_run)
+    except (stage.DeployError, subprocess.CalledProcessError) as failure:
+        raise Exit(f"Chưa triển khai: {failure}", code=1)
+    print("Đã triển khai: " + " ".join(command))
+
+
+@task
 def serve(c, port=8000):
     """Serve output/ on http://localhost:PORT."""
     subprocess.run([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(PATHS.output)])
@@ -89,10 +102,25 @@ def test(c, browser=True):
     """Run the whole test suite (browser tests included; --no-browser skips them)."""
     from scripts import system
 
+    system.ensure_java()
     if browser:
         system.ensure_chromium()
     marker = [] if browser else ["-m", "not browser"]
     c.run(" ".join([sys.executable, "-m", "pytest", *marker]), pty=False)
+
+
+@task
+def docs(c):
+    """Regenerate the README sections generated from the schema and the validation rules."""
+    from scripts import docs as stage
+
+    print("README.md cập nhật" if stage.update_readme() else "README.md đã đúng")
+
+
+@task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site"})
+def bench(c, sizes="province,provinces10,nation", hugo=True):
+    """Time full and incremental publishes at each size beside Hugo; write benchmarks/results.md."""
+    c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"])]), pty=False)
 
 
 @task

@@ -1,37 +1,45 @@
 """Stage 1: read everything under data/ into plain tables of normalised text.
 
-Nothing is interpreted here beyond text normalisation; types are checked by ``validate``
-so that every problem can be reported with its file, row and column.
+Nothing is interpreted here beyond text normalisation (``scripts.read``: encodings, separators,
+XLSX); types are checked by ``validate`` so that every problem can be reported with its file,
+row and column.
 """
 
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-HEADER_ROW = 1  # spreadsheet row numbers: the header is row 1, the first data row is row 2
-
-
-def normalise_text(value: str) -> str:
-    return unicodedata.normalize("NFC", value).strip()
+from scripts import problems as P
+from scripts.read import SUFFIXES, normalise_text, read_table
 
 
 @dataclass
 class RawTable:
-    """A CSV read as text: its header and rows exactly as staff wrote them, normalised."""
+    """A CSV or XLSX file read as text: its header and non-blank rows, normalised.
+
+    ``header`` is empty when the file could not be read at all; ``problems`` says why, and
+    also what the reader detected (encoding, separator) when the file is not plain UTF-8 CSV.
+    """
 
     path: Path
     relative_path: str
     header: list[str]
     rows: list[dict[str, str]]
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (code, detail) found while reading
+    problems: list[P.Problem] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each row (header = 1)
+    detected: str = ""
 
     def row_number(self, index: int) -> int:
-        return index + HEADER_ROW + 1
+        return self.row_numbers[index]
+
+    @property
+    def readable(self) -> bool:
+        """Read without any error: its rows are the whole file, so its totals mean something."""
+        return not any(problem.severity == P.ERROR for problem in self.problems)
 
 
 @dataclass
@@ -41,6 +49,7 @@ class YearInput:
     metadata: dict
     province: RawTable
     teams: list[RawTable]
+    payments: list[RawTable] = field(default_factory=list)  # optional: results of payment
 
 
 @dataclass
@@ -50,32 +59,35 @@ class RawInput:
     policy: dict
     years: list[YearInput]
 
+    @property
+    def tables(self) -> list[RawTable]:
+        return [table for year in self.years for table in (year.province, *year.teams, *year.payments)]
 
-def read_csv_text(path: Path, data_dir: Path) -> RawTable:
+
+def read_file(path: Path, data_dir: Path) -> RawTable:
     relative = path.relative_to(data_dir).as_posix()
     if not path.exists():
-        return RawTable(path, relative, [], [], [("file-missing", "")])
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            skipinitialspace=False,
-        )
-    except pd.errors.EmptyDataError:
-        return RawTable(path, relative, [], [], [("empty-file", "")])
-    except UnicodeDecodeError as error:
-        return RawTable(path, relative, [], [], [("encoding-error", str(error))])
-    except pd.errors.ParserError as error:
-        return RawTable(path, relative, [], [], [("parse-error", str(error))])
-    header = [normalise_text(str(name)) for name in frame.columns]
-    frame.columns = header
-    rows = [
-        {name: normalise_text(value) for name, value in zip(header, record)}
-        for record in frame.itertuples(index=False, name=None)
-    ]
-    return RawTable(path, relative, header, rows)
+        return RawTable(path, relative, [], [], [P.FileMissing(file=relative)])
+    table = read_table(path, relative)
+    return RawTable(
+        path, relative, table.header, [cells for _, cells in table.rows], table.problems,
+        [row for row, _ in table.rows], table.detected,
+    )
+
+
+def read_named(folder: Path, stem: str, data_dir: Path) -> RawTable:
+    """``<stem>.csv`` or ``<stem>.xlsx``; both at once is refused rather than one picked silently."""
+    found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").exists()]
+    if len(found) > 1:
+        relative = found[0].relative_to(data_dir).as_posix()
+        duplicate = P.DuplicateSource(file=relative, value=found[0].name, params={"other": found[1].name})
+        return RawTable(found[0], relative, [], [], [duplicate])
+    return read_file(found[0] if found else folder / f"{stem}{SUFFIXES[0]}", data_dir)
+
+
+def read_folder(folder: Path, data_dir: Path) -> list[RawTable]:
+    stems = sorted({path.stem for suffix in SUFFIXES for path in folder.glob(f"*{suffix}")})
+    return [read_named(folder, stem, data_dir) for stem in stems]
 
 
 def read_toml(path: Path) -> dict:
@@ -106,8 +118,9 @@ def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
                 fiscal_year=int(directory.name),
                 directory=directory,
                 metadata=read_toml(directory / "year.toml"),
-                province=read_csv_text(directory / "province.csv", data_dir),
-                teams=[read_csv_text(path, data_dir) for path in sorted((directory / "teams").glob("*.csv"))],
+                province=read_named(directory, "province", data_dir),
+                teams=read_folder(directory / "teams", data_dir),
+                payments=read_folder(directory / "payments", data_dir),
             )
         )
     return RawInput(

@@ -8,11 +8,13 @@ URLs come from stable codes (year, commune code, team id), never from names.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import problems
 from scripts.formatting import ascii_fold
 
 
@@ -35,17 +37,67 @@ def team_url(team_id: str) -> str:
     return f"to/{team_id}/"
 
 
-def source_of(year: dict, decisions: list[dict], files: list[str]) -> dict:
-    """What a page cites: the decisions behind its figures, the source files with hashes, the publication date."""
+MAPS_DIR = "ban-do"
+
+
+def province_map_path(fiscal_year: int) -> str:
+    """Site-root-relative URL of the province map (scripts/maps.py writes it; templates iframe it)."""
+    return f"{MAPS_DIR}/tinh-{fiscal_year}.html"
+
+
+def commune_map_path(code: str, fiscal_year: int) -> str:
+    return f"{MAPS_DIR}/xa-{code}-{fiscal_year}.html"
+
+
+def notice_url(code: str, year: int) -> str:
+    """The printable public notice (Thông báo công khai) of a commune for a year."""
+    return f"{commune_url(code, year)}thong-bao/"
+
+
+def notice_pdf(code: str, year: int) -> str:
+    return f"{notice_url(code, year)}thong-bao-{code}-{year}.pdf"
+
+
+def checks_url() -> str:
+    return "kiem-tra/"
+
+
+def timeliness(decision_date: str, published_on: str, deadline_days: int) -> dict:
+    """Days from signing a decision to publishing it, against the legal deadline."""
+    days = (dt.date.fromisoformat(published_on) - dt.date.fromisoformat(decision_date)).days
+    return {"days": days, "late": days > deadline_days, "before_decision": days < 0}
+
+
+def source_of(year: dict, decisions: list[dict], files: list[str], deadline_days: int) -> dict:
+    """What a page cites: the decisions behind its figures (with how long publication took),
+    the source files with hashes, and when allocations and payments were published."""
+    cited = [path for path in files if path in year["sources"]]
     return {
-        "decisions": decisions,
-        "files": [{"path": path, **year["sources"][path]} for path in files if path in year["sources"]],
+        "decisions": [{**d, **timeliness(d["date"], year["published_on"], deadline_days)} for d in decisions],
+        "deadline_days": deadline_days,
+        "files": [{"path": path, **year["sources"][path]} for path in cited],
         "published_on": year["published_on"],
+        "payments_published_on": year["payments_published_on"] if any("/payments/" in path for path in cited) else None,
     }
+
+
+def year_heading(year: dict) -> dict:
+    """A year as a page shows it: without the year's rows, so each page's context holds only its own
+    figures and a republish re-renders only the pages whose figures changed (scripts/reuse.py)."""
+    return {key: value for key, value in year.items() if key not in ("teams", "communes", "payments", "sources")}
 
 
 def province_file(fiscal_year: int) -> str:
     return f"allocations/{fiscal_year}/province.csv"
+
+
+def payment_file(fiscal_year: int, code: str) -> str:
+    return f"allocations/{fiscal_year}/payments/{code}.csv"
+
+
+def period_paid(period: dict, payments: list[dict]) -> int:
+    """Validation puts every payment inside exactly one period of its team."""
+    return sum(p["amount_vnd"] for p in payments if period["month_from"] <= p["month_from"] <= period["month_to"])
 
 
 def team_file(fiscal_year: int, code: str) -> str:
@@ -76,14 +128,22 @@ class SiteData:
     commune_rows: dict[int, list[dict]] = field(init=False)
     teams_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
     findings_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
+    payments_by_team: dict[tuple[int, str], list[dict]] = field(init=False)
+    team_of_row: dict[tuple[str, int], str] = field(init=False)  # (source file, row) → team id
 
     def __post_init__(self):
         self.communes = {c["code"]: c for c in self.dataset["communes"]}
         self.years = sorted(self.dataset["years"], key=lambda y: y["fiscal_year"])
         self.teams_by_commune = defaultdict(list)
+        self.payments_by_team = defaultdict(list)
+        self.team_of_row = {}
         for year in self.years:
             for team in year["teams"]:
                 self.teams_by_commune[year["fiscal_year"], team["commune_code"]].append(team)
+                self.team_of_row.update({(p["source_file"], p["source_row"]): team["team_id"] for p in team["periods"]})
+            for payment in year["payments"]:
+                self.payments_by_team[year["fiscal_year"], payment["team_id"]].append(payment)
+                self.team_of_row[payment["source_file"], payment["source_row"]] = payment["team_id"]
         self.findings_by_commune = defaultdict(list)
         for finding in self.dataset["findings"]:
             if (key := finding_commune(finding)) is not None:
@@ -102,6 +162,23 @@ class SiteData:
     def sample(self) -> bool:
         return any(year["sample"] for year in self.years)
 
+    @property
+    def deadline_days(self) -> int:
+        return self.dataset["policy"]["publication_deadline_days"]
+
+    def source(self, year: dict, decisions: list[dict], files: list[str]) -> dict:
+        return source_of(year, decisions, files, self.deadline_days)
+
+    def team_figures(self, fiscal_year: int, team: dict) -> dict:
+        """A team's record with what was paid and what remains, in total and for each allocation period."""
+        payments = self.payments_by_team[fiscal_year, team["team_id"]]
+        paid = sum(p["amount_vnd"] for p in payments)
+        periods = [
+            {**period, "paid_vnd": period_paid(period, payments), "remaining_vnd": period["amount_vnd"] - period_paid(period, payments)}
+            for period in team["periods"]
+        ]
+        return {**team, "periods": periods, "payments": payments, "paid_vnd": paid, "remaining_vnd": team["amount_vnd"] - paid}
+
     def _commune_rows(self, year: dict) -> list[dict]:
         fiscal_year = year["fiscal_year"]
         minimum = self.dataset["policy"]["minimum_members"]
@@ -110,6 +187,7 @@ class SiteData:
             code = allocation["commune_code"]
             teams = self.teams_by_commune[fiscal_year, code]
             teams_amount = sum(team["amount_vnd"] for team in teams)
+            paid = sum(p["amount_vnd"] for team in teams for p in self.payments_by_team[fiscal_year, team["team_id"]])
             members = sum(team["member_count"] for team in teams)
             rows.append(
                 {
@@ -118,6 +196,8 @@ class SiteData:
                     "allocated_vnd": allocation["amount_vnd"],
                     "teams_amount_vnd": teams_amount,
                     "unallocated_vnd": allocation["amount_vnd"] - teams_amount,
+                    "paid_vnd": paid,
+                    "remaining_vnd": teams_amount - paid,
                     "team_count": len(teams),
                     "decided_team_count": allocation["team_count"],
                     "member_count": members,
@@ -150,6 +230,8 @@ class SiteData:
             "allocated_vnd": sum(row["allocated_vnd"] for row in rows),
             "teams_amount_vnd": sum(row["teams_amount_vnd"] for row in rows),
             "unallocated_vnd": sum(row["unallocated_vnd"] for row in rows),
+            "paid_vnd": sum(row["paid_vnd"] for row in rows),
+            "remaining_vnd": sum(row["remaining_vnd"] for row in rows),
             "below_minimum": sum(row["below_minimum"] for row in rows),
         }
 
@@ -159,13 +241,14 @@ def year_pages(site: SiteData) -> list[PageModel]:
     for year in site.years:
         fiscal_year = year["fiscal_year"]
         context = {
-            "year": year,
+            "year": year_heading(year),
             "fiscal_year": fiscal_year,
             "communes": site.commune_rows[fiscal_year],
             "totals": site.totals(fiscal_year),
             "year_links": [(y, year_url(y)) for y in site.year_numbers],
             "canonical": year_url(fiscal_year),
-            "source": source_of(year, [year["province_decision"]], [province_file(fiscal_year)]),
+            "map_src": province_map_path(fiscal_year),
+            "source": site.source(year, [year["province_decision"]], [province_file(fiscal_year)]),
         }
         pages.append(PageModel(year_url(fiscal_year) + "index.html", "year.html", context))
         if fiscal_year == site.latest_year:
@@ -179,9 +262,12 @@ def commune_pages(site: SiteData) -> list[PageModel]:
         fiscal_year = year["fiscal_year"]
         for row in site.commune_rows[fiscal_year]:
             code = row["code"]
-            teams = sorted(site.teams_by_commune[fiscal_year, code], key=lambda team: team["team_id"])
+            teams = [
+                site.team_figures(fiscal_year, team)
+                for team in sorted(site.teams_by_commune[fiscal_year, code], key=lambda team: team["team_id"])
+            ]
             context = {
-                "year": year,
+                "year": year_heading(year),
                 "fiscal_year": fiscal_year,
                 "commune": row,
                 "teams": teams,
@@ -190,13 +276,17 @@ def commune_pages(site: SiteData) -> list[PageModel]:
                     (y, commune_url(code, y)) for y in site.year_numbers if any(r["code"] == code for r in site.commune_rows[y])
                 ],
                 "canonical": commune_url(code, fiscal_year),
-                "source": source_of(
+                "map_src": commune_map_path(code, fiscal_year),
+                "notice_url": notice_url(code, fiscal_year),
+                "notice_pdf": notice_pdf(code, fiscal_year),
+                "source": site.source(
                     year,
                     [year["province_decision"], *row["decisions"]],
-                    [province_file(fiscal_year), team_file(fiscal_year, code)],
+                    [province_file(fiscal_year), team_file(fiscal_year, code), payment_file(fiscal_year, code)],
                 ),
             }
             pages.append(PageModel(commune_url(code, fiscal_year) + "index.html", "commune.html", context))
+            pages.append(PageModel(context["notice_url"] + "index.html", "notice.html", {**context, "canonical": context["notice_url"]}))
             if fiscal_year == site.latest_year:
                 pages.append(PageModel(commune_url(code) + "index.html", "commune.html", {**context, "is_alias": True}))
     return pages
@@ -226,12 +316,15 @@ def team_pages(site: SiteData) -> list[PageModel]:
             "commune": commune,
             "entries": [
                 {
-                    "year": year,
-                    "team": team,
-                    "source": source_of(
+                    "year": year_heading(year),
+                    "team": site.team_figures(year["fiscal_year"], team),
+                    "source": site.source(
                         year,
                         [{"number": p["decision_number"], "date": p["decision_date"]} for p in team["periods"]],
-                        sorted({p["source_file"] for p in team["periods"]}),
+                        sorted(
+                            {p["source_file"] for p in team["periods"]}
+                            | {p["source_file"] for p in site.payments_by_team[year["fiscal_year"], team["team_id"]]}
+                        ),
                     ),
                 }
                 for year, team in entries
@@ -245,6 +338,64 @@ def team_pages(site: SiteData) -> list[PageModel]:
     return pages
 
 
+def finding_link(site: SiteData, finding: dict) -> dict | None:
+    """The page a finding is about: its team, else its commune, else its year."""
+    if team_id := site.team_of_row.get((finding["file"], finding["row"])):
+        return {"label": team_id, "url": team_url(team_id)}
+    place = finding_commune(finding)
+    if place is None:
+        return None
+    fiscal_year, code = place
+    if code in site.communes:
+        return {"label": f"{site.communes[code]['full_name']} ({fiscal_year})", "url": commune_url(code, fiscal_year)}
+    return {"label": f"Năm {fiscal_year}", "url": year_url(fiscal_year)}
+
+
+def reconciliation(site: SiteData, year: dict) -> dict:
+    """The sums the checks page shows for one year, each beside the figure it must match."""
+    fiscal_year = year["fiscal_year"]
+    rows = site.commune_rows[fiscal_year]
+    totals = site.totals(fiscal_year)
+    decision = year["province_decision"]
+    periods = [
+        period for team in year["teams"] for period in site.team_figures(fiscal_year, team)["periods"]
+    ]
+    decisions = [{**decision, "url": year_url(fiscal_year)}] + [
+        {**d, "url": row["url"], "commune": row["full_name"]} for row in rows for d in row["decisions"]
+    ]
+    decisions = [{**d, **timeliness(d["date"], year["published_on"], site.deadline_days)} for d in decisions]
+    return {
+        "year": year_heading(year),
+        "fiscal_year": fiscal_year,
+        "communes": rows,
+        "totals": totals,
+        "province_difference": totals["allocated_vnd"] - decision["total_amount_vnd"],
+        "short_communes": sum(row["unallocated_vnd"] != 0 for row in rows),
+        "periods": len(periods),
+        "overpaid_periods": sum(period["remaining_vnd"] < 0 for period in periods),
+        "decisions": decisions,
+        "late_decisions": sum(d["late"] or d["before_decision"] for d in decisions),
+    }
+
+
+def checks_page(site: SiteData) -> PageModel:
+    titles = {kind.code: kind.title for kind in problems.ALL_KINDS}
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for finding in site.dataset["findings"]:
+        groups[finding["code"]].append({**finding, "link": finding_link(site, finding)})
+    context = {
+        "years": [reconciliation(site, year) for year in reversed(site.years)],
+        "finding_groups": [
+            {"code": code, "title": titles[code], "findings": findings} for code, findings in sorted(groups.items())
+        ],
+        "deadline_days": site.deadline_days,
+        "deadline_basis": site.dataset["policy"]["publication_deadline_basis"],
+        "fiscal_year": site.latest_year,
+        "canonical": checks_url(),
+    }
+    return PageModel(checks_url() + "index.html", "checks.html", context)
+
+
 def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:
     site = SiteData(json.loads(Path(dataset_path).read_text(encoding="utf-8")))
-    return site, [*year_pages(site), *commune_pages(site), *team_pages(site)]
+    return site, [*year_pages(site), *commune_pages(site), *team_pages(site), checks_page(site)]

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 ERROR = "error"
 WARNING = "warning"
+NOTICE = "notice"  # what the reader detected or repaired: reported to staff, never published
 
 
 @dataclass
@@ -101,6 +102,71 @@ MonthRangeReversed = _kind(
     "“Từ tháng” ({month_from}) lớn hơn “Đến tháng” ({month_to}).",
 )
 
+# Problems found while reading a file (scripts/read.py) and in one cell (scripts/parse.py).
+DuplicateSource = _kind(
+    "duplicate-source",
+    "Hai tệp cho cùng một bảng",
+    "Có cả tệp {value} và tệp {other}: chỉ giữ lại một tệp (CSV hoặc XLSX) cho mỗi bảng.",
+)
+NoRows = _kind(
+    "no-rows", "Tệp không có dòng dữ liệu", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."
+)
+DuplicateColumn = _kind(
+    "duplicate-column",
+    "Cột bị lặp",
+    "Cột “{column}” xuất hiện hai lần trong dòng tiêu đề (cột thứ {first} và thứ {second}). Hãy xoá một cột.",
+)
+RaggedRow = _kind(
+    "ragged-row",
+    "Dòng thừa hoặc thiếu ô",
+    "Dòng này có {cells} ô nhưng dòng tiêu đề có {columns} cột (thường do dấu phân cách hoặc dấu ngoặc kép "
+    "thừa trong một ô).",
+)
+PersonalDataColumn = _kind(
+    "personal-data-column",
+    "Cột chứa thông tin cá nhân",
+    "Cột “{column}” có vẻ chứa thông tin cá nhân ({what}). Trang công khai không đăng thông tin cá nhân: "
+    "hãy xoá cột này khỏi tệp trước khi nộp.",
+)
+PersonalDataValue = _kind(
+    "personal-data-value",
+    "Ô chứa thông tin cá nhân",
+    "Giá trị ở cột “{column}” có vẻ chứa {what} (“{match}”). Cột này được công bố công khai: hãy xoá thông tin cá nhân.",
+)
+FormulaInCell = _kind(
+    "formula-in-cell",
+    "Ô còn công thức Excel",
+    "Ô cột “{column}” chứa công thức “{value}” thay vì giá trị. Trong Excel hãy sao chép rồi "
+    "“Dán giá trị” (Paste Values) trước khi lưu.",
+)
+AmbiguousNumber = _kind(
+    "ambiguous-number",
+    "Số viết không rõ nghĩa",
+    "Không rõ “{value}” ở cột “{column}” là số bao nhiêu ({reason}). Hãy viết số nguyên đầy đủ, ví dụ 1500000.",
+)
+AmbiguousDate = _kind(
+    "ambiguous-date",
+    "Ngày viết không rõ nghĩa",
+    "Không rõ “{value}” ở cột “{column}” là ngày nào ({reason}). Hãy viết dạng YYYY-MM-DD, ví dụ 2025-03-15.",
+)
+CellTooLong = _kind(
+    "cell-too-long",
+    "Ô quá dài",
+    "Ô cột “{column}” dài {length} ký tự, vượt giới hạn {limit} ký tự (thường do dán nhầm cả đoạn văn bản).",
+)
+ControlCharacter = _kind(
+    "control-character",
+    "Ký tự điều khiển ẩn",
+    "Ô cột “{column}” chứa ký tự ẩn {character} (ký tự điều khiển hoặc đổi chiều văn bản), "
+    "có thể làm sai lệch cách hiển thị. Hãy gõ lại ô này.",
+)
+LegacyFontText = _kind(
+    "legacy-font-text",
+    "Chữ gõ bằng phông TCVN3",
+    "Giá trị “{value}” ở cột “{column}” có vẻ được gõ bằng phông cũ TCVN3/VNI (ví dụ .VnTime). "
+    "Hãy chuyển mã sang Unicode (ví dụ bằng Unikey) rồi lưu lại.",
+)
+
 # Problems across rows and files.
 UnknownCommune = _kind(
     "unknown-commune",
@@ -149,6 +215,22 @@ ProvinceTotalMismatch = _kind(
     "Tổng dự toán giao cho các xã/phường ({rows_total} đồng) khác tổng của quyết định tỉnh "
     "({decision_total} đồng) là {difference} đồng.",
 )
+PaymentUnknownTeam = _kind(
+    "payment-unknown-team",
+    "Chi cho tổ không có trong phân bổ",
+    "Mã tổ “{value}” không có trong quyết định phân bổ năm {fiscal_year}: không thể chi cho tổ chưa được phân bổ kinh phí.",
+)
+PaymentOutsideAllocation = _kind(
+    "payment-outside-allocation",
+    "Chi ngoài đợt phân bổ",
+    "Lần chi cho {months} không nằm trọn trong một đợt phân bổ của tổ “{team_id}” (các đợt đã phân bổ: {periods}).",
+)
+PaymentExceedsAllocation = _kind(
+    "payment-exceeds-allocation",
+    "Chi vượt phân bổ",
+    "Tính cả lần chi này, tổ “{team_id}” đã được chi {paid} đồng cho đợt {months}, vượt số tiền phân bổ "
+    "{allocated} đồng là {excess} đồng.",
+)
 
 # Findings published on the site: they do not stop publication.
 TeamBelowMinimum = _kind(
@@ -169,11 +251,28 @@ CommuneUnallocatedBalance = _kind(
     "Xã/phường còn {balance} đồng dự toán chưa phân bổ cho tổ nào.",
     WARNING,
 )
+DatedAfterPublication = _kind(
+    "dated-after-publication",
+    "Ngày ghi sau ngày công bố",
+    "Ngày {value} ở cột “{column}” sau ngày công bố {published_on} ghi trong year.toml: "
+    "cần cập nhật ngày công bố khi bổ sung số liệu.",
+    WARNING,
+)
 TeamCountDiffers = _kind(
     "team-count-differs",
     "Số tổ khác quyết định của tỉnh",
     "Quyết định của tỉnh ghi {decided} tổ nhưng xã/phường phân bổ cho {funded} tổ.",
     WARNING,
+)
+
+# What the reader detected or repaired: shown to staff, never published and never blocking.
+FileFormatDetected = _kind("file-format-detected", "Định dạng tệp đã nhận ra", "Đã đọc tệp: {detail}.", NOTICE)
+CodeRestored = _kind(
+    "code-restored",
+    "Mã đã khôi phục số 0 ở đầu",
+    "Mã “{value}” ở cột “{column}” được hiểu là “{restored}” (Excel đã bỏ số 0 ở đầu). "
+    "Nên định dạng cột này là Văn bản (Text) trong Excel.",
+    NOTICE,
 )
 
 ALL_KINDS: tuple[type[Problem], ...] = tuple(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from scripts.problems import ERROR
+from scripts.quality_report import REPORT_NAME, shorten
 
 console = Console(stderr=True, highlight=False)
 
@@ -17,9 +21,20 @@ def print_console(report) -> None:
         table.add_column(header, overflow="fold")
     for problem in report.problems:
         if problem.severity == ERROR:
-            table.add_row(problem.code, f"data/{problem.file}", str(problem.row or ""), problem.column or "", problem.message)
+            message = dataclasses.replace(problem, value=shorten(problem.value)).message
+            table.add_row(*map(terminal_safe, (problem.code, f"data/{problem.file}", str(problem.row or ""), problem.column or "", message)))
     console.print(table)
-    console.print(f"Ngoài ra có {len(report.warnings)} cảnh báo (sẽ được công bố như phát hiện). Chi tiết: build/validation.csv")
+    console.print(f"Ngoài ra có {len(report.warnings)} cảnh báo (sẽ được công bố như phát hiện).")
+    print_report_path()
+
+
+def terminal_safe(text: str) -> str:
+    """Data text as inert terminal text: no Rich markup, no escape sequences or bidi controls."""
+    return escape("".join(char if char.isprintable() else f"<U+{ord(char):04X}>" for char in text))
+
+
+def print_report_path() -> None:
+    console.print(f"Báo cáo đầy đủ (mở bằng trình duyệt): build/{REPORT_NAME}; dạng bảng: build/validation.csv")
 
 
 def print_timings(timer) -> None:

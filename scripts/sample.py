@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 
 from scripts.load import load_references
-from scripts.schema import PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
+from scripts.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
 from scripts.validate import write_if_changed
 
 FIRST_YEAR_TEAMS = 1431
@@ -22,6 +22,7 @@ FIRST_YEAR_MEMBERS = 12151
 RATE_VND = 500_000
 SEED = 20250701
 MEMBER_RANGE = (5, 13)
+LAGGING_COMMUNES = 6  # communes one quarter behind with payments, so partial payment shows
 
 
 def split_exactly(total: int, weights: list[float]) -> list[int]:
@@ -60,10 +61,10 @@ def team_label(commune_type: str, number: int) -> tuple[str, str]:
     return f"Tổ CĐSCĐ {unit} mẫu {number:02d}", village
 
 
-def first_year_teams(rng: random.Random, communes: list[dict]) -> dict[str, list[dict]]:
+def first_year_teams(rng: random.Random, communes: list[dict], total_teams: int, total_members: int) -> dict[str, list[dict]]:
     weights = [1 + record["truoc_sap_nhap"].count(",") + rng.random() for record in communes]
-    team_counts = split_exactly(FIRST_YEAR_TEAMS, weights)
-    members = iter(member_counts(rng, FIRST_YEAR_TEAMS, FIRST_YEAR_MEMBERS))
+    team_counts = split_exactly(total_teams, weights)
+    members = iter(member_counts(rng, total_teams, total_members))
     teams = {}
     for record, count in zip(communes, team_counts):
         teams[record["code"]] = [
@@ -90,13 +91,54 @@ def next_year_teams(rng: random.Random, previous: dict[str, list[dict]]) -> dict
     return teams
 
 
-def year_files(rng: random.Random, year: int, teams: dict[str, list[dict]], published_on: dt.date) -> dict[str, bytes]:
+def payment_files(year: int, rows_by_commune: dict[str, list[dict]], quarters: int) -> dict[str, bytes]:
+    """Quarterly payments for the first ``quarters`` quarters, pro rata by month; lagging communes pay one less."""
+    rng = random.Random(SEED + year)  # its own generator: the allocation files stay byte-identical
+    lagging = set(rng.sample(sorted(rows_by_commune), LAGGING_COMMUNES))
+    files = {}
+    for code, rows in rows_by_commune.items():
+        payments = []
+        for quarter in range(1, quarters + 1 - (code in lagging)):
+            paid_on = dt.date(year, 3 * quarter, rng.randint(10, 25))
+            for row in rows:
+                first, last = max(row["month_from"], 3 * quarter - 2), min(row["month_to"], 3 * quarter)
+                if first > last:
+                    continue
+                funded = row["month_to"] - row["month_from"] + 1
+                # Differences of cumulative floors: the quarters add up to the allocation exactly.
+                before = (first - row["month_from"]) * row["amount_vnd"] // funded
+                through = (last - row["month_from"] + 1) * row["amount_vnd"] // funded
+                payments.append(
+                    {
+                        "team_id": row["team_id"],
+                        "commune_code": code,
+                        "month_from": first,
+                        "month_to": last,
+                        "amount_vnd": through - before,
+                        "payment_date": paid_on.isoformat(),
+                        "document_number": f"Mẫu {quarter}/{year}/UNC xã {code}",
+                    }
+                )
+        if payments:
+            files[f"payments/{code}.csv"] = csv_bytes(PAYMENTS.column_names, payments)
+    return files
+
+
+def year_files(
+    rng: random.Random,
+    year: int,
+    teams: dict[str, list[dict]],
+    published_on: dt.date,
+    paid_quarters: int,
+    payments_published_on: dt.date,
+) -> dict[str, bytes]:
     decision_date = dt.date(year, 1, 20)
     province_number = f"Mẫu {year % 100:02d}/QĐ-UBND"
     files: dict[str, bytes] = {}
     province_rows = []
     odd_amounts = set(rng.sample([(c, t["number"]) for c, ts in teams.items() for t in ts], 6))
     unspent = set(rng.sample(sorted(teams), 4))
+    rows_by_commune = {}
     for code, commune_teams in teams.items():
         commune_date = decision_date + dt.timedelta(days=rng.randint(5, 18))
         rows = []
@@ -120,6 +162,7 @@ def year_files(rng: random.Random, year: int, teams: dict[str, list[dict]], publ
                 }
             )
         files[f"teams/{code}.csv"] = csv_bytes(TEAM_ALLOCATIONS.column_names, rows)
+        rows_by_commune[code] = rows
         allocated = sum(row["amount_vnd"] for row in rows) + (2 * RATE_VND if code in unspent else 0)
         province_rows.append(
             {
@@ -131,11 +174,13 @@ def year_files(rng: random.Random, year: int, teams: dict[str, list[dict]], publ
             }
         )
     files["province.csv"] = csv_bytes(PROVINCE_ALLOCATIONS.column_names, province_rows)
+    files.update(payment_files(year, rows_by_commune, paid_quarters))
     total = sum(row["amount_vnd"] for row in province_rows)
     files["year.toml"] = (
         f"# Dữ liệu mẫu do scripts/sample.py sinh ra; không phải số liệu thật.\n"
         f"sample = true\n"
-        f"published_on = {published_on.isoformat()}\n\n"
+        f"published_on = {published_on.isoformat()}\n"
+        f"payments_published_on = {payments_published_on.isoformat()}\n\n"
         f"[province_decision]\n"
         f'number = "{province_number}"\n'
         f"date = {decision_date.isoformat()}\n"
@@ -148,6 +193,9 @@ def year_files(rng: random.Random, year: int, teams: dict[str, list[dict]], publ
 POLICY_TOML = """\
 # Mức hỗ trợ và căn cứ pháp lý. Mức thật của Cao Bằng chưa công bố: đây là giả định mẫu.
 minimum_members = 10
+# Dự toán đã được quyết định phải công khai chậm nhất 30 ngày kể từ ngày ký quyết định.
+publication_deadline_days = 30
+publication_deadline_basis = "Điều 15 Luật Ngân sách nhà nước số 83/2015/QH13: dự toán ngân sách đã được cấp có thẩm quyền quyết định phải được công khai chậm nhất 30 ngày kể từ ngày văn bản được ban hành."
 
 [[rates]]
 amount_vnd = 500000
@@ -164,15 +212,23 @@ basis_note = "Mức của tỉnh Yên Bái tại Nghị quyết 60/2022/NQ-HĐND
 """
 
 
-def generate(data_dir: Path) -> list[Path]:
-    """Write the sample under data/; return the files whose bytes changed."""
+def generate(data_dir: Path, teams: int = FIRST_YEAR_TEAMS, members: int = FIRST_YEAR_MEMBERS) -> list[Path]:
+    """Write the sample under data/; return the files whose bytes changed.
+
+    ``teams`` and ``members`` size the first year; scripts/synthetic.py uses them for other provinces.
+    """
     rng = random.Random(SEED)
     communes = load_references(data_dir).to_dict("records")
-    first = first_year_teams(rng, communes)
+    first = first_year_teams(rng, communes, teams, members)
     second = next_year_teams(rng, first)
     outputs = {data_dir / "policy" / "policy.toml": POLICY_TOML.encode("utf-8")}
-    for year, teams, published_on in ((2025, first, dt.date(2025, 2, 14)), (2026, second, dt.date(2026, 2, 27))):
-        for name, content in year_files(rng, year, teams, published_on).items():
+    # 2025 is paid for the whole year, 2026 for its first half; payment results are published after them.
+    plans = (
+        (2025, first, dt.date(2025, 2, 14), 4, dt.date(2026, 1, 15)),
+        (2026, second, dt.date(2026, 2, 27), 2, dt.date(2026, 7, 10)),
+    )
+    for year, teams, published_on, paid_quarters, payments_published_on in plans:
+        for name, content in year_files(rng, year, teams, published_on, paid_quarters, payments_published_on).items():
             outputs[data_dir / "allocations" / str(year) / name] = content
     return [path for path, content in outputs.items() if write_if_changed(path, content)]
 

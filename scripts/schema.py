@@ -21,6 +21,7 @@ class Column:
     pattern: str = ""  # for codes: a regular expression the value must match
     minimum: int | None = None
     maximum: int | None = None
+    max_length: int = 200  # characters; longer text is a pasted paragraph, not a name or a number
 
 
 @dataclass(frozen=True)
@@ -146,12 +147,89 @@ TEAM_ALLOCATIONS = Table(
     ),
 )
 
-INPUT_TABLES = (PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS)
+PAYMENTS = Table(
+    name="payments",
+    title="Kết quả chi trả cho từng tổ",
+    description=(
+        "Tệp không bắt buộc, một tệp cho mỗi xã/phường, một dòng cho mỗi lần chi trả cho một tổ. "
+        "Khoảng tháng của mỗi lần chi phải nằm trọn trong một đợt phân bổ của tổ; "
+        "tổng các lần chi của một đợt không được vượt số tiền phân bổ của đợt đó."
+    ),
+    path_pattern="allocations/<năm>/payments/<mã xã>.csv",
+    columns=(
+        Column(
+            "team_id",
+            "code",
+            "Mã tổ",
+            "Mã của tổ nhận tiền, như trong tệp phân bổ của xã/phường.",
+            pattern=r"^\d{5}-\d{3}$",
+        ),
+        COMMUNE_CODE,
+        Column(
+            "month_from",
+            "month",
+            "Chi cho từ tháng",
+            "Tháng đầu tiên mà lần chi này trả cho (1–12).",
+            minimum=1,
+            maximum=12,
+        ),
+        Column(
+            "month_to",
+            "month",
+            "Chi cho đến tháng",
+            "Tháng cuối cùng mà lần chi này trả cho (1–12).",
+            minimum=1,
+            maximum=12,
+        ),
+        Column(
+            "amount_vnd",
+            "integer",
+            "Số tiền đã chi",
+            "Số tiền đã chi trả cho tổ trong lần chi này, đồng chẵn.",
+            unit="đồng",
+            minimum=0,
+        ),
+        Column("payment_date", "date", "Ngày chi", "Ngày chi trả ghi trên chứng từ, định dạng YYYY-MM-DD."),
+        Column(
+            "document_number",
+            "text",
+            "Số chứng từ",
+            "Số hiệu chứng từ chi (ủy nhiệm chi hoặc phiếu chi) làm căn cứ cho lần chi.",
+        ),
+    ),
+)
+
+INPUT_TABLES = (PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, PAYMENTS)
+
+FISCAL_YEAR = Column(
+    "fiscal_year",
+    "integer",
+    "Năm ngân sách",
+    "Năm ngân sách của dự toán; trong tệp nhập liệu, đó là tên thư mục allocations/<năm>/.",
+    minimum=2000,
+    maximum=2100,
+)
+
+# The administrative reference every allocation points at, as published (the file has more columns).
+COMMUNES = Table(
+    name="communes",
+    title="Danh mục xã, phường",
+    description="56 đơn vị hành chính cấp xã của tỉnh Cao Bằng từ ngày 1/7/2025.",
+    path_pattern="reference/communes.csv",
+    columns=(
+        Column("code", "code", "Mã xã/phường", COMMUNE_CODE.description, pattern=COMMUNE_CODE.pattern),
+        Column("type", "text", "Loại đơn vị", "phuong (phường) hoặc xa (xã)."),
+        Column("name", "text", "Tên", "Tên xã, phường không kèm chữ “Xã”, “Phường”."),
+        Column("full_name", "text", "Tên đầy đủ", "Tên đầy đủ, ví dụ “Phường Thục Phán”."),
+        Column("area_km2", "number", "Diện tích", "Diện tích tự nhiên.", unit="km²", minimum=0),
+    ),
+)
 
 TYPE_LABELS = {
     "code": "mã (văn bản)",
     "text": "văn bản",
     "integer": "số nguyên",
+    "number": "số thập phân",
     "date": "ngày (YYYY-MM-DD)",
     "month": "tháng (1–12)",
 }

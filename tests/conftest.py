@@ -14,6 +14,8 @@ from scripts import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
+# Sites built for tests never name an outside tile server: no test may depend on the network.
+TEST_OVERRIDES = {"MAP_TILES_URL": ""}
 
 
 def assemble_data(fixture: Path, destination: Path) -> Path:
@@ -38,7 +40,7 @@ def tiny_site(tmp_path_factory) -> Path:
     """The tiny dataset published once; returns the live output directory."""
     root = tmp_path_factory.mktemp("tiny")
     paths = publish.Paths(root, assemble_data(FIXTURES / "tiny", root / "data"))
-    publish.publish(paths)
+    publish.publish(paths, overrides=TEST_OVERRIDES)
     return paths.output
 
 
@@ -46,11 +48,20 @@ def tiny_site(tmp_path_factory) -> Path:
 def sample_paths(tmp_path_factory) -> publish.Paths:
     """The bundled sample data published once (the site the README's first command builds)."""
     root = tmp_path_factory.mktemp("sample")
-    paths = publish.Paths(root, ROOT / "data")
-    publish.publish(paths)
+    # A copy: publishing records a data release in <data>/releases/, which must not touch the repository.
+    paths = publish.Paths(root, assemble_data(ROOT / "data", root / "data"))
+    publish.publish(paths, overrides=TEST_OVERRIDES)
     return paths
 
 
 @pytest.fixture(scope="session")
 def sample_site(sample_paths) -> Path:
     return sample_paths.output
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """The tiny dataset with every publishable hostile string in every text column (tests/hostile.py)."""
+    from tests.hostile import publish_published_strings
+
+    return publish_published_strings(tmp_path_factory.mktemp("hostile"))

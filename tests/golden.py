@@ -11,7 +11,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from scripts import publish
-from tests.conftest import FIXTURES, assemble_data
+from tests.conftest import FIXTURES, TEST_OVERRIDES, assemble_data
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 KEY_PAGES = ("index.html", "xa/01273/2025/index.html", "xa/01786/2025/index.html", "to/01273-002/index.html")
@@ -29,7 +29,7 @@ def golden_name(page: str) -> str:
 
 def build_tiny(root: Path) -> publish.Paths:
     paths = publish.Paths(root, assemble_data(FIXTURES / "tiny", root / "data"))
-    publish.publish(paths)
+    publish.publish(paths, overrides=TEST_OVERRIDES)
     return paths
 
 

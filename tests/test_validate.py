@@ -108,7 +108,7 @@ BAD_INPUT_CASES = {
             (d / OTHER_TEAMS).read_text(encoding="utf-8") + '01786-002,"Tổ chưa đóng ngoặc,Thôn,01786,10\n',
             encoding="utf-8",
         ),
-        ("parse-error", OTHER_TEAMS, None, None),
+        ("parse-error", OTHER_TEAMS, 3, None),
     ),
     "encoding-error": (
         lambda d: (d / OTHER_TEAMS).write_bytes((d / OTHER_TEAMS).read_text(encoding="utf-8").encode("cp1258", errors="replace")),
@@ -140,6 +140,7 @@ def test_the_tiny_fixture_is_valid_and_its_findings_are_known(tiny_data):
             ("team-below-minimum", TEAMS, 4, "member_count"),
             ("amount-differs-from-rate", OTHER_TEAMS, 2, "amount_vnd"),
             ("commune-unallocated-balance", OTHER_TEAMS, None, "amount_vnd"),
+            ("dated-after-publication", TEAMS, 4, "decision_date"),
         ]
     )
 

@@ -32,6 +32,11 @@ def serve(directory) -> tuple[ThreadingHTTPServer, str]:
 
 
 @pytest.fixture(scope="session")
+def built_site(sample_site):
+    return sample_site
+
+
+@pytest.fixture(scope="session")
 def site_url(sample_site):
     server, url = serve(sample_site.resolve())
     yield url

@@ -1,0 +1,264 @@
+"""`invoke bench`: full and incremental publish at three sizes, beside Hugo on the same pages.
+
+Sizes: ``province`` (the bundled sample: 56 communes, 1,431 teams, 2 years), ``provinces10`` and
+``nation`` (synthetic, scripts/synthetic.py; built per province by scripts/nation.py). Each size
+runs in its own child process, so its peak memory is its own: the parent samples the resident
+memory of the child's whole process tree (pagefind and the worker processes included).
+
+For each size the child times: a full publish (per stage), an incremental publish after one team's
+amount changes in one commune's CSV, and the same two publishes in a fresh root with nothing
+reused, whose output must be byte-identical to the incremental one. Timings are figures to read, never pass/fail.
+Results go to the console and to benchmarks/results.md, with the machine and the commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import filecmp
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scripts import nation, publish, synthetic
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = ("province", "provinces10", "nation")
+# Hugo holds every page in memory (2.1 GB at 10,000 pages, GUIDE §3): too much at national size here.
+HUGO_SIZES = ("province", "provinces10")
+RESULTS = ROOT / "benchmarks" / "results.md"
+STAGES = ("validate", "pages", "maps", "downloads", "pelican", "notices", "search", "checks", "rollup")
+
+
+def change_one_amount(data_dir: Path) -> str:
+    """Take one month's support off the first team of the first commune of the latest year."""
+    year = max((p for p in (data_dir / "allocations").iterdir() if p.name.isdigit()), key=lambda p: p.name)
+    path = sorted((year / "teams").glob("*.csv"))[0]
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    column = rows[0].index("amount_vnd")
+    rows[1][column] = str(int(rows[1][column]) - 500_000)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    return path.relative_to(data_dir).as_posix()
+
+
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """Relative paths whose presence or bytes differ between two site trees (symlinks followed)."""
+    comparison = filecmp.dircmp(left, right)
+    differences = [*comparison.left_only, *comparison.right_only, *comparison.funny_files]
+    _, mismatch, errors = filecmp.cmpfiles(left, right, comparison.common_files, shallow=False)
+    differences += mismatch + errors
+    for name in comparison.common_dirs:
+        differences += [f"{name}/{path}" for path in tree_differences(left / name, right / name)]
+    return sorted(differences)
+
+
+def site_figures(site: Path) -> dict:
+    pages = size = 0
+    for folder, _, names in os.walk(site, followlinks=True):
+        for name in names:
+            pages += name.endswith(".html")
+            size += os.stat(os.path.join(folder, name)).st_size
+    return {"pages": pages, "bytes": size}
+
+
+class Run:
+    """One size's publishes inside the child process."""
+
+    def __init__(self, size: str, work: Path):
+        self.size, self.work = size, work
+        self.multi = size != "province"
+
+    def prepare(self) -> None:
+        if self.multi:
+            self.data = self.work / "data"
+            synthetic.generate(synthetic.SIZES[self.size], self.data)
+        else:
+            self.data = synthetic.bundled_province(self.work)
+
+    def publish(self, data: Path, root: Path) -> dict[str, float]:
+        if not self.multi:
+            timer = publish.StageTimer()
+            publish.publish(publish.Paths(root, data), timer)
+            return timer.seconds
+        results, rollup = nation.run(data, root)
+        seconds = {"rollup": rollup}
+        for result in results:
+            for stage, value in result.seconds.items():
+                seconds[stage] = seconds.get(stage, 0.0) + value
+        return seconds
+
+    def changed_site(self, root: Path) -> Path:
+        """The site a one-cell change touches: the whole site, or the changed province's."""
+        return root / "output" if not self.multi else root / "provinces" / "tinh-01" / "output"
+
+    def changed_data(self) -> Path:
+        return self.data / "tinh-01" if self.multi else self.data
+
+    def reference(self) -> tuple[publish.Paths, dict]:
+        """A copy of the changed site's data, published with nothing reused, and the settings it uses.
+
+        Its own copy: publishing archives each data release under the data folder.
+        """
+        copy = self.work / "clean-data"
+        shutil.copytree(self.changed_data(), copy)
+        settings = nation.province_settings(nation.read_provinces(self.data)[0]["name"]) if self.multi else {}
+        return publish.Paths(self.work / "clean", copy), settings
+
+    def measure(self) -> dict:
+        self.prepare()
+        start = time.perf_counter()
+        stages = self.publish(self.data, self.work / "site")
+        full = time.perf_counter() - start
+        figures = site_figures(self.work / "site" / "output")
+        reference, settings = self.reference()
+        publish.publish(reference, overrides=settings)
+        changed = change_one_amount(self.changed_data())
+        change_one_amount(reference.data)
+        start = time.perf_counter()
+        incremental_stages = self.publish(self.data, self.work / "site")
+        incremental = time.perf_counter() - start
+        # The same history (downloads keep a change log of releases), without reusing anything.
+        publish.publish(reference, overrides={**settings, "REUSE_FROM": None})
+        differences = tree_differences(self.changed_site(self.work / "site"), reference.output)
+        return {
+            "size": self.size,
+            "full_seconds": full,
+            "stages": stages,
+            "incremental_seconds": incremental,
+            "incremental_stages": incremental_stages,
+            "changed_file": changed,
+            "incremental_differences": differences[:20],
+            **figures,
+        }
+
+
+def hugo_peer(dataset_paths: list[Path], work: Path) -> tuple[float, int, int]:
+    """Build the same data pages with Hugo, as Markdown tables; return (seconds, peak RSS bytes, pages)."""
+    from scripts import hugo_peer as peer, system
+
+    system.ensure_hugo()
+    site = work / "hugo"
+    pages = peer.write_site(dataset_paths, site)
+    seconds, peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(work / "hugo-public")])
+    return seconds, peak, pages
+
+
+def watch(command: list[str]) -> tuple[float, int]:
+    """Run ``command``; return its wall seconds and the peak resident memory of its process tree."""
+    import psutil
+
+    start = time.perf_counter()
+    process = psutil.Popen(command)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass  # a process ended between listing and reading
+        time.sleep(0.05)
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:4])}… thất bại (mã {process.returncode})")
+    return time.perf_counter() - start, peak
+
+
+def machine() -> dict:
+    import psutil
+
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    dirty = bool(subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip())
+    return {
+        "cores": os.cpu_count(),
+        "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": model,
+        "python": platform.python_version(),
+        "commit": commit + (" (với thay đổi chưa commit)" if dirty else ""),
+    }
+
+
+def measure_size(size: str, work: Path, hugo: bool) -> dict:
+    figures_file = work / f"{size}.json"
+    seconds, peak = watch([sys.executable, "-m", "scripts.bench", "--child", size, "--work", str(work / size), "--figures", str(figures_file)])
+    result = json.loads(figures_file.read_text(encoding="utf-8"))
+    result.update(child_seconds=seconds, peak_rss=peak)
+    if hugo and size in HUGO_SIZES:
+        site = work / size / "site"
+        datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
+        result["hugo_seconds"], result["hugo_peak_rss"], result["hugo_pages"] = hugo_peer(datasets, work / size)
+    return result
+
+
+def report(results: list[dict], host: dict) -> str:
+    lines = [
+        "# Kết quả đo hiệu năng (`invoke bench`)",
+        "",
+        f"Máy: {host['cores']} lõi, {host['ram_gb']} GB RAM, CPU {host['cpu']}, Python {host['python']}.",
+        f"Commit: `{host['commit']}`.",
+        "",
+        "Thời gian tính bằng giây (wall). Với nhiều tỉnh, thời gian từng bước là tổng của các tỉnh chạy song song"
+        " trên các lõi; tổng thời gian là thời gian thực. Bộ nhớ đỉnh: tổng RSS của cả cây tiến trình.",
+        "",
+        "| Cỡ | Trang | Dung lượng | Toàn bộ (s) | Trang/s | Bộ nhớ đỉnh | Cập nhật 1 ô (s) | Tỉ lệ cập nhật/toàn bộ | Giống bản dựng sạch | Hugo (s) | Ta ÷ Hugo |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
+    ]
+    for r in results:
+        hugo = r.get("hugo_seconds")
+        hugo_cells = f"{hugo:.1f} | {r['full_seconds'] / hugo:.2f}×" if hugo else "– | –"
+        lines.append(
+            f"| {r['size']} | {r['pages']:,} | {r['bytes'] / 2**20:,.0f} MB | {r['full_seconds']:.1f} | {r['pages'] / r['full_seconds']:,.0f}"
+            f" | {r['peak_rss'] / 2**30:.2f} GB | {r['incremental_seconds']:.2f} | {r['incremental_seconds'] / r['full_seconds']:.0%}"
+            f" | {'có' if not r['incremental_differences'] else 'KHÔNG: ' + ', '.join(r['incremental_differences'][:3])}"
+            f" | {hugo_cells} |"
+        )
+    lines += ["", "## Thời gian từng bước (s)", "", "| Cỡ | " + " | ".join(STAGES) + " |", "|---|" + "---:|" * len(STAGES)]
+    for r in results:
+        for label, stages in (("toàn bộ", r["stages"]), ("cập nhật 1 ô", r["incremental_stages"])):
+            cells = [f"{stages[s]:.2f}" if s in stages else "–" for s in STAGES]
+            lines.append(f"| {r['size']} ({label}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Đo thời gian công bố ở các cỡ dữ liệu.")
+    parser.add_argument("--sizes", default=",".join(SIZES), help="các cỡ, cách nhau bằng dấu phẩy: " + ", ".join(SIZES))
+    parser.add_argument("--no-hugo", action="store_true", help="không dựng trang đối chứng bằng Hugo")
+    parser.add_argument("--work", type=Path, help="thư mục làm việc (mặc định: thư mục tạm, xoá khi xong)")
+    parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--figures", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        figures = Run(arguments.child, arguments.work).measure()
+        arguments.figures.write_text(json.dumps(figures), encoding="utf-8")
+        return
+    sizes = [size.strip() for size in arguments.sizes.split(",") if size.strip()]
+    unknown = sorted(set(sizes) - set(SIZES))
+    if unknown:
+        raise SystemExit(f"Cỡ không có: {', '.join(unknown)}. Chọn trong: {', '.join(SIZES)}")
+    work = arguments.work or Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = []
+        for size in sizes:
+            results.append(measure_size(size, work, hugo=not arguments.no_hugo))
+            print(report(results[-1:], machine()).split("\n\n", 3)[-1], flush=True)
+        text = report(results, machine())
+        arguments.results.parent.mkdir(parents=True, exist_ok=True)
+        arguments.results.write_text(text, encoding="utf-8")
+        print(text)
+    finally:
+        if arguments.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

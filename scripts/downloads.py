@@ -1,0 +1,419 @@
+"""Stage 3b: the validated dataset → the files journalists download, and their data package.
+
+Runs before Pelican, so that pages can show each file's format and size: ``run`` writes every
+file under build/downloads/files/ (laid out as in the site) plus manifest.json (bytes and sha256
+of every file, and the release history from ``scripts.releases``); after Pelican, ``install``
+copies the files into the site. Data flows one way: nothing here reads what Pelican writes.
+
+Columns come from scripts.schema and only public ones are written, so personal data cannot get
+here. Same dataset and release archive → the same bytes (fixed zip times, fixed order).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring
+
+from scripts import releases
+from scripts.csv_cells import neutralise
+from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+
+ROOT = "du-lieu"  # every download lives under this folder of the site
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
+PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang"
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number"}
+FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP"}
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One published table: its columns (a schema Table), file slug, keys and where its rows come from."""
+
+    table: Table
+    slug: str
+    rows: Callable[[dict], list[dict]]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    per_year: bool = True
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.table.columns if column.public)
+
+
+def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes) -> Table:
+    """The published form of a per-year table: the year (a folder name in data/) becomes a column."""
+    fields = dict(name=table.name, title=table.title, description=table.description, path_pattern=table.path_pattern)
+    return Table(**{**fields, **changes}, columns=(FISCAL_YEAR, *(columns or table.columns)))
+
+
+def per_year(dataset: dict, records: Callable[[dict], list[dict]]) -> list[dict]:
+    return [
+        {"fiscal_year": year["fiscal_year"], **record}
+        for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"])
+        for record in records(year)
+    ]
+
+
+def allocation_rows(year: dict) -> list[dict]:
+    return [{**team, **period} for team in year["teams"] for period in team["periods"]]
+
+
+TEAMS = with_year(
+    TEAM_ALLOCATIONS,
+    tuple(TEAM_ALLOCATIONS.column(name) for name in ("team_id", "team_name", "village", "commune_code")),
+    name="teams",
+    title="Danh sách tổ",
+    description=(
+        "Một dòng cho mỗi tổ trong mỗi năm ngân sách: mã, tên, thôn/xóm và xã/phường của tổ. "
+        "Bảng phân bổ và bảng chi trả nối với bảng này qua năm và mã tổ."
+    ),
+    path_pattern="allocations/<năm>/teams/<mã xã>.csv",
+)
+TEAM_OF_YEAR = ForeignKey(("fiscal_year", "team_id"), "to", ("fiscal_year", "team_id"))
+COMMUNE = ForeignKey(("commune_code",), "xa-phuong", ("code",))
+
+RESOURCES = (
+    Resource(COMMUNES, "xa-phuong", lambda dataset: dataset["communes"], ("code",), per_year=False),
+    Resource(
+        with_year(PROVINCE_ALLOCATIONS),
+        "du-toan-xa",
+        lambda dataset: per_year(dataset, lambda year: year["communes"]),
+        ("fiscal_year", "commune_code"),
+        (COMMUNE,),
+    ),
+    Resource(TEAMS, "to", lambda dataset: per_year(dataset, lambda year: year["teams"]), ("fiscal_year", "team_id"), (COMMUNE,)),
+    Resource(
+        with_year(TEAM_ALLOCATIONS),
+        "phan-bo-to",
+        lambda dataset: per_year(dataset, allocation_rows),
+        ("fiscal_year", "team_id", "month_from"),
+        (TEAM_OF_YEAR, COMMUNE),
+    ),
+    Resource(
+        with_year(PAYMENTS),
+        "chi-tra",
+        lambda dataset: per_year(dataset, lambda year: year["payments"]),
+        (),
+        (TEAM_OF_YEAR, COMMUNE),
+    ),
+)
+TEAM_ALLOCATION_RESOURCE = next(resource for resource in RESOURCES if resource.slug == "phan-bo-to")
+
+
+def cell_text(column: Column, value) -> str:
+    if value is None:
+        return ""
+    return neutralise(value) if column.type == "text" else str(value)
+
+
+def csv_bytes(columns: tuple[Column, ...], rows: list[dict]) -> bytes:
+    """RFC 4180 in UTF-8 without BOM (the canonical file; Excel users get the XLSX). CRLF line ends
+    also make the writer quote a CR inside a cell, which it would not with LF."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([column.name for column in columns])
+    writer.writerows([cell_text(column, row.get(column.name)) for column in columns] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def typed_value(column: Column, value):
+    """The value as JSON and XLSX carry it: numbers as numbers, everything else as text."""
+    if value is None or column.type in ("integer", "month"):
+        return value
+    return float(value) if column.type == "number" else str(value)
+
+
+def fixed_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend only on its members: fixed times, attributes and order."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, content)
+    return buffer.getvalue()
+
+
+def xlsx_bytes(sheets: list[tuple[Resource, list[dict]]], created: dt.datetime) -> bytes:
+    """One sheet per table. Codes are text cells in text format; no text cell can become a formula.
+    Streamed (write-only workbook): about twice as fast for the ~28,000 rows of the sample."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.created = workbook.properties.modified = created
+    for resource, rows in sheets:
+        sheet = workbook.create_sheet(resource.slug)
+        sheet.append([text_cell(sheet, column.name) for column in resource.columns])
+        for row in rows:
+            sheet.append([sheet_value(sheet, column, row.get(column.name)) for column in resource.columns])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    # save() stamps the clock into docProps/core.xml: write the data's date back.
+    workbook.properties.modified = created
+    core = tostring(workbook.properties.to_tree())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:
+        return fixed_zip([(info.filename, core if info.filename == ARC_CORE else saved.read(info)) for info in saved.infolist()])
+
+
+def sheet_value(sheet, column: Column, value):
+    """Plain values as they are; codes and text openpyxl would read as a formula get a text cell."""
+    value = typed_value(column, value)
+    if value is None:
+        return None
+    if column.type == "code":
+        cell = text_cell(sheet, value)
+        cell.number_format = "@"
+        return cell
+    return text_cell(sheet, value) if isinstance(value, str) and value.startswith(("=", "#")) else value
+
+
+def text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would store "=…" as a formula and "#N/A" as an error
+    return cell
+
+
+def json_bytes(version: str, sheets: list[tuple[Resource, list[dict]]]) -> bytes:
+    content = {
+        "version": version,
+        "resources": {
+            resource.slug: [{c.name: typed_value(c, row.get(c.name)) for c in resource.columns} for row in rows]
+            for resource, rows in sheets
+        },
+    }
+    # Compact: json's C encoder only runs without indent (4× faster on the sample).
+    return (json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def field(column: Column) -> dict:
+    constraints = {"required": column.required}
+    if column.pattern:
+        constraints["pattern"] = column.pattern.removeprefix("^").removesuffix("$")  # Table Schema anchors implicitly
+    if column.minimum is not None:
+        constraints["minimum"] = column.minimum
+    if column.maximum is not None:
+        constraints["maximum"] = column.maximum
+    description = f"{column.description} Đơn vị: {column.unit}." if column.unit else column.description
+    return {"name": column.name, "type": FIELD_TYPES[column.type], "title": column.title, "description": description, "constraints": constraints}
+
+
+def table_schema(resource: Resource, whole: bool) -> dict:
+    """Foreign keys only on the whole-dataset tables: a year's or a commune's file is a slice of one,
+    and checking keys per slice would re-read the referenced tables 100 times over."""
+    schema = {"fields": [field(column) for column in resource.columns], "missingValues": [""]}
+    if resource.primary_key:
+        schema["primaryKey"] = list(resource.primary_key)
+    if whole and resource.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": list(key.fields), "reference": {"resource": key.resource, "fields": list(key.reference)}}
+            for key in resource.foreign_keys
+        ]
+    return schema
+
+
+@dataclass
+class Download:
+    """One file of the site's du-lieu/ folder, before it is written."""
+
+    path: str  # relative to du-lieu/
+    content: bytes
+    title: str
+    resource: Resource | None = None  # a table the data package describes with its schema
+    scope: str = ""  # which pages list it: "" whole dataset, "2025" a year, "01273/2025" a commune's year
+
+    @property
+    def extension(self) -> str:
+        return self.path.rsplit(".", 1)[1]
+
+    def entry(self) -> dict:
+        return {
+            "path": f"{ROOT}/{self.path}",
+            "scope": self.scope,
+            "title": self.title,
+            "format": FORMATS[self.extension],
+            "bytes": len(self.content),
+            "sha256": hashlib.sha256(self.content).hexdigest(),
+        }
+
+
+def decisions(dataset: dict) -> list[dict]:
+    """Every decision the published figures come from (the package's sources)."""
+    found = set()
+    for year in dataset["years"]:
+        found.add((year["province_decision"]["number"], year["province_decision"]["date"]))
+        found.update((p["decision_number"], p["decision_date"]) for team in year["teams"] for p in team["periods"])
+    return [{"title": f"Quyết định số {number} ngày {date}"} for number, date in sorted(found, key=lambda d: (d[1], d[0]))]
+
+
+def resource_descriptor(download: Download) -> dict:
+    entry = download.entry()
+    stem = download.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    descriptor = {
+        "name": stem if download.resource else f"{stem}-{download.extension}",
+        "path": download.path,
+        "title": download.title,
+        "format": download.extension,
+        "mediatype": MEDIA_TYPES[download.extension],
+        "bytes": entry["bytes"],
+        "hash": f"sha256:{entry['sha256']}",
+    }
+    if download.resource is None:
+        return {**descriptor, "type": "file"}
+    return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource, download.scope == "")}
+
+
+def schema_path(resource: Resource, whole: bool) -> str:
+    """Files of the same table share one Table Schema file, referenced by path."""
+    return f"luoc-do/{resource.slug}.json" if whole else f"luoc-do/tep-tach/{resource.slug}.json"
+
+
+def data_package(dataset: dict, release: dict, downloads: list[Download]) -> bytes:
+    package = {
+        "name": PACKAGE_NAME,
+        "title": "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng",
+        "description": (
+            "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
+            "theo các quyết định được nêu trong sources."
+            + (" Dữ liệu mẫu, không phải số liệu thật." if any(year["sample"] for year in dataset["years"]) else "")
+        ),
+        "version": release["version"],
+        "created": f"{release['date']}T00:00:00+07:00",
+        "licenses": [LICENSE],
+        "sources": decisions(dataset),
+        "resources": [resource_descriptor(download) for download in downloads],
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def year_title(text: str, fiscal_year: int | None) -> str:
+    return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
+
+
+def table_files(dataset: dict) -> tuple[dict[Resource, list[dict]], list[Download]]:
+    """The canonical CSVs (all years in one file per table): what a release is made of."""
+    rows = {resource: resource.rows(dataset) for resource in RESOURCES}
+    files = [Download(f"{r.slug}.csv", csv_bytes(r.columns, rows[r]), r.table.title, r) for r in RESOURCES]
+    return rows, files
+
+
+def derived_files(dataset: dict, rows: dict[Resource, list[dict]], release: dict) -> list[Download]:
+    """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
+    created = dt.datetime.fromisoformat(release["date"])
+    files = [
+        Download("tat-ca.xlsx", xlsx_bytes(list(rows.items()), created), "Tất cả các bảng (Excel)"),
+        Download("tat-ca.json", json_bytes(release["version"], list(rows.items())), "Tất cả các bảng (JSON)"),
+    ]
+    for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
+        fiscal_year = year["fiscal_year"]
+        sheets = [(r, [row for row in rows[r] if row["fiscal_year"] == fiscal_year]) for r in RESOURCES if r.per_year]
+        folder = f"nam-{fiscal_year}"
+        scope = str(fiscal_year)
+        files += [
+            Download(f"{folder}/{r.slug}-{fiscal_year}.csv", csv_bytes(r.columns, part), year_title(r.table.title, fiscal_year), r, scope)
+            for r, part in sheets
+        ]
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.json", json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
+        allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
+        names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
+        for code in sorted({row["commune_code"] for row in allocations}):
+            part = [row for row in allocations if row["commune_code"] == code]
+            files.append(
+                Download(
+                    f"xa/phan-bo-to-{code}-{fiscal_year}.csv",
+                    csv_bytes(TEAM_ALLOCATION_RESOURCE.columns, part),
+                    f"Phân bổ kinh phí cho các tổ của {names[code]}, năm {fiscal_year}",
+                    TEAM_ALLOCATION_RESOURCE,
+                    f"{code}/{fiscal_year}",
+                )
+            )
+    return files
+
+
+def schema_files() -> list[Download]:
+    return [
+        Download(
+            schema_path(r, whole),
+            (json.dumps(table_schema(r, whole), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+            f"Lược đồ bảng: {r.table.title}" + ("" if whole else " (tệp theo năm, theo xã)"),
+            scope="luoc-do",
+        )
+        for whole in (True, False)
+        for r in RESOURCES
+        if whole or r.per_year
+    ]
+
+
+def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
+    """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
+    dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
+    rows, canonical = table_files(dataset)
+    current_files = {f.path: f.content for f in canonical}
+    history = releases.plan(archive_dir, current_files, dataset)
+    current = history[-1]
+    files = [*canonical, *derived_files(dataset, rows, current)]
+    files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
+    files += schema_files()
+    files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
+    for release in history:
+        for name, content in sorted(releases.snapshot(archive_dir, release, current_files).items()):
+            files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
+    shutil.rmtree(downloads_dir, ignore_errors=True)
+    for download in files:
+        path = downloads_dir / "files" / ROOT / download.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(download.content)
+    manifest = {
+        "root": ROOT,
+        "version": current["version"],
+        "date": current["date"],
+        "files": [download.entry() for download in files],
+        "history": releases.describe(archive_dir, history, current_files),
+    }
+    manifest_path = downloads_dir / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return manifest_path
+
+
+def install(manifest_path: Path, site_dir: Path) -> None:
+    """Copy the prepared files into the rendered site; never over a page Pelican wrote."""
+    source = manifest_path.parent / "files"
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            target = site_dir / path.relative_to(source)
+            if target.exists():
+                raise FileExistsError(f"{target} đã có trong trang dựng ra; không ghi đè")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)

@@ -1,0 +1,319 @@
+"""Stage 3c: the maps. A province choropleth per year and a map per commune and year, under ban-do/.
+
+Every map page is a standalone HTML file (embedded with theme/templates/_map.html) that fetches:
+- ``ban-do/communes.topo.json``: the one simplified geometry (scripts/geometry.py), cached across pages;
+- ``ban-do/so-lieu-<year>.json``: that year's figures per commune, already formatted in Vietnamese;
+- ``ban-do/ban-do.js`` and ``ban-do/ban-do.css`` (copied from scripts/maps.js and scripts/maps.css);
+- Leaflet and topojson-client, vendored under theme/static/vendor/ (no CDN).
+
+folium renders each kind of page once, with placeholders; the per-commune and per-year pages are
+stamped from it, which keeps a national build (3,321 communes) to string replacements.
+
+Settings read by ``run``:
+- ``MAP_TILES_URL``: tile URL template; default OpenStreetMap. Empty or None: no tiles, polygons only.
+- ``MAP_TILES_ATTRIBUTION``: HTML attribution for those tiles; default the OpenStreetMap credit.
+- ``THEME_STATIC_DIR``: Pelican's folder for theme/static/ in the output; default ``theme``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import folium
+from babel.numbers import format_decimal
+from branca.element import Element, Figure, MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+from markupsafe import escape
+
+from scripts.formatting import LOCALE, number, vnd
+from scripts.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, year_url
+
+HERE = Path(__file__).resolve().parent
+GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
+GEOMETRY_OBJECT = "communes"
+ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
+
+DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILES_ATTRIBUTION = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
+    "Những người đóng góp OpenStreetMap</a>"
+)
+BOUNDARY_ATTRIBUTION = "Ranh giới hành chính: NXB Tài nguyên Môi trường và Bản đồ Việt Nam"
+
+# ColorBrewer YlGnBu: sequential, readable with the common colour-vision deficiencies and in greyscale.
+PALETTES = {
+    1: ["#41b6c4"],
+    2: ["#edf8b1", "#2c7fb8"],
+    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
+    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
+    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
+}
+CLASSES = 5
+
+# Every word the map script shows, so all the Vietnamese lives here.
+TEXT = {
+    "legend": "Chú giải",
+    "colour_by": "Tô màu theo",
+    "no_data": "Không có số liệu",
+    "sample": "Số liệu mẫu, không phải số liệu thật",
+    "open": "Bấm hoặc nhấn Enter để mở trang của xã",
+    "tap_again": "Chạm lần nữa để mở trang của xã",
+    "failed": "Không tải được dữ liệu bản đồ. Các số liệu có trong bảng trên trang.",
+}
+NOSCRIPT = "Bản đồ cần JavaScript. Các số liệu có trong bảng trên trang."
+
+# Unique tokens that folium passes through untouched; replaced per page after the one render.
+YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
+
+
+def data_file(fiscal_year) -> str:
+    return f"so-lieu-{fiscal_year}.json"
+
+
+def from_maps_dir(site_path: str) -> str:
+    return "../" + site_path
+
+
+def two_significant(value: float) -> int:
+    """Round a class break to 2 significant digits, so the legend reads 190.000.000 ₫, not 187.345.000 ₫."""
+    value = int(round(value))
+    step = 10 ** max(len(str(abs(value))) - 2, 0)
+    return int(round(value / step) * step)
+
+
+def one_decimal(value: float) -> float:
+    return round(value, 1)
+
+
+def decimal_1(value: float) -> str:
+    return format_decimal(value, "#,##0.0", locale=LOCALE)
+
+
+# key in SiteData.commune_rows, label, formatter of a value, rounding of a class break.
+METRICS = [
+    ("allocated_vnd", "Kinh phí được giao", vnd, two_significant),
+    ("team_count", "Số tổ", number, two_significant),
+    ("members_per_team", "Thành viên bình quân mỗi tổ", decimal_1, one_decimal),
+]
+
+
+def class_breaks(values: list[float], nice) -> list[float]:
+    """Rounded quantile breaks; a value v is in class i when breaks[i-1] <= v < breaks[i].
+
+    A break is kept only if the class it closes and the top class both hold a commune, so the
+    legend never shows an empty colour.
+    """
+    ordered = sorted(values)
+    breaks: list[float] = []
+    for i in range(1, CLASSES if ordered else 1):
+        cut = nice(ordered[len(ordered) * i // CLASSES])
+        low = breaks[-1] if breaks else ordered[0]
+        if cut <= ordered[-1] and any(low <= value < cut for value in ordered):
+            breaks.append(cut)
+    return breaks
+
+
+def legend(breaks: list[float], fmt) -> list[str]:
+    if not breaks:
+        return ["Mọi xã, phường"]
+    labels = [f"Dưới {fmt(breaks[0])}"]
+    labels += [f"Từ {fmt(low)} đến dưới {fmt(high)}" for low, high in zip(breaks, breaks[1:])]
+    return labels + [f"Từ {fmt(breaks[-1])} trở lên"]
+
+
+def year_figures(site: SiteData, fiscal_year: int) -> dict:
+    """The per-year JSON every map of that year reads: figures from the same rows as the tables."""
+    rows = site.commune_rows[fiscal_year]
+    metrics = []
+    for key, label, fmt, nice in METRICS:
+        breaks = class_breaks([row[key] for row in rows], nice)
+        metrics.append(
+            {
+                "key": key,
+                "label": label,
+                "breaks": breaks,
+                "colors": PALETTES[len(breaks) + 1],
+                "legend": legend(breaks, fmt),
+            }
+        )
+    return {
+        "fiscal_year": fiscal_year,
+        "sample": site.year(fiscal_year)["sample"],
+        "metrics": metrics,
+        "communes": {
+            row["code"]: {
+                "name": row["full_name"],
+                "url": from_maps_dir(commune_url(row["code"], fiscal_year)),
+                "values": {key: round(row[key], 2) for key, *_ in METRICS},
+                "text": {key: fmt(row[key]) for key, _, fmt, _ in METRICS},
+            }
+            for row in rows
+        },
+    }
+
+
+class MapPage(Figure):
+    """branca's Figure with lang="vi", a UTF-8 meta and the script inside <body>."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="vi">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        # No favicon request when a map is opened on its own.
+        '<link rel="icon" href="data:,">\n'
+        "<title>{{ this.title }}</title>\n"
+        "{{ this.header.render(**kwargs) }}\n"
+        "</head>\n"
+        "<body>\n"
+        "{{ this.html.render(**kwargs) }}\n"
+        "<script>\n"
+        "{{ this.script.render(**kwargs) }}\n"
+        "</script>\n"
+        "</body>\n"
+        "</html>\n"
+    )
+
+    def __init__(self, title: str):
+        super().__init__(title=title)
+        # Figure adds an http-equiv charset meta; <meta charset> above says the same, once.
+        del self.header._children["meta_http"]
+
+
+class LeafletMap(folium.Map):
+    """folium's Map without its viewport lock (user-scalable=no) and global switches."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        <div class="folium-map" id={{ this.get_name()|tojson }}></div>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
+            center: {{ this.location|tojson }},
+            crs: L.CRS.{{ this.crs }},
+            ...{{ this.options|tojavascript }}
+        });
+        {% endmacro %}
+        """
+    )
+
+
+class CommuneLayer(JSCSSMixin, MacroElement):
+    """Hands the folium map to ban-do.js, which draws the communes from the shared files."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+        <noscript><p class="ban-do-noscript">{{ this.noscript }}</p></noscript>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        BanDo.{{ this.kind }}({{ this._parent.get_name() }}, {{ this.config|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, kind: str, config: dict, static: str):
+        super().__init__()
+        self._name = "CommuneLayer"
+        self.kind = kind
+        self.config = config
+        self.noscript = NOSCRIPT
+        self.default_js = [
+            ("topojson_client", f"{static}/vendor/topojson-client/topojson-client.min.js"),
+            ("ban_do", "ban-do.js"),
+        ]
+        self.default_css = [("ban_do_css", "ban-do.css")]
+
+
+def walk(element: Element):
+    yield element
+    if isinstance(element, Figure):
+        for part in (element.header, element.html, element.script):
+            yield from walk(part)
+    for child in element._children.values():
+        yield from walk(child)
+
+
+def stable_ids(root: Figure) -> None:
+    """branca draws element ids from os.urandom; number them in tree order so builds are byte-identical."""
+    for index, element in enumerate(walk(root)):
+        element._id = str(index)
+
+
+def render_template(kind: str, config: dict, settings: dict, center: list[float]) -> str:
+    """Render one map page with folium; YEAR, CODE and TITLE are left as placeholders."""
+    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
+    page = MapPage(title=TITLE)
+    leaflet = LeafletMap(location=center, zoom_start=8, tiles=None, scroll_wheel_zoom=False, zoom_snap=0.25)
+    leaflet.default_js = [("leaflet", f"{static}/vendor/leaflet/leaflet.js")]
+    leaflet.default_css = [("leaflet_css", f"{static}/vendor/leaflet/leaflet.css")]
+    page.add_child(leaflet)
+    tiles_url = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL)
+    if tiles_url:
+        attribution = settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
+        folium.TileLayer(tiles=tiles_url, attr=attribution, max_zoom=18).add_to(leaflet)
+    config = {
+        "geometryUrl": "communes.topo.json",
+        "object": GEOMETRY_OBJECT,
+        "dataUrl": data_file(YEAR),
+        "attribution": BOUNDARY_ATTRIBUTION,
+        "text": TEXT,
+        **config,
+    }
+    leaflet.add_child(CommuneLayer(kind, config, static))
+    stable_ids(page)
+    html = page.render()
+    for token in (YEAR, TITLE):
+        if token not in html:
+            raise RuntimeError(f"map template lost its placeholder {token}")
+    return html
+
+
+def write(path: Path, data: bytes) -> Path:
+    """Write only when the bytes change, so unchanged maps keep their timestamps (GUIDE §3)."""
+    if not path.exists() or path.read_bytes() != data:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    return path
+
+
+def run(dataset_path: Path, out_dir: Path, settings: dict, geometry_path: Path = GEOMETRY) -> list[Path]:
+    """Write every map file under out_dir/ban-do/ and return their paths.
+
+    ``geometry_path`` is the simplified boundaries of the data being published (each province's own).
+    """
+    site = SiteData(json.loads(Path(dataset_path).read_text(encoding="utf-8")))
+    maps_dir = Path(out_dir) / MAPS_DIR
+    geometry = Path(geometry_path).read_bytes()
+    west, south, east, north = json.loads(geometry)["bbox"]
+    center = [round((south + north) / 2, 4), round((west + east) / 2, 4)]
+
+    written = [write(maps_dir / "communes.topo.json", geometry)]
+    written += [write(maps_dir / name, source.read_bytes()) for name, source in ASSETS.items()]
+
+    province = render_template("province", {}, settings, center)
+    commune = render_template(
+        "commune",
+        {"code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
+        settings,
+        center,
+    )
+    for fiscal_year in site.year_numbers:
+        figures = year_figures(site, fiscal_year)
+        text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        written.append(write(maps_dir / data_file(fiscal_year), text.encode()))
+        year = str(fiscal_year)
+        title = f"Bản đồ kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng theo xã, phường năm {year}"
+        page = province.replace(YEAR, year).replace(TITLE, str(escape(title)))
+        written.append(write(out_dir / province_map_path(fiscal_year), page.encode()))
+        for code, row in figures["communes"].items():
+            title = f"Bản đồ {row['name']} và các xã, phường lân cận năm {year}"
+            page = commune.replace(YEAR, year).replace(CODE, code).replace(TITLE, str(escape(title)))
+            written.append(write(out_dir / commune_map_path(code, fiscal_year), page.encode()))
+    return written

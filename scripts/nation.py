@@ -1,0 +1,156 @@
+"""The national roll-up: every province publishes alone, then one small index page links them.
+
+A province is a complete data/ folder (see scripts/synthetic.py for the layout) and builds into its
+own root with its own releases and atomic switch, so provinces never wait for or break each other.
+Provinces run in a pool of worker processes (one per core); a province whose inputs have not
+changed since its live release is skipped. The national site is itself a release: ``index.html``
+plus one link per province to that province's live ``output``, switched live atomically.
+
+    <root>/provinces/<slug>/      the province's Paths root (build/, output → build/releases/…)
+    <root>/output                 the national site: index.html, <slug> → ../../provinces/<slug>/output
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader
+
+from scripts import publish
+from scripts.formatting import JINJA_FILTERS
+from scripts.reuse import write_new
+
+ROOT = Path(__file__).resolve().parent.parent
+# Everything a province's site is built from besides its data.
+BUILD_INPUTS = [ROOT / "scripts", ROOT / "theme", ROOT / "content", ROOT / "pelicanconf.py"]
+
+
+@dataclass
+class ProvinceResult:
+    slug: str
+    name: str
+    seconds: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False
+
+
+def read_provinces(nation_data: Path) -> list[dict]:
+    with (nation_data / "provinces.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def province_paths(root: Path, nation_data: Path, slug: str) -> publish.Paths:
+    return publish.Paths(root / "provinces" / slug, nation_data / slug)
+
+
+def province_settings(name: str) -> dict:
+    return {
+        "SITENAME": f"Kinh phí Tổ chuyển đổi số cộng đồng tỉnh {name}",
+        "SITE_SHORT_NAME": f"Kinh phí Tổ CĐSCĐ {name}",
+        "PUBLISHER": f"Ủy ban nhân dân tỉnh {name}",
+    }
+
+
+def input_digest(data_dir: Path) -> str:
+    hasher = hashlib.sha256()
+    for folder in [data_dir, *BUILD_INPUTS]:
+        files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in files:
+            hasher.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return hasher.hexdigest()
+
+
+def publish_province(root: Path, nation_data: Path, province: dict) -> ProvinceResult:
+    """Publish one province unless its live release was built from the same inputs."""
+    paths = province_paths(root, nation_data, province["slug"])
+    result = ProvinceResult(province["slug"], province["name"])
+    digest = input_digest(paths.data)
+    stamp = paths.work / "inputs.sha256"
+    if publish.live_release(paths) and stamp.is_file() and stamp.read_text() == digest:
+        result.skipped = True
+        return result
+    timer = publish.StageTimer()
+    publish.publish(paths, timer, overrides=province_settings(province["name"]))
+    # After, not before: publishing archives each data release under the data folder (scripts/releases.py).
+    stamp.write_text(input_digest(paths.data))
+    result.seconds = timer.seconds
+    return result
+
+
+def summary(paths: publish.Paths) -> dict:
+    """The latest year's totals of a published province, for the national index."""
+    dataset = json.loads((paths.work / "dataset.json").read_text(encoding="utf-8"))
+    year = max(dataset["years"], key=lambda y: y["fiscal_year"])
+    return {
+        "fiscal_year": year["fiscal_year"],
+        "communes": len(year["communes"]),
+        "teams": len(year["teams"]),
+        "allocated_vnd": sum(row["amount_vnd"] for row in year["communes"]),
+        "sample": any(y["sample"] for y in dataset["years"]),
+    }
+
+
+def index_html(provinces: list[dict], root: Path, nation_data: Path) -> str:
+    environment = Environment(loader=FileSystemLoader(ROOT / "theme" / "templates"), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters.update(JINJA_FILTERS)
+    rows = [{**province, **summary(province_paths(root, nation_data, province["slug"]))} for province in provinces]
+    return environment.get_template("nation.html").render(provinces=rows, sample=any(row["sample"] for row in rows))
+
+
+def roll_up(root: Path, nation_data: Path, provinces: list[dict]) -> Path:
+    """A new national release: the index, and a link per province to its live site; then switch live."""
+    paths = publish.Paths(root)
+    paths.releases.mkdir(parents=True, exist_ok=True)
+    release = paths.releases / f"{publish.next_release_number(paths):06d}"
+    release.mkdir()
+    write_new(release / "index.html", index_html(provinces, root, nation_data).encode("utf-8"))
+    for province in provinces:
+        live = province_paths(root, nation_data, province["slug"]).output
+        os.symlink(os.path.relpath(live, release), release / province["slug"], target_is_directory=True)
+    publish.switch_live(paths, release)
+    publish.prune_releases(paths)
+    return release
+
+
+def run(
+    nation_data: Path, root: Path, processes: int = os.cpu_count() or 1, only: list[str] | None = None
+) -> tuple[list[ProvinceResult], float]:
+    """Publish every province (or ``only`` these slugs) in parallel, then the national index.
+
+    Returns per-province results and the roll-up's seconds. One job per province on another engine
+    is ``--province <slug> --processes 1``; a last job with ``--roll-up-only`` writes the index.
+    """
+    provinces = read_provinces(nation_data)
+    chosen = [province for province in provinces if only is None or province["slug"] in only]
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        futures = [pool.submit(publish_province, root, nation_data, province) for province in chosen]
+        results = [future.result() for future in futures]
+    timer = publish.StageTimer()
+    with timer.stage("rollup"):
+        roll_up(root, nation_data, provinces)
+    return results, timer.seconds["rollup"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Công bố từng tỉnh rồi trang tổng hợp toàn quốc.")
+    parser.add_argument("nation_data", type=Path, help="thư mục có provinces.csv và một thư mục dữ liệu mỗi tỉnh")
+    parser.add_argument("root", type=Path, help="thư mục dựng; trang toàn quốc ở <root>/output")
+    parser.add_argument("--province", action="append", help="chỉ công bố tỉnh này (slug); lặp lại được")
+    parser.add_argument("--roll-up-only", action="store_true", help="chỉ dựng lại trang toàn quốc")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    arguments = parser.parse_args()
+    only = [] if arguments.roll_up_only else arguments.province
+    results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only)
+    for result in results:
+        print(f"{result.name}: {'không đổi, bỏ qua' if result.skipped else f'{sum(result.seconds.values()):.1f} s'}")
+    print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Reuse what has not changed since the previous release, so a one-cell correction republishes fast.
+
+A data page's key is the SHA-256 of everything its HTML can depend on: its save path, its own
+context (the figures it shows) and one site key covering templates, prose content, code, settings
+and the site-wide part of the dataset (policy, communes, year headings). When the previous release
+holds a page with the same key, the new release gets a hard link to that file instead of a render.
+Rule that keeps this sound: templates read per-page figures from the page context only;
+SITE_DATA is for site-wide facts. tests/test_incremental.py compares against a clean build.
+
+Releases share those inodes, so no file in a release is ever opened for writing in place: new
+files go to a temporary name and are renamed over (``write_new``); the live release never changes.
+Keys are kept per release outside the site and the releases folder, in ``build/page-keys/<release>.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from scripts.pages import PageModel, year_heading
+
+CODE = Path(__file__).resolve().parent
+# Settings that name where this build goes, not what it contains.
+PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM"}
+
+
+def keys_file(release: Path) -> Path:
+    """Outside the releases folder, which holds only releases."""
+    return release.parent.with_name("page-keys") / f"{release.name}.json"
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write via a temporary name and rename, so a hard-linked file of another release is never changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pending = path.with_name(f".{path.name}.tmp")
+    pending.write_bytes(data)
+    os.replace(pending, path)
+
+
+def stable(value) -> str:
+    """Modules and functions in settings, by name: their repr carries a memory address."""
+    return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+
+
+def tree_digest(hasher, folder: Path, pattern: str) -> None:
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file():
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def site_key(settings: dict, dataset: dict) -> str:
+    hasher = hashlib.sha256()
+    tree_digest(hasher, Path(settings["THEME"]) / "templates", "*")
+    tree_digest(hasher, Path(settings["PATH"]), "*")
+    tree_digest(hasher, CODE, "*.py")
+    kept = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
+    hasher.update(json.dumps(kept, sort_keys=True, default=stable).encode())
+    site_wide = {
+        "policy": dataset["policy"],
+        "communes": dataset["communes"],
+        "years": [year_heading(year) for year in dataset["years"]],
+    }
+    hasher.update(json.dumps(site_wide, sort_keys=True).encode())
+    return hasher.hexdigest()
+
+
+def page_key(site: str, page: PageModel) -> str:
+    text = json.dumps([site, page.save_as, page.template, page.context], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class PageReuse:
+    """Link a page from the previous release when its key is unchanged; record every key for the next one."""
+
+    def __init__(self, output: Path, previous: Path | None):
+        self.output = Path(output)
+        self.previous = Path(previous) if previous else None
+        stored = keys_file(self.previous) if self.previous else None
+        self.old: dict[str, str] = json.loads(stored.read_text(encoding="utf-8")) if stored and stored.is_file() else {}
+        self.new: dict[str, str] = {}
+        self.linked = 0
+
+    def link(self, save_as: str, key: str) -> bool:
+        self.new[save_as] = key
+        if self.old.get(save_as) != key:
+            return False
+        target = self.output / save_as
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(self.previous / save_as, target)
+        self.linked += 1
+        return True
+
+    def save(self) -> None:
+        write_new(keys_file(self.output), json.dumps(self.new, sort_keys=True).encode())

@@ -1,0 +1,121 @@
+"""What a citizen does on a phone, in headless Chromium against the published sample site:
+accessibility (axe-core, WCAG 2.1 AA), search without diacritics, sorting and filtering tables,
+and tables complete with JavaScript off. Fixtures come from tests/browser/conftest.py.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from scripts.formatting import ascii_fold
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+YEAR = max(int(p.name) for p in (ROOT / "data" / "allocations").iterdir() if p.name.isdigit())
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+RESULT = ".pagefind-modular-list-link"
+
+PAGES = {
+    "home": "",
+    "commune": f"xa/01786/{YEAR}/",
+    "team": "to/01786-001/",
+    "policy": "chinh-sach/",
+    "search results": "tim-kiem/?q=dong+khe",
+    "notice": f"xa/01786/{YEAR}/thong-bao/",
+}
+
+
+def team_rows(code: str) -> list[dict]:
+    with (ROOT / "data" / "allocations" / str(YEAR) / "teams" / f"{code}.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_axe_violations_at_wcag_21_aa(browser_page, site_url, name):
+    page = browser_page.page
+    page.goto(site_url + PAGES[name])
+    if name == "search results":
+        page.wait_for_selector(RESULT)
+    results = Axe().run(page, options=WCAG_21_AA)
+    assert results.violations_count == 0, results.generate_report()
+    assert browser_page.outside_requests == []
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("dong khe", "Xã Đông Khê"), ("thuc phan", "Phường Thục Phán"), ("Đông Khê", "Xã Đông Khê")],
+)
+def test_search_finds_names_typed_with_or_without_diacritics(browser_page, site_url, query, title):
+    page = browser_page.page
+    page.goto(f"{site_url}tim-kiem/?q={query}")
+    page.wait_for_selector(RESULT)
+    first = page.locator(RESULT).first
+    assert first.inner_text().startswith(title)
+    assert "/xa/" in first.get_attribute("href")
+    assert browser_page.console_errors == []
+
+
+def test_search_box_on_every_page_sends_the_query_to_the_search_page(browser_page, site_url):
+    page = browser_page.page
+    page.goto(site_url + "to/01786-001/")
+    page.fill("#o-tim-kiem", "dong khe")
+    page.press("#o-tim-kiem", "Enter")
+    page.wait_for_selector(RESULT)
+    assert page.url.endswith("tim-kiem/?q=dong+khe")
+
+
+def amounts(page) -> list[int]:
+    cells = page.locator("table[data-sortable] tbody tr td:nth-child(6)")
+    return [int(value) for value in cells.evaluate_all("cells => cells.map(cell => cell.dataset.value)")]
+
+
+def test_sorting_by_a_column_orders_rows_and_says_so(browser_page, site_url):
+    page = browser_page.page
+    page.goto(site_url + PAGES["commune"])
+    header = page.locator("table[data-sortable] thead th").nth(5)
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert amounts(page) == sorted(amounts(page))
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert amounts(page) == sorted(amounts(page), reverse=True)
+    assert len(amounts(page)) == len(team_rows("01786"))
+
+
+def test_typing_filters_a_communes_teams_without_diacritics(browser_page, site_url):
+    page = browser_page.page
+    page.goto(site_url + PAGES["commune"])
+    village = team_rows("01786")[0]["village"]
+    page.get_by_label("Lọc các tổ").fill(ascii_fold(village).lower())
+    visible = page.locator("table[data-filterable] tbody tr:visible")
+    assert visible.count() >= 1
+    assert all(village in text for text in visible.all_inner_texts())
+    assert page.locator(".filter-count").inner_text() == f"Hiện {visible.count()} trên {len(team_rows('01786'))} dòng"
+
+
+def test_typing_filters_the_commune_list_by_name(browser_page, site_url):
+    page = browser_page.page
+    page.goto(site_url)
+    page.get_by_label("Lọc xã, phường").fill("dong khe")
+    visible = page.locator("table[data-filterable] tbody tr:visible")
+    assert visible.all_inner_texts() and all("Đông Khê" in text for text in visible.all_inner_texts())
+
+
+def test_tables_are_complete_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(site_url + PAGES["commune"])
+        rows = page.locator("table[data-sortable] tbody tr")
+        assert rows.count() == len(team_rows("01786"))
+        assert page.locator("table[data-sortable] tbody tr:visible").count() == rows.count()
+        assert page.locator("th button.sort, .table-filter").count() == 0
+        page.goto(site_url)
+        assert page.locator("table[data-sortable] tbody tr").count() == 56
+    finally:
+        context.close()

@@ -1,0 +1,155 @@
+"""Paid and remaining figures, timeliness and the checks page, asserted on parsed HTML.
+
+Expected values are computed straight from the CSV and TOML files, independently of the pipeline.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tomllib
+from collections import defaultdict
+
+import pytest
+
+from tests.test_site_html import DATA, YEARS, csv_rows, digits, soup, totals_on_page
+
+DEADLINE_DAYS = 30
+
+
+def payment_rows(year: int) -> list[dict]:
+    return [row for path in sorted((DATA / str(year) / "payments").glob("*.csv")) for row in csv_rows(path)]
+
+
+def paid_by(year: int, key: str) -> dict[str, int]:
+    sums: dict[str, int] = defaultdict(int)
+    for row in payment_rows(year):
+        sums[row[key]] += int(row["amount_vnd"])
+    return sums
+
+
+def team_amounts(year: int) -> dict[str, int]:
+    sums: dict[str, int] = defaultdict(int)
+    for path in (DATA / str(year) / "teams").glob("*.csv"):
+        for row in csv_rows(path):
+            sums[row["team_id"]] += int(row["amount_vnd"])
+    return sums
+
+
+def column(table, heading: str) -> list[int]:
+    """The figures of one body column, found by its header text."""
+    index = [th.get_text(strip=True) for th in table.select("thead th")].index(heading)
+    return [digits(row.find_all(["th", "td"])[index].get_text()) for row in table.select("tbody tr")]
+
+
+def year_metadata(year: int) -> dict:
+    return tomllib.loads((DATA / str(year) / "year.toml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_year_page_paid_and_remaining_equal_the_payment_csvs(sample_site, year):
+    paid = sum(int(row["amount_vnd"]) for row in payment_rows(year))
+    shown = totals_on_page(soup(sample_site / "nam" / str(year) / "index.html"))
+    assert shown["Đã chi cho tổ"] == paid
+    assert shown["Đã phân bổ, chưa chi"] == sum(team_amounts(year).values()) - paid
+    assert 0 < paid < sum(team_amounts(year).values())  # the sample is partly paid
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_every_commune_and_team_row_shows_what_its_csv_paid(sample_site, year):
+    by_commune, by_team, allocated = paid_by(year, "commune_code"), paid_by(year, "team_id"), team_amounts(year)
+    year_table = soup(sample_site / "nam" / str(year) / "index.html").select_one("table.data-table")
+    codes = [row.td.get_text(strip=True) for row in year_table.select("tbody tr")]
+    assert column(year_table, "Đã chi (₫)") == [by_commune[code] for code in codes]
+    for code in codes:
+        table = soup(sample_site / "xa" / code / str(year) / "index.html").select_one("table.data-table")
+        team_ids = [row.td.get_text(strip=True) for row in table.select("tbody tr")]
+        assert column(table, "Đã chi (₫)") == [by_team[team_id] for team_id in team_ids]
+        assert column(table, "Chưa chi (₫)") == [allocated[team_id] - by_team[team_id] for team_id in team_ids]
+
+
+def test_a_team_page_lists_each_payment_and_the_balance_of_each_period(tiny_site):
+    page = soup(tiny_site / "to" / "01273-001" / "index.html")
+    periods = page.select_one("#bang-kinh-phi").find_parent("table")
+    assert column(periods, "Kinh phí (₫)") == [6_000_000]
+    assert column(periods, "Đã chi (₫)") == [3_000_000]
+    assert column(periods, "Chưa chi (₫)") == [3_000_000]
+    payments = page.select_one("#bang-chi-tra").find_parent("table")
+    assert column(payments, "Số tiền (₫)") == [3_000_000]
+    assert "01/UNC-2025" in payments.tbody.get_text()
+    unpaid = soup(tiny_site / "to" / "01786-001" / "index.html")
+    assert unpaid.select_one("#bang-chi-tra") is None
+    assert column(unpaid.select_one("#bang-kinh-phi").find_parent("table"), "Đã chi (₫)") == [0]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_province_decision_shows_its_days_to_publication_and_is_flagged_when_late(sample_site, year):
+    metadata = year_metadata(year)
+    days = (metadata["published_on"] - metadata["province_decision"]["date"]).days
+    source = soup(sample_site / "nam" / str(year) / "index.html").select_one("section.source")
+    (item,) = [li for li in source.select("ul.decisions li") if metadata["province_decision"]["number"] in li.get_text()]
+    assert f"sau {days} ngày" in item.get_text()
+    assert bool(item.select(".late")) == (days > DEADLINE_DAYS)
+
+
+def test_the_2026_sample_is_late_and_2025_is_on_time():
+    lateness = {year: (m["published_on"] - m["province_decision"]["date"]).days for year, m in ((y, year_metadata(y)) for y in YEARS)}
+    assert lateness[2026] == 38 and lateness[2025] <= DEADLINE_DAYS
+
+
+def test_a_decision_dated_after_publication_is_flagged(tiny_site):
+    source = soup(tiny_site / "to" / "01273-002" / "index.html").select_one("section.source")
+    (item,) = [li for li in source.select("ul.decisions li") if "06/QĐ-UBND" in li.get_text()]
+    assert "trước ngày quyết định" in item.select_one(".late").get_text()
+
+
+def decision_lateness(year: int) -> list[int]:
+    """Days to publication of the province decision and of every distinct commune decision."""
+    metadata = year_metadata(year)
+    decisions = {(metadata["province_decision"]["number"], metadata["province_decision"]["date"])}
+    for path in (DATA / str(year) / "teams").glob("*.csv"):
+        decisions |= {(row["decision_number"], dt.date.fromisoformat(row["decision_date"])) for row in csv_rows(path)}
+    return [(metadata["published_on"] - date).days for _, date in decisions]
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_checks_page_reconciles_each_year(sample_site, year):
+    page = soup(sample_site / "kiem-tra" / "index.html")
+    table = page.select_one(f"#doi-chieu-{year}").find_parent("table")
+    foot = {row.th.get_text(strip=True): [digits(td.get_text()) if td.get_text(strip=True) else None for td in row.find_all("td")] for row in table.tfoot.find_all("tr")}
+    province_rows = csv_rows(DATA / str(year) / "province.csv")
+    paid = sum(int(row["amount_vnd"]) for row in payment_rows(year))
+    teams_amount = sum(team_amounts(year).values())
+    assert column(table, "Dự toán giao (₫)") == [int(row["amount_vnd"]) for row in province_rows]
+    assert foot["Cộng các xã, phường"] == [
+        sum(int(row["amount_vnd"]) for row in province_rows),
+        teams_amount,
+        sum(int(row["amount_vnd"]) for row in province_rows) - teams_amount,
+        paid,
+        teams_amount - paid,
+    ]
+    assert foot["Quyết định của tỉnh"][0] == year_metadata(year)["province_decision"]["total_amount_vnd"]
+    timeliness = page.select_one(f"#bang-thoi-han-{year}").find_parent("table")
+    lateness = decision_lateness(year)
+    assert sorted(column(timeliness, "Số ngày")) == sorted(lateness)
+    assert len(timeliness.select("tbody tr.is-late")) == sum(days > DEADLINE_DAYS for days in lateness)
+
+
+def test_checks_page_lists_every_published_warning_grouped_by_kind(sample_paths):
+    with (sample_paths.work / "validation.csv").open(encoding="utf-8") as handle:
+        warnings = [row for row in csv.DictReader(handle) if row["severity"] == "warning"]
+    page = soup(sample_paths.output / "kiem-tra" / "index.html")
+    groups = page.select("details.finding-group")
+    counts = {group.h3["id"].removeprefix("phat-hien-"): len(group.select("li")) for group in groups}
+    expected: dict[str, int] = defaultdict(int)
+    for warning in warnings:
+        expected[warning["code"]] += 1
+    assert counts == expected
+    for group in groups:
+        assert all(li.a is not None for li in group.select("li"))  # each one links to its team or commune
+
+
+def test_every_page_links_to_the_checks_page(tiny_site):
+    for path in ("index.html", "to/01273-001/index.html", "chinh-sach/index.html"):
+        nav = soup(tiny_site / path).select_one("header nav")
+        assert any(a["href"].endswith("kiem-tra/") for a in nav.select("a"))

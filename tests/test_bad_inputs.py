@@ -1,0 +1,236 @@
+"""The files staff will really hand in: each is read as meant, or refused at its cell, never guessed.
+
+REFUSED: one broken input per case, with the problem it must produce (code, file, row, column)
+and proof that nothing was published: a live site is in place and stays exactly as it was.
+ACCEPTED: the encodings, separators, number and date forms Excel produces are read to the same
+data as the canonical UTF-8 CSV, and the report says what was detected.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from scripts import publish
+from scripts.load import load
+from scripts.validate import ValidationFailed, validate
+from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
+
+TEAMS = "allocations/2025/teams/01273.csv"
+TEAMS_XLSX = "allocations/2025/teams/01273.xlsx"
+PROVINCE = "allocations/2025/province.csv"
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 as Vietnamese Windows writes it: precomposed base letters, combining tone marks."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES)) + tones)
+    return "".join(out).encode("cp1258")
+
+
+def text(d: Path, relative: str = TEAMS) -> str:
+    return (d / relative).read_text(encoding="utf-8")
+
+
+def recode(relative: str, encode):
+    return lambda d: (d / relative).write_bytes(encode(text(d, relative)))
+
+
+def replace(old: str, new: str, relative: str = TEAMS):
+    return lambda d: (d / relative).write_text(text(d, relative).replace(old, new, 1), encoding="utf-8")
+
+
+def to_xlsx(d: Path, relative: str = TEAMS, keep_csv: bool = False, edit=None) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for record in read_rows(d / relative):
+        sheet.append([int(cell) if cell.isdigit() and not cell.startswith("0") else cell for cell in record])
+    if edit:
+        edit(sheet)
+    book.save(d / relative.replace(".csv", ".xlsx"))
+    if not keep_csv:
+        (d / relative).unlink()
+
+
+def cell(row: int, column: str, value: str):
+    return lambda d: set_cell(d / TEAMS, row, column, value)
+
+
+REFUSED = {
+    # Encodings
+    "latin-1 is neither UTF nor Vietnamese Windows": (
+        recode(TEAMS, lambda t: t.replace("Tổ", "Tö").encode("latin-1", errors="replace")),
+        ("encoding-error", TEAMS, None, None),
+    ),
+    "UTF-16 cut in the middle of a character": (
+        recode(TEAMS, lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le")[:-1]),
+        ("encoding-error", TEAMS, None, None),
+    ),
+    "TCVN3 font text saved as UTF-8": (replace("Tổ CĐSCĐ tổ dân phố mẫu 01", "Tæ d©n phè mÉu 01"), ("legacy-font-text", TEAMS, 2, "team_name")),
+    # Structure
+    "header mixes separators": (replace("team_id,team_name", "team_id;team_name"), ("parse-error", TEAMS, 1, None)),
+    "quote opened and never closed": (replace("Thôn mẫu 01,", '"Thôn mẫu 01,', "allocations/2025/teams/01786.csv"), ("parse-error", "allocations/2025/teams/01786.csv", 2, None)),
+    "text after a closing quote": (replace("01273-001,Tổ", '01273-001,"Tổ"x'), ("parse-error", TEAMS, 2, None)),
+    "a row with an extra cell": (replace("2025-01-30\n", "2025-01-30,thừa\n"), ("ragged-row", TEAMS, 2, None)),
+    "a row with a missing cell": (replace(",12,1,12,", ",12,1,"), ("ragged-row", TEAMS, 2, None)),
+    "empty file": (lambda d: (d / TEAMS).write_bytes(b""), ("empty-file", TEAMS, None, None)),
+    "only a BOM and blank lines": (lambda d: (d / TEAMS).write_bytes(codecs.BOM_UTF8 + b"\r\n \r\n"), ("empty-file", TEAMS, None, None)),
+    "only the header": (lambda d: (d / TEAMS).write_text(text(d).splitlines()[0] + "\n", encoding="utf-8"), ("no-rows", TEAMS, 2, None)),
+    "huge cell": (cell(3, "village", "Thôn " * 2000), ("cell-too-long", TEAMS, 3, "village")),
+    "cell larger than the CSV reader accepts": (cell(4, "team_name", "x" * 200_000), ("cell-too-long", TEAMS, 4, None)),
+    "duplicated header": (lambda d: rename_column(d / TEAMS, "team_name", "village"), ("duplicate-column", TEAMS, 1, "village")),
+    "missing column": (lambda d: drop_column(d / TEAMS, "decision_date"), ("missing-column", TEAMS, 1, "decision_date")),
+    "extra unknown column": (lambda d: rename_column(d / TEAMS, "village", "ghi_chu"), ("unknown-column", TEAMS, 1, "ghi_chu")),
+    "both a CSV and an XLSX for one commune": (lambda d: to_xlsx(d, keep_csv=True), ("duplicate-source", TEAMS, None, None)),
+    "XLSX that is not a workbook": (
+        lambda d: ((d / TEAMS).unlink(), (d / TEAMS_XLSX).write_bytes(b"team_id,team_name\n")),
+        ("parse-error", TEAMS_XLSX, None, None),
+    ),
+    # Personal data
+    "column of members' names": (lambda d: rename_column(d / TEAMS, "village", "Họ tên thành viên"), ("personal-data-column", TEAMS, 1, "họ tên thành viên")),
+    "column of phone numbers": (lambda d: rename_column(d / TEAMS, "village", "SĐT tổ trưởng"), ("personal-data-column", TEAMS, 1, "sđt tổ trưởng")),
+    "column of citizen ids": (lambda d: rename_column(d / TEAMS, "village", "so_cccd"), ("personal-data-column", TEAMS, 1, "so_cccd")),
+    "column of e-mails": (lambda d: rename_column(d / TEAMS, "village", "Email"), ("personal-data-column", TEAMS, 1, "email")),
+    "mobile number in a team name": (cell(2, "team_name", "Tổ thôn mẫu (tổ trưởng 0912 345 678)"), ("personal-data-value", TEAMS, 2, "team_name")),
+    "landline with +84 in a village": (cell(2, "village", "Thôn mẫu, ĐT +84 206 3852 123"), ("personal-data-value", TEAMS, 2, "village")),
+    "12-digit citizen id in a village": (cell(2, "village", "Thôn mẫu 001099012345"), ("personal-data-value", TEAMS, 2, "village")),
+    "e-mail in a decision number": (cell(2, "decision_number", "05/QĐ-UBND to.truong@example.vn"), ("personal-data-value", TEAMS, 2, "decision_number")),
+    # Numbers
+    "amount written in words": (cell(2, "amount_vnd", "sáu triệu đồng"), ("type-error", TEAMS, 2, "amount_vnd")),
+    "amount with one dot: thousands or decimals?": (cell(2, "amount_vnd", "6.000"), ("ambiguous-number", TEAMS, 2, "amount_vnd")),
+    "amount with a decimal comma": (cell(2, "amount_vnd", "1,5"), ("ambiguous-number", TEAMS, 2, "amount_vnd")),
+    "amount with a three-digit fraction": (cell(2, "amount_vnd", "6000,000"), ("ambiguous-number", TEAMS, 2, "amount_vnd")),
+    "amount with a decimal point": (cell(2, "amount_vnd", "6000000.5 đ"), ("non-integer-amount", TEAMS, 2, "amount_vnd")),
+    "accounting negative": (cell(2, "amount_vnd", "(6.000.000)"), ("negative-amount", TEAMS, 2, "amount_vnd")),
+    "mixed thousands separators": (cell(2, "amount_vnd", "6.000,000.00"), ("type-error", TEAMS, 2, "amount_vnd")),
+    "member count with a unit": (cell(2, "member_count", "12 người"), ("type-error", TEAMS, 2, "member_count")),
+    "month out of range": (cell(2, "month_to", "13"), ("out-of-range", TEAMS, 2, "month_to")),
+    "empty required cell": (cell(3, "member_count", ""), ("missing-value", TEAMS, 3, "member_count")),
+    # Formulas
+    "formula left in an amount": (cell(2, "amount_vnd", "=SUM(H3:H4)"), ("formula-in-cell", TEAMS, 2, "amount_vnd")),
+    "formula left in a name": (cell(2, "team_name", '=HYPERLINK("http://x.vn","Tổ")'), ("formula-in-cell", TEAMS, 2, "team_name")),
+    "XLSX formula Excel never calculated": (
+        lambda d: to_xlsx(d, edit=lambda sheet: sheet.cell(row=2, column=8, value="=500000*12")),
+        ("formula-in-cell", TEAMS_XLSX, 2, "amount_vnd"),
+    ),
+    # Dates
+    "date that does not exist": (cell(2, "decision_date", "2025-02-30"), ("type-error", TEAMS, 2, "decision_date")),
+    "month-first date": (cell(2, "decision_date", "01/30/2025"), ("ambiguous-date", TEAMS, 2, "decision_date")),
+    "two-digit year": (cell(2, "decision_date", "30/01/25"), ("ambiguous-date", TEAMS, 2, "decision_date")),
+    "date in words": (cell(2, "decision_date", "Jan 30 2025"), ("type-error", TEAMS, 2, "decision_date")),
+    # Hidden characters
+    "right-to-left override in a village": (cell(2, "village", "Thôn \u202emẫu"), ("control-character", TEAMS, 2, "village")),
+    "NUL byte in a name": (cell(2, "team_name", "Tổ\x00 mẫu"), ("control-character", TEAMS, 2, "team_name")),
+    # Codes and communes
+    "team in the wrong commune": (cell(2, "commune_code", "01786"), ("wrong-commune", TEAMS, 2, "commune_code")),
+    "team id of another commune": (cell(2, "team_id", "01786-004"), ("wrong-commune", TEAMS, 2, "team_id")),
+    "short code restored to an unknown commune": (cell(2, "commune_code", "273"), ("unknown-commune", TEAMS, 2, "commune_code")),
+    "team id with a letter": (cell(2, "team_id", "01273-00l"), ("type-error", TEAMS, 2, "team_id")),
+}
+
+
+@pytest.fixture
+def live_site(tiny_data, tmp_path) -> publish.Paths:
+    """A root whose output/ already serves a release, as on the portal before staff publish again."""
+    paths = publish.Paths(tmp_path / "root", tiny_data)
+    release = paths.releases / "000001"
+    release.mkdir(parents=True)
+    (release / "index.html").write_text("<!DOCTYPE html><html lang=vi><title>trang đang chạy</title></html>", encoding="utf-8")
+    publish.switch_live(paths, release)
+    return paths
+
+
+def snapshot(paths: publish.Paths) -> tuple:
+    return (
+        paths.output.readlink(),
+        sorted(p.relative_to(paths.work).as_posix() for p in paths.releases.rglob("*")),
+        (paths.output / "index.html").read_bytes(),
+    )
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_a_bad_input_is_refused_at_its_cell_and_nothing_is_published(live_site, case):
+    breaks, expected = REFUSED[case]
+    breaks(live_site.data)
+    before = snapshot(live_site)
+    with pytest.raises(ValidationFailed) as failure:
+        publish.publish(live_site)
+    found = [(p.code, p.file, p.row, p.column) for p in failure.value.report.errors]
+    assert expected in found
+    assert snapshot(live_site) == before
+
+
+def test_the_library_covers_the_cases_the_issue_lists():
+    assert len(REFUSED) + len(ACCEPTED) >= 40
+    codes = {expected[0] for _, expected in REFUSED.values()}
+    assert {"encoding-error", "parse-error", "empty-file", "no-rows", "cell-too-long", "duplicate-column",
+            "missing-column", "unknown-column", "type-error", "formula-in-cell", "ambiguous-date",
+            "wrong-commune"} <= codes
+
+
+def canonical_teams(data: Path) -> list[tuple]:
+    dataset, report = validate(load(data))
+    assert report.errors == []
+    return [
+        (t["team_id"], t["team_name"], t["village"], t["member_count"], t["amount_vnd"],
+         [(p["month_from"], p["month_to"], p["amount_vnd"], p["decision_date"]) for p in t["periods"]])
+        for year in dataset["years"] for t in year["teams"]
+    ]
+
+
+def semicolons(d: Path) -> None:
+    rows = read_rows(d / TEAMS)
+    (d / TEAMS).write_text("\n".join(";".join(row) for row in rows) + "\n", encoding="utf-8")
+
+
+def tabs_utf16(d: Path) -> None:
+    """Excel's “Unicode Text”: UTF-16 LE with a BOM, tab-separated, CRLF."""
+    rows = read_rows(d / TEAMS)
+    (d / TEAMS).write_bytes(codecs.BOM_UTF16_LE + "\r\n".join("\t".join(row) for row in rows).encode("utf-16-le"))
+
+
+def vietnamese_cells(d: Path) -> None:
+    """Amounts, dates and codes as a Vietnamese Excel shows them, old-style tone marks, stray spaces."""
+    rows = read_rows(d / TEAMS)
+    header = rows[0]
+    for row, (amount, date) in zip(rows[1:], [("6.000.000 đ", "30/01/2025"), ("3 000 000", "30/1/2025"), ("3.000.000,00", "1/7/2025")]):
+        row[header.index("amount_vnd")] = amount
+        row[header.index("decision_date")] = date
+    write_rows(d / TEAMS, rows)
+    set_cell(d / PROVINCE, 2, "commune_code", "1273")
+    set_cell(d / TEAMS, 2, "village", "  Tổ dân phố\u00a0mẫu\u200b 01 ")
+
+
+ACCEPTED = {
+    "UTF-8 with a BOM": (recode(TEAMS, lambda t: codecs.BOM_UTF8 + t.encode()), "UTF-8 có BOM, dấu phẩy"),
+    "UTF-16 LE with a BOM": (recode(TEAMS, lambda t: codecs.BOM_UTF16_LE + t.encode("utf-16-le")), "UTF-16 LE có BOM, dấu phẩy"),
+    "UTF-16 BE with a BOM": (recode(TEAMS, lambda t: codecs.BOM_UTF16_BE + t.encode("utf-16-be")), "UTF-16 BE có BOM, dấu phẩy"),
+    "UTF-16 LE without a BOM": (recode(TEAMS, lambda t: t.encode("utf-16-le")), "UTF-16 LE không có BOM, dấu phẩy"),
+    "Windows-1258": (recode(TEAMS, cp1258), "Windows-1258 (bảng mã tiếng Việt cũ của Windows), dấu phẩy"),
+    "semicolons": (semicolons, "UTF-8, dấu chấm phẩy"),
+    "Excel Unicode text": (tabs_utf16, "UTF-16 LE có BOM, dấu tab"),
+    "XLSX": (to_xlsx, "XLSX, trang tính “Sheet”"),
+    "Vietnamese numbers, three date formats, a code Excel shortened": (vietnamese_cells, None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ACCEPTED))
+def test_excel_output_is_read_as_meant_and_the_detection_is_reported(tiny_data, tmp_path, case):
+    reference = canonical_teams(tiny_data)
+    breaks, detected = ACCEPTED[case]
+    breaks(tiny_data)
+    _, report = validate(load(tiny_data))
+    notices = {(p.code, p.file.replace(".xlsx", ".csv"), p.message) for p in report.problems if p.severity == "notice"}
+    if detected:
+        assert ("file-format-detected", TEAMS, f"Đã đọc tệp: {detected}.") in notices
+    else:
+        assert {(code, file) for code, file, _ in notices} == {("code-restored", PROVINCE)}
+    assert canonical_teams(tiny_data) == reference

@@ -1,0 +1,78 @@
+"""The benchmark's own correctness, at a tiny size: synthetic data, incremental publish, national roll-up.
+
+Timings are never asserted here (they live in benchmarks/results.md); these tests check that what
+the benchmark measures is right.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import lxml.html
+import pytest
+
+from scripts import nation, publish, synthetic, validate
+from scripts.bench import change_one_amount, tree_differences
+
+TINY = synthetic.SIZES["tiny"]
+
+
+def test_synthetic_data_is_deterministic(tmp_path):
+    first = synthetic.generate(TINY, tmp_path / "a")
+    synthetic.generate(TINY, tmp_path / "b")
+    assert len(first) == TINY.provinces
+    assert tree_differences(tmp_path / "a", tmp_path / "b") == []
+
+
+def test_synthetic_national_data_passes_validation_and_is_marked_synthetic(tmp_path):
+    folders = synthetic.generate(TINY, tmp_path / "data")
+    teams = 0
+    for folder in folders:
+        dataset = validate.run(folder, tmp_path / "build" / folder.name)  # raises on any error
+        text = dataset.read_text(encoding="utf-8")
+        assert "Giả lập" in text
+        teams += len(json.loads(text)["years"][0]["teams"])
+        assert (folder / "reference" / "communes.topo.json").is_file()
+    assert teams == TINY.teams
+
+
+def shared_inodes(left, right) -> int:
+    count = 0
+    for folder, _, names in os.walk(left):
+        for name in names:
+            other = right / os.path.relpath(os.path.join(folder, name), left)
+            count += other.exists() and os.path.samefile(os.path.join(folder, name), other)
+    return count
+
+
+def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tiny_data, tmp_path):
+    paths = publish.Paths(tmp_path / "site", tiny_data)
+    # Its own copy of the data, with the same release history (downloads archive releases under data/).
+    reference = publish.Paths(tmp_path / "clean", shutil.copytree(tiny_data, tmp_path / "clean-data"))
+    first = publish.publish(paths)
+    publish.publish(reference)
+    change_one_amount(tiny_data)
+    change_one_amount(reference.data)
+    second = publish.publish(paths)
+    clean = publish.publish(reference, overrides={"REUSE_FROM": None})
+    assert tree_differences(second, clean) == []
+    assert tree_differences(first, second) != []  # the change reached the site
+    assert shared_inodes(second, first) > 0  # unchanged pages were linked, not re-rendered
+    assert shared_inodes(clean, reference.releases / "000001") == 0
+
+
+@pytest.mark.slow
+def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
+    synthetic.generate(TINY, tmp_path / "data")
+    results, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
+    site = tmp_path / "root" / "output"
+    tree = lxml.html.fromstring((site / "index.html").read_bytes())
+    links = tree.xpath("//main//a/@href")
+    assert links == [f"{synthetic.province_slug(n)}/" for n in range(1, TINY.provinces + 1)]
+    assert all((site / link / "index.html").is_file() for link in links)
+    assert tree.get("lang") == "vi" and len(tree.xpath("//h1")) == 1
+    assert not any(result.skipped for result in results)
+    again, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
+    assert all(result.skipped for result in again)  # unchanged provinces are not rebuilt

@@ -1,0 +1,184 @@
+"""Downloads journalists can trust: they equal the validated input, hashes hold, the package validates."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+from frictionless import validate as frictionless_validate
+from openpyxl.writer import excel
+
+from scripts import downloads, validate
+from scripts.formatting import filesize
+from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
+
+
+
+def input_rows(data: Path, folder: str) -> pd.DataFrame:
+    """Every staff CSV of one kind (teams or payments), as text, with its year: the validated input."""
+    frames = [
+        pd.read_csv(path, dtype=str, keep_default_na=False).assign(fiscal_year=path.parent.parent.name)
+        for path in sorted(data.glob(f"allocations/*/{folder}/*.csv"))
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def published(site: Path, name: str) -> pd.DataFrame:
+    return pd.read_csv(site / "du-lieu" / name, dtype=str, keep_default_na=False)
+
+
+def same_rows(left: pd.DataFrame, right: pd.DataFrame, key: list[str]) -> None:
+    columns = sorted(left.columns)
+    assert sorted(right.columns) == columns
+    ordered = [frame[columns].sort_values(key).reset_index(drop=True) for frame in (left, right)]
+    pd.testing.assert_frame_equal(*ordered)
+
+
+@pytest.mark.slow
+def test_csv_downloads_round_trip_to_the_validated_input(sample_paths):
+    site, data = sample_paths.output, sample_paths.data
+    same_rows(published(site, "phan-bo-to.csv"), input_rows(data, "teams"), ["fiscal_year", "team_id", "month_from"])
+    same_rows(published(site, "chi-tra.csv"), input_rows(data, "payments"), ["fiscal_year", "team_id", "month_from", "payment_date"])
+    province = pd.concat(
+        pd.read_csv(path, dtype=str, keep_default_na=False).assign(fiscal_year=path.parent.name)
+        for path in sorted(data.glob("allocations/*/province.csv"))
+    )
+    same_rows(published(site, "du-toan-xa.csv"), province, ["fiscal_year", "commune_code"])
+    assert published(site, "xa-phuong.csv")["code"].str.fullmatch(r"\d{5}").all()
+
+
+@pytest.mark.slow
+def test_xlsx_and_json_carry_codes_as_text_and_amounts_as_numbers(sample_paths):
+    site = sample_paths.output / "du-lieu"
+    csv_rows = published(sample_paths.output, "phan-bo-to.csv")
+    sheet = pd.read_excel(site / "tat-ca.xlsx", sheet_name="phan-bo-to", dtype=object)
+    assert sheet["commune_code"].map(type).eq(str).all() and sheet["commune_code"].eq(csv_rows["commune_code"]).all()
+    assert sheet["amount_vnd"].map(type).eq(int).all()
+    assert sheet["amount_vnd"].astype(str).tolist() == csv_rows["amount_vnd"].tolist()
+    rows = json.loads((site / "tat-ca.json").read_text(encoding="utf-8"))["resources"]["phan-bo-to"]
+    assert [row["team_id"] for row in rows] == csv_rows["team_id"].tolist()
+    assert all(isinstance(row["amount_vnd"], int) and row["commune_code"].startswith("0") for row in rows)
+
+
+def test_csv_is_utf8_without_bom_and_commune_files_hold_only_their_commune(tiny_site):
+    folder = tiny_site / "du-lieu"
+    for path in folder.rglob("*.csv"):
+        assert not path.read_bytes().startswith(b"\xef\xbb\xbf"), path
+    commune = published(tiny_site, "xa/phan-bo-to-01273-2025.csv")
+    assert set(commune["commune_code"]) == {"01273"} and len(commune) == 3
+
+
+def test_formula_injection_is_neutralised_in_text_cells_only():
+    table = Table(
+        "t",
+        "",
+        "",
+        "",
+        (
+            Column("name", "text", "", ""),
+            Column("code", "code", "", ""),
+            Column("amount", "integer", "", ""),
+            Column("secret", "text", "", "", public=False),
+        ),
+    )
+    resource = downloads.Resource(table, "t", lambda dataset: [])
+    rows = [{"name": payload, "code": "01273", "amount": -5, "secret": "x"} for payload in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "an toàn")]
+    lines = list(csv.reader(io.StringIO(downloads.csv_bytes(resource.columns, rows).decode("utf-8"), newline="")))
+    assert lines[0] == ["name", "code", "amount"]  # the non-public column never leaves
+    assert [line[0] for line in lines[1:]] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "an toàn"]
+    assert {line[2] for line in lines[1:]} == {"-5"}  # numbers are never touched
+
+
+def test_xlsx_never_stores_text_as_a_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    resource = downloads.Resource(Table("t", "", "", "", (Column("name", "text", "", ""), Column("code", "code", "", ""))), "t", lambda d: [])
+    content = downloads.xlsx_bytes([(resource, [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}])], downloads.dt.datetime(2025, 1, 1))
+    (tmp_path / "t.xlsx").write_bytes(content)
+    name, code = load_workbook(tmp_path / "t.xlsx").active[2]
+    assert (name.value, name.data_type) == ('=HYPERLINK("http://x")', "s")
+    assert (code.value, code.number_format) == ("01273", "@")
+
+
+def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path, monkeypatch):
+    dataset = validate.run(tiny_data, tmp_path / "build")
+    first = downloads.run(dataset, tiny_data / "releases", tmp_path / "a").parent
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2099, 1, 1, tzinfo=tz)
+
+    # openpyxl stamps the clock into every workbook it saves; a later clock must change nothing.
+    monkeypatch.setattr(excel, "datetime", SimpleNamespace(datetime=Later, timezone=dt.timezone))
+    second = downloads.run(dataset, tiny_data / "releases", tmp_path / "b").parent
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert all((first / p).read_bytes() == (second / p).read_bytes() for p in files)
+    with zipfile.ZipFile(first / "files/du-lieu/tat-ca.zip") as bundle:
+        assert {info.date_time for info in bundle.infolist()} == {downloads.ZIP_TIME}
+        assert "datapackage.json" in bundle.namelist() and "tat-ca.xlsx" in bundle.namelist()
+
+
+def test_every_published_hash_and_size_holds(tiny_site):
+    folder = tiny_site / "du-lieu"
+    page = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "lxml")
+    listed = {row.th.a["href"]: row.code.text for row in page.select("table.data-table tbody tr")}
+    assert len(listed) > 10
+    for href, sha256 in listed.items():
+        assert hashlib.sha256((folder / href).read_bytes()).hexdigest() == sha256, href
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        content = (folder / resource["path"]).read_bytes()
+        assert resource["bytes"] == len(content) and resource["hash"] == "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+def test_download_links_show_format_and_vietnamese_size(tiny_site):
+    page = tiny_site / "xa/01273/2025/index.html"
+    links = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select("ul.downloads li")
+    (link,) = links
+    target = (page.parent / link.a["href"]).resolve()
+    assert link.select_one(".file-meta").text == f"(CSV, {filesize(target.stat().st_size)})"
+    home = BeautifulSoup((tiny_site / "index.html").read_text(encoding="utf-8"), "lxml")
+    metas = [li.select_one(".file-meta").text for li in home.select("ul.downloads li")]
+    assert {re.match(r"\((\w+), ", meta).group(1) for meta in metas} == {"CSV", "XLSX", "JSON"}
+    assert filesize(42_000) == "41 KB" and filesize(1_250_000) == "1,2 MB"
+
+
+def test_published_columns_are_the_public_schema_columns(tiny_site):
+    for resource in downloads.RESOURCES:
+        header = (tiny_site / "du-lieu" / f"{resource.slug}.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.split(",") == [column.name for column in resource.columns if column.public]
+    assert downloads.TEAM_ALLOCATION_RESOURCE.columns == (FISCAL_YEAR, *TEAM_ALLOCATIONS.columns)
+
+
+@pytest.mark.slow
+def test_the_published_data_package_is_valid_frictionless(sample_site):
+    report = frictionless_validate(sample_site / "du-lieu" / "datapackage.json")
+    assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_frictionless_catches_a_broken_foreign_key_and_a_wrong_hash(tiny_site, tmp_path):
+    """The package check can fail: a team unknown to the teams table and edited bytes are both caught."""
+    folder = shutil.copytree(tiny_site / "du-lieu", tmp_path / "du-lieu")
+    payments = folder / "chi-tra.csv"
+    payments.write_text(payments.read_text(encoding="utf-8").replace("01273-001", "01273-999"), encoding="utf-8")
+    report = frictionless_validate(folder / "datapackage.json")
+    errors = {error_type for error_type, in report.flatten(["type"])}
+    assert {"foreign-key", "hash-count"} <= errors
+
+
+def test_a_tiny_package_validates(tiny_site):
+    report = frictionless_validate(tiny_site / "du-lieu" / "datapackage.json")
+    assert report.valid, report.flatten(["type", "note"])[:10]

@@ -1,0 +1,111 @@
+"""Payments: every rule has a bad fixture asserting its cell, and only public columns reach the dataset.
+
+Same pattern as tests/test_validate.py: each case breaks one thing in the tiny dataset, whose
+payments file holds one partial payment (01273-001: months 1–6, 3,000,000 of 6,000,000 allocated).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from scripts.schema import PAYMENTS as PAYMENT_TABLE
+from scripts.validate import run
+from tests.helpers import append_row, set_cell
+from tests.test_validate import YEAR, problems_of, rewrite
+
+PAYMENTS = f"{YEAR}/payments/01273.csv"
+TEAMS = f"{YEAR}/teams/01273.csv"
+
+PAYMENT_CASES = {
+    "payment-unknown-team": (
+        lambda d: set_cell(d / PAYMENTS, 2, "team_id", "01273-099"),
+        ("payment-unknown-team", PAYMENTS, 2, "team_id"),
+    ),
+    # 01273-002 is funded in two periods (1–6 and 7–12): one payment may not straddle both.
+    "payment-outside-allocation": (
+        lambda d: append_row(d / PAYMENTS, {"team_id": "01273-002", "month_from": "4", "month_to": "9"}),
+        ("payment-outside-allocation", PAYMENTS, 3, "month_from"),
+    ),
+    "payment-exceeds-allocation": (
+        lambda d: set_cell(d / PAYMENTS, 2, "amount_vnd", "6000001"),
+        ("payment-exceeds-allocation", PAYMENTS, 2, "amount_vnd"),
+    ),
+    # Each payment fits its period; the second one takes the total over 6,000,000.
+    "payment-exceeds-allocation-in-total": (
+        lambda d: append_row(d / PAYMENTS, {"month_from": "7", "month_to": "12", "amount_vnd": "3000001"}),
+        ("payment-exceeds-allocation", PAYMENTS, 3, "amount_vnd"),
+    ),
+    "type-error-payment-date": (
+        lambda d: set_cell(d / PAYMENTS, 2, "payment_date", "2025-07-32"),
+        ("type-error", PAYMENTS, 2, "payment_date"),
+    ),
+    "negative-amount-payment": (
+        lambda d: set_cell(d / PAYMENTS, 2, "amount_vnd", "-3000000"),
+        ("negative-amount", PAYMENTS, 2, "amount_vnd"),
+    ),
+    "missing-value-document": (
+        lambda d: set_cell(d / PAYMENTS, 2, "document_number", ""),
+        ("missing-value", PAYMENTS, 2, "document_number"),
+    ),
+    "wrong-commune-payment": (
+        lambda d: set_cell(d / PAYMENTS, 2, "team_id", "01786-001"),
+        ("wrong-commune", PAYMENTS, 2, "team_id"),
+    ),
+    "month-range-reversed-payment": (
+        lambda d: (set_cell(d / PAYMENTS, 2, "month_from", "6"), set_cell(d / PAYMENTS, 2, "month_to", "1")),
+        ("month-range-reversed", PAYMENTS, 2, "month_from"),
+    ),
+    "metadata-missing-payments-published-on": (
+        lambda d: rewrite(d, f"{YEAR}/year.toml", "payments_published_on = 2025-07-20\n", ""),
+        ("metadata-missing", f"{YEAR}/year.toml", None, "payments_published_on"),
+    ),
+    "dated-after-publication-payment": (
+        lambda d: set_cell(d / PAYMENTS, 2, "payment_date", "2025-07-21"),
+        ("dated-after-publication", PAYMENTS, 2, "payment_date"),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAYMENT_CASES))
+def test_bad_payment_is_reported_at_its_cell(tiny_data, case):
+    breaks, expected = PAYMENT_CASES[case]
+    breaks(tiny_data)
+    assert expected in problems_of(tiny_data)
+
+
+def test_payments_within_the_allocation_raise_nothing(tiny_data):
+    # The rest of 01273-001's period, and both periods of 01273-002 paid in full.
+    append_row(tiny_data / PAYMENTS, {"month_from": "7", "month_to": "12", "amount_vnd": "3000000"})
+    for months in (("1", "6"), ("7", "12")):
+        append_row(tiny_data / PAYMENTS, {"team_id": "01273-002", "month_from": months[0], "month_to": months[1]})
+    assert not [problem for problem in problems_of(tiny_data) if problem[1] == PAYMENTS]
+
+
+def test_payments_are_optional(tiny_data):
+    (tiny_data / PAYMENTS).unlink()
+    rewrite(tiny_data, f"{YEAR}/year.toml", "payments_published_on = 2025-07-20\n", "")
+    assert not [problem for problem in problems_of(tiny_data) if problem[0].startswith(("payment", "metadata"))]
+
+
+def test_only_public_payment_columns_reach_the_dataset(tiny_data, tmp_path):
+    dataset = json.loads(run(tiny_data, tmp_path).read_text(encoding="utf-8"))
+    (year,) = dataset["years"]
+    public = {column.name for column in PAYMENT_TABLE.columns if column.public}
+    assert year["payments"] == [
+        {
+            "team_id": "01273-001",
+            "commune_code": "01273",
+            "month_from": 1,
+            "month_to": 6,
+            "amount_vnd": 3000000,
+            "payment_date": "2025-07-10",
+            "document_number": "01/UNC-2025",
+            "source_file": PAYMENTS,
+            "source_row": 2,
+        }
+    ]
+    assert set(year["payments"][0]) == public | {"source_file", "source_row"}
+    assert year["payments_published_on"] == "2025-07-20"
+    assert PAYMENTS in year["sources"]

@@ -1,0 +1,118 @@
+"""Releases never erase the past: a correction is a PATCH with an exact change log, a new year a MINOR,
+old files stay downloadable, old permalinks keep a page, and invalid data makes no release."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from bs4 import BeautifulSoup
+
+from scripts import publish, releases
+from scripts.validate import ValidationFailed
+from tests.helpers import set_cell
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def index(paths: publish.Paths) -> list[tuple[str, str]]:
+    return [(entry["version"], entry["kind"]) for entry in releases.load_index(paths.archive)]
+
+
+def correct(data) -> None:
+    """The second fixture dataset: one amount corrected, one team replaced by another."""
+    teams = data / "allocations/2025/teams"
+    set_cell(teams / "01273.csv", 2, "amount_vnd", "5000000")
+    set_cell(teams / "01786.csv", 2, "team_id", "01786-002")
+    set_cell(teams / "01786.csv", 2, "team_name", "Tổ CĐSCĐ thôn mẫu 02")
+
+
+def change_rows(site) -> list[list[str]]:
+    page = BeautifulSoup((site / "thay-doi/index.html").read_text(encoding="utf-8"), "lxml")
+    section = page.find("h2", id="phien-ban-1-0-1").parent
+    return [[" ".join(cell.get_text(" ").split()) for cell in row.find_all(["th", "td"])] for row in section.select("table")[0].tbody.find_all("tr")]
+
+
+@pytest.fixture(scope="module")
+def two_releases(tmp_path_factory):
+    from tests.conftest import FIXTURES, assemble_data
+
+    root = tmp_path_factory.mktemp("releases")
+    paths = publish.Paths(root, assemble_data(FIXTURES / "tiny", root / "data"))
+    first = publish.publish(paths)
+    kept = root / "first"
+    shutil.copytree(first, kept)
+    correct(paths.data)
+    publish.publish(paths)
+    return paths, kept
+
+
+def test_a_correction_is_a_patch_release_with_the_exact_change_log(two_releases):
+    paths, _ = two_releases
+    assert index(paths) == [("1.0.0", "initial"), ("1.0.1", "patch")]
+    assert change_rows(paths.output) == [
+        ["2025", "Sửa kinh phí phân bổ cho tổ", "Tổ CĐSCĐ tổ dân phố mẫu 01 (01273-001, Phường Thục Phán)", "6.000.000 ₫", "5.000.000 ₫"],
+        ["2025", "Bỏ tổ", "Tổ CĐSCĐ thôn mẫu 01 (01786-001, Xã Đông Khê)", "4.000.000 ₫", "–"],
+        ["2025", "Thêm tổ", "Tổ CĐSCĐ thôn mẫu 02 (01786-002, Xã Đông Khê)", "–", "4.000.000 ₫"],
+    ]
+
+
+def test_the_feed_lists_every_release_newest_first(two_releases):
+    paths, _ = two_releases
+    feed = ET.parse(paths.output / "thay-doi/atom.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert [entry.find(f"{ATOM}title").text for entry in entries] == ["Phiên bản 1.0.1: đính chính số liệu", "Phiên bản 1.0.0"]
+    assert entries[0].find(f"{ATOM}id").text.endswith("/thay-doi/#phien-ban-1-0-1")
+    assert feed.find(f"{ATOM}updated").text == entries[0].find(f"{ATOM}updated").text
+
+
+def test_earlier_release_files_stay_downloadable_byte_for_byte(two_releases):
+    paths, first = two_releases
+    for name in ("phan-bo-to.csv", "du-toan-xa.csv", "chi-tra.csv"):
+        old = (paths.output / "du-lieu/phien-ban/1.0.0" / name).read_bytes()
+        assert old == (first / "du-lieu" / name).read_bytes()
+        assert hashlib.sha256(old).hexdigest() == releases.load_index(paths.archive)[0]["files"][name]["sha256"]
+    assert (paths.output / "du-lieu/phien-ban/1.0.1/phan-bo-to.csv").read_bytes() == (paths.output / "du-lieu/phan-bo-to.csv").read_bytes()
+
+
+def test_permalinks_of_earlier_releases_never_break(two_releases):
+    """Every team and commune page of the first release still answers; a removed team says so."""
+    paths, first = two_releases
+    old_pages = {p.relative_to(first) for p in first.glob("to/*/index.html")} | {p.relative_to(first) for p in first.glob("xa/**/index.html")}
+    assert all((paths.output / page).is_file() for page in old_pages)
+    gone = BeautifulSoup((paths.output / "to/01786-001/index.html").read_text(encoding="utf-8"), "lxml")
+    assert gone.h1.text == "Tổ CĐSCĐ thôn mẫu 01"
+    assert "phiên bản 1.0.0" in gone.main.get_text(" ") and gone.find("a", href="../../thay-doi/")
+
+
+def test_same_data_makes_no_new_release_and_invalid_data_none_at_all(two_releases):
+    paths, _ = two_releases
+    publish.publish(paths)
+    assert index(paths)[-1] == ("1.0.1", "patch") and len(index(paths)) == 2
+    set_cell(paths.data / "allocations/2025/teams/01273.csv", 2, "amount_vnd", "năm triệu")
+    with pytest.raises(ValidationFailed):
+        publish.publish(paths)
+    assert len(index(paths)) == 2
+
+
+def test_a_new_fiscal_year_is_a_minor_release(tiny_data, tmp_path):
+    paths = publish.Paths(tmp_path / "site", tiny_data)
+    publish.publish(paths)
+    shutil.copytree(tiny_data / "allocations/2025", tiny_data / "allocations/2026")
+    publish.publish(paths)
+    assert index(paths) == [("1.0.0", "initial"), ("1.1.0", "minor")]
+    (added,) = releases.describe(paths.archive, releases.load_index(paths.archive), {})["releases"][1]["changes"]
+    assert (added["kind"], added["fiscal_year"], added["teams"], added["new"]) == ("year_added", 2026, 3, 16_000_000)
+
+
+def test_a_tampered_archive_is_refused(tiny_data, tmp_path):
+    paths = publish.Paths(tmp_path / "site", tiny_data)
+    publish.publish(paths)
+    set_cell(paths.archive / "1.0.0/phan-bo-to.csv", 2, "amount_vnd", "1")
+    correct(tiny_data)  # the change log of the next release must read the tampered files
+    with pytest.raises(releases.ArchiveDamaged):
+        publish.publish(paths)
+    assert json.loads((paths.archive / "index.json").read_text(encoding="utf-8"))[-1]["version"] == "1.0.0"
