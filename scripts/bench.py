@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts import nation, publish, synthetic
+from scripts import budgets, nation, publish, synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("province", "provinces10", "nation")
@@ -131,6 +131,8 @@ class Run:
         differences = tree_differences(self.changed_site(self.work / "site"), reference.output)
         return {
             "size": self.size,
+            # Transfer budgets are for one province's pages: measured on the bundled province only.
+            "budgets": None if self.multi else budgets.measure(self.work / "site" / "output"),
             "full_seconds": full,
             "stages": stages,
             "incremental_seconds": incremental,
@@ -225,7 +227,28 @@ def report(results: list[dict], host: dict) -> str:
         for label, stages in (("toàn bộ", r["stages"]), ("cập nhật 1 ô", r["incremental_stages"])):
             cells = [f"{stages[s]:.2f}" if s in stages else "–" for s in STAGES]
             lines.append(f"| {r['size']} ({label}) | " + " | ".join(cells) + " |")
+    lines += budget_lines(results)
     return "\n".join(lines) + "\n"
+
+
+def budget_lines(results: list[dict]) -> list[str]:
+    """Gzipped transfer per page kind against its budget (scripts/budgets.py)."""
+    lines = []
+    for r in results:
+        figures = r.get("budgets")
+        if not figures:
+            continue
+        limits = figures["budgets"]
+        rows = [
+            ("Trang chủ (HTML+CSS+JS)", figures["home"], limits["page"]),
+            (f"Trang xã nặng nhất ({figures['commune']['page']})", figures["commune"], limits["page"]),
+            (f"Trang tổ nặng nhất ({figures['team']['page']})", figures["team"], limits["page"]),
+            (f"Lần tìm kiếm đầu ({figures['first_search']['files']} tệp)", figures["first_search"], limits["first_search"]),
+            (f"Trang bản đồ tỉnh, không tính lớp nền ({figures['map_page']['files']} tệp)", figures["map_page"], limits["map_page"]),
+        ]
+        lines += ["", f"## Dung lượng truyền tải, nén gzip ({r['size']})", "", "| Trang | Byte | Ngân sách | Đạt |", "|---|---:|---:|---|"]
+        lines += [f"| {label} | {f['bytes']:,} | {limit:,} | {'có' if f['bytes'] <= limit else 'KHÔNG'} |" for label, f, limit in rows]
+    return lines
 
 
 def main() -> None:

@@ -5,6 +5,8 @@
   most rows. Budget: 30 KB each.
 - First search: the extra bytes the search page loads to answer its first query, recorded in headless
   Chromium (pagefind's modular UI, its WebAssembly, index chunks and result fragments). Budget: 150 KB.
+- Map page: everything the province map page transfers, tiles excluded (Leaflet, the shared geometry,
+  the year's figures, the page). Budget: 150 KB.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from scripts.checks import resolve
+from scripts.pages import MAPS_DIR
 
 PAGE_BUDGET = 30 * 1024
 SEARCH_BUDGET = 150 * 1024
+MAP_PAGE_BUDGET = 150 * 1024
 SEARCH_QUERY = "dong khe"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
@@ -49,8 +53,11 @@ def heaviest(site: Path, pattern: str) -> str:
     return max(site.glob(pattern), key=lambda path: path.stat().st_size).relative_to(site).as_posix()
 
 
-def first_search_bytes(site: Path, query: str = SEARCH_QUERY) -> dict[str, int]:
-    """Files the search page fetches for its first query beyond the page's own HTML, CSS and JS."""
+def transferred(site: Path, address: str, ready: str) -> dict[str, int]:
+    """Gzipped bytes of every site file headless Chromium fetches to show ``address`` until ``ready`` appears.
+
+    Requests leaving localhost (map tiles) are refused: they are outside every budget.
+    """
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -62,16 +69,30 @@ def first_search_bytes(site: Path, query: str = SEARCH_QUERY) -> dict[str, int]:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
             page = browser.new_page()
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
             page.on("requestfinished", lambda request: requested.append(unquote(urlsplit(request.url).path)))
-            page.goto(f"{base}tim-kiem/?q={query}")
-            page.wait_for_selector(".pagefind-modular-list-link", timeout=15000)
+            page.goto(base + address)
+            page.wait_for_selector(ready, timeout=15000)
             page.wait_for_load_state("networkidle")
             browser.close()
     finally:
         server.shutdown()
+    files = {path.lstrip("/") or "index.html" for path in requested}
+    files = {name + "index.html" if name.endswith("/") else name for name in files}
+    return {name: gzipped(site / name) for name in sorted(files) if (site / name).is_file()}
+
+
+def first_search_bytes(site: Path, query: str = SEARCH_QUERY) -> dict[str, int]:
+    """Files the search page fetches for its first query beyond the page's own HTML, CSS and JS."""
     own = page_weight(site, "tim-kiem/index.html")
-    files = {path.lstrip("/") for path in requested}
-    return {name: gzipped(site / name) for name in sorted(files) if name not in own and (site / name).is_file()}
+    fetched = transferred(site, f"tim-kiem/?q={query}", ".pagefind-modular-list-link")
+    return {name: size for name, size in fetched.items() if name not in own}
+
+
+def map_page_bytes(site: Path) -> dict[str, int]:
+    """Everything the latest province map page transfers, tiles excluded: Leaflet, geometry, figures, page."""
+    latest = max((site / MAPS_DIR).glob("tinh-*.html")).relative_to(site).as_posix()
+    return transferred(site, latest, "path.leaflet-interactive")
 
 
 def measure(site: Path) -> dict:
@@ -85,7 +106,9 @@ def measure(site: Path) -> dict:
     figures = {kind: {"page": page, "bytes": sum(page_weight(site, page).values())} for kind, page in pages.items()}
     search = first_search_bytes(site)
     figures["first_search"] = {"files": len(search), "bytes": sum(search.values())}
-    figures["budgets"] = {"page": PAGE_BUDGET, "first_search": SEARCH_BUDGET}
+    map_page = map_page_bytes(site)
+    figures["map_page"] = {"files": len(map_page), "bytes": sum(map_page.values())}
+    figures["budgets"] = {"page": PAGE_BUDGET, "first_search": SEARCH_BUDGET, "map_page": MAP_PAGE_BUDGET}
     return figures
 
 
