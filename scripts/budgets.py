@@ -11,23 +11,21 @@
 
 from __future__ import annotations
 
-import functools
 import gzip
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from scripts import system
 from scripts.checks import resolve
+from scripts.local_server import serve
 from scripts.pages import MAPS_DIR
 
 PAGE_BUDGET = 30 * 1024
 SEARCH_BUDGET = 150 * 1024
 MAP_PAGE_BUDGET = 150 * 1024
 SEARCH_QUERY = "dong khe"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def gzipped(path: Path) -> int:
@@ -60,14 +58,11 @@ def transferred(site: Path, address: str, ready: str) -> dict[str, int]:
     """
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server, base = serve(site)
     requested: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(system.CHROMIUM), args=system.CHROMIUM_ARGS)
             page = browser.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
             page.on("requestfinished", lambda request: requested.append(unquote(urlsplit(request.url).path)))
@@ -111,10 +106,6 @@ def measure(site: Path) -> dict:
     figures["budgets"] = {"page": PAGE_BUDGET, "first_search": SEARCH_BUDGET, "map_page": MAP_PAGE_BUDGET}
     return figures
 
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from markupsafe import escape
 
 from scripts.formatting import LOCALE, number, vnd
 from scripts.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, year_url
+from scripts.validate import write_if_changed
 
 HERE = Path(__file__).resolve().parent
 GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
@@ -276,10 +277,7 @@ def render_template(kind: str, config: dict, settings: dict, center: list[float]
 
 
 def write(path: Path, data: bytes) -> Path:
-    """Write only when the bytes change, so unchanged maps keep their timestamps (GUIDE §3)."""
-    if not path.exists() or path.read_bytes() != data:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+    write_if_changed(path, data)  # unchanged maps keep their timestamps (GUIDE §3)
     return path
 
 

@@ -173,10 +173,10 @@ class SiteData:
         """A team's record with what was paid and what remains, in total and for each allocation period."""
         payments = self.payments_by_team[fiscal_year, team["team_id"]]
         paid = sum(p["amount_vnd"] for p in payments)
-        periods = [
-            {**period, "paid_vnd": period_paid(period, payments), "remaining_vnd": period["amount_vnd"] - period_paid(period, payments)}
-            for period in team["periods"]
-        ]
+        periods = []
+        for period in team["periods"]:
+            period_total = period_paid(period, payments)
+            periods.append({**period, "paid_vnd": period_total, "remaining_vnd": period["amount_vnd"] - period_total})
         return {**team, "periods": periods, "payments": payments, "paid_vnd": paid, "remaining_vnd": team["amount_vnd"] - paid}
 
     def _commune_rows(self, year: dict) -> list[dict]:

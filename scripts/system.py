@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flag Chromium keeps trying hosts this closed network refuses.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 HUGO = Path("/usr/bin/hugo")
 NGINX = Path("/usr/sbin/nginx")
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from scripts import maps, validate
-from tests.browser.conftest import serve
+from scripts.local_server import serve
 
 pytestmark = pytest.mark.browser
 
