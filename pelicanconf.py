@@ -36,7 +36,8 @@ DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
 PLUGINS = [pelican_data, discovery]
 JINJA_FILTERS = {**FORMAT_FILTERS, "qr_svg": qr_svg}
 # Autoescape: no text from the data may reach a page as markup.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# auto_reload off: templates never change during a build, and checking them costs a stat per include.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}
 
 # Only hand-written prose pages; no blog.
 ARTICLE_PATHS = []

@@ -46,8 +46,9 @@ def resolve(page: str, reference: str, directories: set[str]) -> str | None:
     return posixpath.join(target, "index.html") if parts.path.endswith("/") or target in directories else target
 
 
-def check_page(page: str, html: bytes, sample: bool, listing: Listing) -> list[str]:
-    failures = []
+def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], list[str]]:
+    """The page's own failures, and every internal reference it makes (resolved later, against the final listing)."""
+    failures, references = [], []
     tree = lxml.html.fromstring(html)
     if tree.get("lang") != "vi":
         failures.append(f"{page}: thiếu lang=\"vi\"")
@@ -62,11 +63,9 @@ def check_page(page: str, html: bytes, sample: bool, listing: Listing) -> list[s
                 continue
             if tag in LOADING_TAGS and urlsplit(reference).netloc:
                 failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
-                continue
-            target = resolve(page, reference, listing.directories)
-            if target is not None and target not in listing.files:
-                failures.append(f"{page}: liên kết hỏng {reference}")
-    return failures
+            else:
+                references.append(reference)
+    return failures, references
 
 
 @dataclass
@@ -99,47 +98,80 @@ def expected_pages(dataset: dict) -> list[str]:
 
 
 class CheckedPages:
-    """Pages that already passed, so a republish re-parses only what changed.
+    """Pages that already passed, with their references, so a republish re-parses only what changed.
 
-    A page's result depends only on its path, its bytes, the sample flag, this module's code and
-    which of its links resolve. Each entry is the digest of path and bytes; entries stay valid while
-    the flag and the code are the same and no file has gone (new files only add link targets).
+    A page's own result depends only on its path, its bytes, the sample flag and this module's code;
+    its references are resolved again on every run, so a link to a file that has gone still fails.
     """
 
-    def __init__(self, path: Path, context: str, listing: Listing):
+    def __init__(self, path: Path, context: str):
         self.path = path
         self.context = context
         stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        valid = stored.get("context") == context and listing.files.issuperset(stored.get("files", []))
-        self.passed: set[str] = set(stored.get("pages", [])) if valid else set()
+        self.passed: dict[str, list[str]] = stored.get("pages", {}) if stored.get("context") == context else {}
 
     @staticmethod
     def key(page: str, html: bytes) -> str:
         return hashlib.sha256(page.encode() + b"\0" + html).hexdigest()
 
-    def save(self, keys: list[str], listing: Listing) -> None:
-        record = {"context": self.context, "files": sorted(listing.files), "pages": sorted(keys)}
-        self.path.write_text(json.dumps(record), encoding="utf-8")
+    def save(self, passed: dict[str, list[str]]) -> None:
+        self.path.write_text(json.dumps({"context": self.context, "pages": passed}, sort_keys=True), encoding="utf-8")
+
+
+@dataclass
+class Inspection:
+    """What ``inspect`` found: page failures so far, and the references still to resolve."""
+
+    site: Path
+    dataset: dict
+    cache: CheckedPages
+    failures: list[str]
+    references: dict[str, tuple[str, list[str]]]  # page key → (page, its references)
+    pages: int
+
+
+def inspect(site: Path, dataset_path: Path) -> Inspection:
+    """Parse every HTML page (the slow half). Files added to ``site`` afterwards, such as the
+    search index, still count as link targets: ``conclude`` lists the site again."""
+    dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
+    sample = any(year["sample"] for year in dataset["years"])
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")
+    # map documents are standalone Leaflet pages, checked by the maps tests
+    pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith("ban-do/"))
+    failures, references = [], {}
+    for page in pages:
+        html = (site / page).read_bytes()
+        key = CheckedPages.key(page, html)
+        if key in cache.passed:
+            references[key] = (page, cache.passed[key])
+        else:
+            page_failures, page_references = inspect_page(page, html, sample)
+            failures += page_failures
+            references[key] = (page, page_references)
+    return Inspection(site, dataset, cache, failures, references, len(pages))
+
+
+def conclude(inspection: Inspection) -> int:
+    """Resolve every reference against the finished site; raise with all failures; return the pages checked."""
+    listing = Listing.of(inspection.site)
+    failures = [f"thiếu trang {page}" for page in expected_pages(inspection.dataset) if page not in listing.files]
+    failures += inspection.failures
+    resolved: dict[tuple[str, str], str | None] = {}  # pages in one folder share most references
+    for page, references in inspection.references.values():
+        folder = posixpath.dirname(page)
+        for reference in references:
+            if (folder, reference) not in resolved:
+                resolved[folder, reference] = resolve(page, reference, listing.directories)
+            target = resolved[folder, reference]
+            if target is not None and target not in listing.files:
+                failures.append(f"{page}: liên kết hỏng {reference}")
+    if failures:
+        raise SiteCheckFailed(failures)
+    inspection.cache.save({key: references for key, (_, references) in inspection.references.items()})
+    return inspection.pages
 
 
 def run(site: Path, dataset_path: Path) -> int:
     """Check the site in ``site``; return the number of HTML pages checked."""
-    dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
-    listing = Listing.of(site)
-    failures = [f"thiếu trang {page}" for page in expected_pages(dataset) if page not in listing.files]
-    sample = any(year["sample"] for year in dataset["years"])
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}", listing)
-    # map documents are standalone Leaflet pages, checked by the maps tests
-    pages = sorted(page for page in listing.files if page.endswith(".html") and not page.startswith("ban-do/"))
-    keys = []
-    for page in pages:
-        html = (site / page).read_bytes()
-        key = CheckedPages.key(page, html)
-        if key not in cache.passed:
-            failures += check_page(page, html, sample, listing)
-        keys.append(key)
-    if failures:
-        raise SiteCheckFailed(failures)
-    cache.save(keys, listing)
-    return len(pages)
+    return conclude(inspect(site, dataset_path))

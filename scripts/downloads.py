@@ -17,23 +17,18 @@ import hashlib
 import io
 import json
 import shutil
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.xml.constants import ARC_CORE
-from openpyxl.xml.functions import tostring
-
-from scripts import releases
+from scripts import releases, xlsx
+from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 ROOT = "du-lieu"  # every download lives under this folder of the site
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang"
+PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -155,54 +150,19 @@ def typed_value(column: Column, value):
     return float(value) if column.type == "number" else str(value)
 
 
-def fixed_zip(members: list[tuple[str, bytes]]) -> bytes:
-    """A zip whose bytes depend only on its members: fixed times, attributes and order."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, content)
-    return buffer.getvalue()
-
-
 def xlsx_bytes(sheets: list[tuple[Resource, list[dict]]], created: dt.datetime) -> bytes:
-    """One sheet per table. Codes are text cells in text format; no text cell can become a formula.
-    Streamed (write-only workbook): about twice as fast for the ~28,000 rows of the sample."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.created = workbook.properties.modified = created
-    for resource, rows in sheets:
-        sheet = workbook.create_sheet(resource.slug)
-        sheet.append([text_cell(sheet, column.name) for column in resource.columns])
-        for row in rows:
-            sheet.append([sheet_value(sheet, column, row.get(column.name)) for column in resource.columns])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    # save() stamps the clock into docProps/core.xml: write the data's date back.
-    workbook.properties.modified = created
-    core = tostring(workbook.properties.to_tree())
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as saved:
-        return fixed_zip([(info.filename, core if info.filename == ARC_CORE else saved.read(info)) for info in saved.infolist()])
+    """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
+    return xlsx.workbook_bytes([xlsx_sheet(resource, rows) for resource, rows in sheets], created, PACKAGE_TITLE)
 
 
-def sheet_value(sheet, column: Column, value):
-    """Plain values as they are; codes and text openpyxl would read as a formula get a text cell."""
-    value = typed_value(column, value)
-    if value is None:
-        return None
-    if column.type == "code":
-        cell = text_cell(sheet, value)
-        cell.number_format = "@"
-        return cell
-    return text_cell(sheet, value) if isinstance(value, str) and value.startswith(("=", "#")) else value
-
-
-def text_cell(sheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value)
-    cell.data_type = "s"  # openpyxl would store "=…" as a formula and "#N/A" as an error
-    return cell
+def xlsx_sheet(resource: Resource, rows: list[dict]) -> xlsx.Sheet:
+    columns = resource.columns
+    return xlsx.Sheet(
+        resource.slug,
+        tuple(column.name for column in columns),
+        (tuple(typed_value(column, row.get(column.name)) for column in columns) for row in rows),
+        frozenset(index for index, column in enumerate(columns) if column.type == "code"),
+    )
 
 
 def json_bytes(version: str, sheets: list[tuple[Resource, list[dict]]]) -> bytes:
@@ -302,7 +262,7 @@ def schema_path(resource: Resource, whole: bool) -> str:
 def data_package(dataset: dict, release: dict, downloads: list[Download]) -> bytes:
     package = {
         "name": PACKAGE_NAME,
-        "title": "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng",
+        "title": PACKAGE_TITLE,
         "description": (
             "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
             "theo các quyết định được nêu trong sources."

@@ -8,6 +8,7 @@ site must not carry formulas, hidden control characters or personal data.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -95,6 +96,7 @@ def check_text(column: Column, text: str) -> None:
         raise Invalid(P.PersonalDataValue, what=found[0], match=found[1])
 
 
+@functools.lru_cache(maxsize=1 << 16)  # dates, counts and amounts repeat across thousands of rows
 def parse_value(column: Column, text: str) -> tuple[object, str | None]:
     """(typed value, the restored text when a code was repaired); raises ``Invalid``."""
     if text.startswith("=") and len(text) > 1:

@@ -13,6 +13,9 @@ since the release in the REUSE_FROM setting is hard-linked from it (scripts/reus
 
 from __future__ import annotations
 
+import os
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from pelican import signals
@@ -23,9 +26,11 @@ from pelican.writers import FileOverwriteFailedError
 from scripts import open_data
 from scripts.downloads import RESOURCES
 from scripts.progress import track
-from scripts.pages import build_page_models
-from scripts.reuse import PageReuse, page_key, site_key, write_new
+from scripts.pages import PageModel, build_page_models
+from scripts.reuse import PageReuse, page_key, site_key
 from scripts.schema import INPUT_TABLES, TYPE_LABELS
+
+MIN_PAGES_PER_WORKER = 200  # below this a fork costs more than it saves
 
 
 class DataPagesGenerator(Generator):
@@ -44,16 +49,18 @@ class DataPagesGenerator(Generator):
         output = Path(self.output_path)
         reuse = PageReuse(output, self.settings.get("REUSE_FROM"))
         site = site_key(self.settings, self.site.dataset)
-        shared = dict(self.context)
-        templates = {}
-        for page in track(self.page_models, "Dựng các trang"):
-            target = output / page.save_as
-            if page.save_as in reuse.new or target.exists():
+        pending = []
+        for page in self.page_models:
+            if page.save_as in reuse.new or (output / page.save_as).exists():
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
-            if reuse.link(page.save_as, page_key(site, page)):
-                continue
-            if page.template not in templates:
-                templates[page.template] = self.get_template(page.template.removesuffix(".html"))
+            if not reuse.link(page.save_as, page_key(site, page)):
+                pending.append(page)
+        # Compiled once here, so forked workers inherit them instead of compiling their own.
+        templates = {name: self.get_template(name.removesuffix(".html")) for name in sorted({page.template for page in pending})}
+        shared = dict(self.context)
+        folders: set[Path] = set()
+
+        def render(page: PageModel) -> None:
             # As Pelican's writer does with RELATIVE_URLS: SITEURL is the way back to the site root.
             site_url = path_to_url(get_relative_path(page.save_as)) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
             html = templates[page.template].render(
@@ -66,8 +73,43 @@ class DataPagesGenerator(Generator):
                     **page.context,
                 }
             )
-            write_new(target, html.encode("utf-8"))
+            target = output / page.save_as
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            # "x": a new file in the new release, never a write into a file linked from another release.
+            with target.open("xb") as handle:
+                handle.write(html.encode("utf-8"))
+
+        render_on_every_core(pending, render)
         reuse.save()
+
+
+def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None]) -> None:
+    """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
+    gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
+    workers = min(os.cpu_count() or 1, max(1, len(pages) // MIN_PAGES_PER_WORKER))
+    children = []
+    try:
+        for index in range(1, workers):
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    for page in pages[index::workers]:
+                        render(page)
+                    status = 0
+                except BaseException:
+                    traceback.print_exc()
+                finally:
+                    os._exit(status)  # never run the parent's cleanup twice
+            children.append(pid)
+        for page in track(pages[::workers], "Dựng các trang"):
+            render(page)
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên)")
 
 
 def get_generators(pelican_object):

@@ -108,30 +108,48 @@ def exclusive(function):
 
 @exclusive
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """validate → downloads → Pelican → maps (+ downloads copied in) → notice PDFs → search index → checks, into a fresh release directory; return it. Raises on any failure."""
+    """validate → downloads → Pelican → maps (+ downloads copied in) → notice PDFs → search index
+    and checks, into a fresh release directory; return it. Raises on any failure.
+
+    Two stages overlap the others: the notice PDFs render in worker processes from the start, and
+    pagefind indexes while the checks parse the pages. Their times below are the waits they cost.
+    """
     timer = timer or StageTimer()
     with timer.stage("validate"):
         dataset = validate.run(paths.data, paths.work)
-    with timer.stage("downloads"):
-        manifest = downloads.run(dataset, paths.archive, paths.downloads)
-    overrides = {"DOWNLOADS_MANIFEST": str(manifest), **(overrides or {})}
     paths.releases.mkdir(parents=True, exist_ok=True)
     release = staging_dir(paths)
+    overrides = {"REUSE_FROM": live_release(paths), **(overrides or {})}
+    rendering = indexing = None
     try:
+        with timer.stage("notices"):
+            # Rendered in the background, on all cores but one, while the main process builds the site.
+            base_url = build.pelican_settings(release, dataset, overrides=overrides)["PUBLIC_BASE_URL"]
+            rendering = notices.Rendering(dataset, base_url, paths.work / "notices")
+        with timer.stage("downloads"):
+            manifest = downloads.run(dataset, paths.archive, paths.downloads)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
-            settings = build.run(dataset, release, overrides={"REUSE_FROM": live_release(paths), **overrides})
+            settings = build.run(dataset, release, overrides={"DOWNLOADS_MANIFEST": str(manifest), **overrides})
         with timer.stage("maps"):
             maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("downloads"):
             downloads.install(manifest, release)
         with timer.stage("notices"):
-            notices.run(dataset, release, settings["PUBLIC_BASE_URL"], paths.work / "notices")
+            rendering.install(release)
+        # pagefind indexes in its own process while the checks parse the pages.
         with timer.stage("search"):
-            search.run(release)
+            indexing = search.Indexing(release)
         with timer.stage("checks"):
-            checks.run(release, dataset)
+            inspection = checks.inspect(release, dataset)
+        with timer.stage("search"):
+            indexing.finish()
+        with timer.stage("checks"):
+            checks.conclude(inspection)
     except BaseException:
+        for job in (rendering, indexing):
+            if job:
+                job.stop()
         discard(release)
         raise
     return promote(release)

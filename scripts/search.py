@@ -1,7 +1,9 @@
 """Stage 4c: the site's search index, built offline by pagefind into ``<site>/pagefind/``.
 
-Only pages marked ``data-pagefind-body`` are indexed (canonical data pages and prose pages, not
-the home and latest-year aliases or the notices). pagefind folds tones but not đ, so templates
+Only what is marked ``data-pagefind-body`` is indexed: canonical data pages and prose pages, not
+the home and latest-year aliases or the notices; on team and commune pages only the heading with
+the names, which is what people search for (a third less work for pagefind than whole pages).
+pagefind folds tones but not đ, so templates
 add a hidden ASCII-folded copy of names (GUIDE §3). The bundle pagefind writes (pagefind.js,
 the WebAssembly and the UI) is served from the site itself: no CDN.
 """
@@ -24,12 +26,25 @@ class SearchIndexFailed(Exception):
     pass
 
 
-def run(site: Path) -> Path:
-    """Index ``site``; return the bundle directory. Raises with pagefind's own output on failure."""
-    bundle = site / BUNDLE
-    shutil.rmtree(bundle, ignore_errors=True)  # a stale index would point at pages that are gone
-    command = [str(get_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", "vi", "--exclude-selectors", NOT_INDEXED, "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise SearchIndexFailed(f"pagefind không tạo được chỉ mục tìm kiếm:\n{result.stdout}{result.stderr}")
-    return bundle
+class Indexing:
+    """pagefind running in its own process, so the site checks can parse pages meanwhile."""
+
+    def __init__(self, site: Path):
+        self.bundle = site / BUNDLE
+        shutil.rmtree(self.bundle, ignore_errors=True)  # a stale index would point at pages that are gone
+        command = [str(get_executable()), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", "vi", "--exclude-selectors", NOT_INDEXED, "--silent"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    def finish(self) -> Path:
+        """Wait for the index; return the bundle directory. Raises with pagefind's own output on failure."""
+        output, _ = self.process.communicate()
+        if self.process.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
+            raise SearchIndexFailed(f"pagefind không tạo được chỉ mục tìm kiếm:\n{output}")
+        return self.bundle
+
+    def stop(self) -> None:
+        """Abandon the index: the build failed elsewhere."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+

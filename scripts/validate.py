@@ -516,6 +516,7 @@ def run(data_dir: Path, build_dir: Path) -> Path:
     if report.errors:
         raise ValidationFailed(report)
     dataset_path = build_dir / "dataset.json"
-    content = json.dumps(dataset, ensure_ascii=False, indent=1, sort_keys=True, default=json_default)
+    # Compact: json's C encoder only runs without indent (3× faster); this file is for the later stages.
+    content = json.dumps(dataset, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=json_default)
     write_if_changed(dataset_path, content.encode("utf-8"))
     return dataset_path

@@ -5,6 +5,7 @@ Regenerate them on purpose with `invoke update-golden`, then read the diff befor
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -23,6 +24,11 @@ def key_html(site: Path, page: str) -> str:
     return main.prettify()
 
 
+def readable_json(path: Path) -> str:
+    """The build writes compact JSON for speed; the golden copy is indented, so diffs point at a field."""
+    return json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
 def golden_name(page: str) -> str:
     return page.replace("/", "__")
 
@@ -37,6 +43,6 @@ def regenerate() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         paths = build_tiny(Path(tmp))
         GOLDEN.mkdir(exist_ok=True)
-        (GOLDEN / "dataset.json").write_bytes((paths.work / "dataset.json").read_bytes())
+        (GOLDEN / "dataset.json").write_text(readable_json(paths.work / "dataset.json"), encoding="utf-8")
         for page in KEY_PAGES:
             (GOLDEN / golden_name(page)).write_text(key_html(paths.output, page), encoding="utf-8")

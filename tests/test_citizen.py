@@ -3,8 +3,11 @@ robots.txt, Open Graph, valid HTML (Nu checker) and no broken internal link."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,11 +55,38 @@ def test_notices_render_only_when_their_inputs_change(tiny_data, tmp_path):
     assert notices.run(dataset, tmp_path / "c", BASE_URL + "/moi", cache)["rendered"] == 2
 
 
-def test_notice_render_is_byte_identical(tiny_data, tmp_path):
+def tiny_notice(tiny_data, tmp_path) -> dict:
     site = SiteData(json.loads(validate.run(tiny_data, tmp_path).read_text(encoding="utf-8")))
     year = site.year_numbers[0]
-    notice = notices.notice_content(site, year, site.commune_rows[year][0], BASE_URL)
+    return notices.notice_content(site, year, site.commune_rows[year][0], BASE_URL)
+
+
+def test_notice_render_is_byte_identical(tiny_data, tmp_path):
+    notice = tiny_notice(tiny_data, tmp_path)
     assert notices.render(notice) == notices.render(notice)
+    # Another process, with other string hashes, writes the same bytes too.
+    script = "import json, sys; from scripts import notices; sys.stdout.buffer.write(notices.render(json.load(sys.stdin)))"
+    other = subprocess.run(
+        [sys.executable, "-c", script], input=json.dumps(notice).encode(), capture_output=True, check=True,
+        cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "PYTHONHASHSEED": "1"},
+    )
+    assert other.stdout == notices.render(notice)
+
+
+def test_a_long_notice_numbers_its_pages_and_repeats_the_table_heading(tiny_data, tmp_path):
+    notice = tiny_notice(tiny_data, tmp_path)
+    notice["teams"] = notice["teams"] * 40
+    reader = PdfReader(io.BytesIO(notices.render(notice)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        assert f"Trang {number}/{len(pages)}" in text
+        if notice["teams"][0][0] in text:
+            assert "Thôn/xóm, tổ dân phố" in text
+    assert "Tổng cộng" in pages[-1] and notice["url"] in pages[-1]
+    assert reader.metadata.title.startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']}")
+    assert reader.metadata.creation_date.date().isoformat() == notice["published_on"]
+    assert reader.trailer["/Root"]["/Lang"] == "vi"
 
 
 def test_qr_svg_escapes_its_text():

@@ -11,15 +11,14 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
-from openpyxl.writer import excel
 
 from scripts import downloads, validate
+from scripts.archives import ZIP_TIME
 from scripts.formatting import filesize
 from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
 
@@ -111,24 +110,20 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
     assert (code.value, code.number_format) == ("01273", "@")
 
 
-def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path, monkeypatch):
+def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path):
     dataset = validate.run(tiny_data, tmp_path / "build")
     first = downloads.run(dataset, tiny_data / "releases", tmp_path / "a").parent
-
-    class Later(dt.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return dt.datetime(2099, 1, 1, tzinfo=tz)
-
-    # openpyxl stamps the clock into every workbook it saves; a later clock must change nothing.
-    monkeypatch.setattr(excel, "datetime", SimpleNamespace(datetime=Later, timezone=dt.timezone))
     second = downloads.run(dataset, tiny_data / "releases", tmp_path / "b").parent
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / p).read_bytes() == (second / p).read_bytes() for p in files)
     with zipfile.ZipFile(first / "files/du-lieu/tat-ca.zip") as bundle:
-        assert {info.date_time for info in bundle.infolist()} == {downloads.ZIP_TIME}
+        assert {info.date_time for info in bundle.infolist()} == {ZIP_TIME}
         assert "datapackage.json" in bundle.namelist() and "tat-ca.xlsx" in bundle.namelist()
+    with zipfile.ZipFile(first / "files/du-lieu/tat-ca.xlsx") as workbook:
+        assert {info.date_time for info in workbook.infolist()} == {ZIP_TIME}
+        release_date = json.loads((first / "manifest.json").read_text(encoding="utf-8"))["date"]
+        assert f">{release_date}T00:00:00Z</dcterms:modified>" in workbook.read("docProps/core.xml").decode()
 
 
 def test_every_published_hash_and_size_holds(tiny_site):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.golden import GOLDEN, KEY_PAGES, golden_name, key_html
+from tests.golden import GOLDEN, KEY_PAGES, golden_name, key_html, readable_json
 
 
 def test_validated_dataset_matches_golden(tiny_site):
     dataset = tiny_site.parent / "build" / "dataset.json"
-    assert dataset.read_text(encoding="utf-8") == (GOLDEN / "dataset.json").read_text(encoding="utf-8")
+    assert readable_json(dataset) == (GOLDEN / "dataset.json").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("page", KEY_PAGES)

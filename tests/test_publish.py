@@ -47,10 +47,10 @@ def test_a_failing_site_check_leaves_output_untouched(tiny_paths, monkeypatch):
     publish.publish(tiny_paths)
     before = tree_digest(tiny_paths.output)
 
-    def broken(site, dataset):
+    def broken(inspection):
         raise RuntimeError("kiểm tra thất bại")
 
-    monkeypatch.setattr(publish.checks, "run", broken)
+    monkeypatch.setattr(publish.checks, "conclude", broken)
     with pytest.raises(RuntimeError):
         publish.publish(tiny_paths)
     assert tree_digest(tiny_paths.output) == before

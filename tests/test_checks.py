@@ -1,0 +1,60 @@
+"""The last gate before a release goes live: a broken page or link stops the publish."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import checks
+
+
+@pytest.fixture
+def site_copy(tiny_site: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A writable copy of the tiny site and of its dataset, beside an empty check cache."""
+    site = shutil.copytree(tiny_site.resolve(), tmp_path / "site")
+    dataset = shutil.copy(tiny_site.resolve().parent.parent.parent / "build" / "dataset.json", tmp_path / "dataset.json")
+    return site, Path(dataset)
+
+
+def failures(site: Path, dataset: Path) -> list[str]:
+    with pytest.raises(checks.SiteCheckFailed) as raised:
+        checks.run(site, dataset)
+    return raised.value.failures
+
+
+def test_the_published_site_passes(site_copy):
+    assert checks.run(*site_copy) > 10
+
+
+def test_a_missing_stylesheet_is_a_broken_link_on_every_page(site_copy):
+    site, dataset = site_copy
+    stylesheet = next(site.glob("theme/css/*.css"))
+    stylesheet.unlink()
+    found = failures(site, dataset)
+    assert any("liên kết hỏng" in failure and stylesheet.name in failure for failure in found)
+    assert any(failure.startswith("index.html:") for failure in found)
+
+
+def test_a_link_that_breaks_after_a_passing_run_is_still_caught(site_copy):
+    """Passed pages are cached by their bytes, but their links are resolved on every run."""
+    site, dataset = site_copy
+    checks.run(site, dataset)
+    shutil.rmtree(site / "chinh-sach")
+    assert any("liên kết hỏng" in failure and "chinh-sach" in failure for failure in failures(site, dataset))
+
+
+def test_missing_page_outside_script_missing_notice_and_second_h1_are_all_reported(site_copy):
+    site, dataset = site_copy
+    (site / "ve-du-lieu" / "index.html").unlink()
+    home = site / "index.html"
+    html = home.read_text(encoding="utf-8")
+    html = html.replace("</head>", '<script src="https://cdn.example.org/x.js"></script></head>', 1)
+    html = html.replace("sample-notice", "notice-gone").replace("</main>", "<h1>Hai</h1></main>", 1)
+    home.write_text(html, encoding="utf-8")
+    found = failures(site, dataset)
+    assert "thiếu trang ve-du-lieu/index.html" in found
+    assert "index.html: tải tài nguyên từ máy chủ ngoài https://cdn.example.org/x.js" in found
+    assert "index.html: thiếu thông báo dữ liệu mẫu" in found
+    assert "index.html: phải có đúng một thẻ h1" in found
