@@ -2,8 +2,10 @@
 
 Sizes: ``province`` (the bundled sample: 56 communes, 1,431 teams, 2 years), ``provinces10`` and
 ``nation`` (synthetic, scripts/synthetic.py; built per province by scripts/nation.py). Each size
-runs in its own child process, so its peak memory is its own: the parent samples the resident
-memory of the child's whole process tree (pagefind and the worker processes included).
+runs in its own child process, so its peak memory is its own: the parent samples the memory of
+the child's whole process tree (pagefind and the worker processes included) as the sum of each
+process's proportional set size (PSS): forked workers share their parent's pages, which a sum of
+resident sizes would count once per process.
 
 For each size the child times: a full publish (per stage), an incremental publish after one team's
 amount changes in one commune's CSV, and the same two publishes in a fresh root with nothing
@@ -144,7 +146,7 @@ class Run:
 
 
 def hugo_peer(dataset_paths: list[Path], work: Path) -> tuple[float, int, int]:
-    """Build the same data pages with Hugo, as Markdown tables; return (seconds, peak RSS bytes, pages)."""
+    """Build the same data pages with Hugo, as Markdown tables; return (seconds, peak PSS bytes, pages)."""
     from scripts import hugo_peer as peer, system
 
     system.ensure_hugo()
@@ -155,7 +157,7 @@ def hugo_peer(dataset_paths: list[Path], work: Path) -> tuple[float, int, int]:
 
 
 def watch(command: list[str]) -> tuple[float, int]:
-    """Run ``command``; return its wall seconds and the peak resident memory of its process tree."""
+    """Run ``command``; return its wall seconds and the peak memory (summed PSS) of its process tree."""
     import psutil
 
     start = time.perf_counter()
@@ -164,7 +166,7 @@ def watch(command: list[str]) -> tuple[float, int]:
     while process.poll() is None:
         try:
             tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
         except psutil.Error:
             pass  # a process ended between listing and reading
         time.sleep(0.05)
@@ -192,11 +194,11 @@ def measure_size(size: str, work: Path, hugo: bool) -> dict:
     figures_file = work / f"{size}.json"
     seconds, peak = watch([sys.executable, "-m", "scripts.bench", "--child", size, "--work", str(work / size), "--figures", str(figures_file)])
     result = json.loads(figures_file.read_text(encoding="utf-8"))
-    result.update(child_seconds=seconds, peak_rss=peak)
+    result.update(child_seconds=seconds, peak_memory=peak)
     if hugo and size in HUGO_SIZES:
         site = work / size / "site"
         datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
-        result["hugo_seconds"], result["hugo_peak_rss"], result["hugo_pages"] = hugo_peer(datasets, work / size)
+        result["hugo_seconds"], result["hugo_peak_memory"], result["hugo_pages"] = hugo_peer(datasets, work / size)
     return result
 
 
@@ -208,7 +210,7 @@ def report(results: list[dict], host: dict) -> str:
         f"Commit: `{host['commit']}`.",
         "",
         "Thời gian tính bằng giây (wall). Với nhiều tỉnh, thời gian từng bước là tổng của các tỉnh chạy song song"
-        " trên các lõi; tổng thời gian là thời gian thực. Bộ nhớ đỉnh: tổng RSS của cả cây tiến trình.",
+        " trên các lõi; tổng thời gian là thời gian thực. Bộ nhớ đỉnh: tổng PSS (bộ nhớ riêng cộng phần chia đều của trang dùng chung) của cả cây tiến trình.",
         "",
         "| Cỡ | Trang | Dung lượng | Toàn bộ (s) | Trang/s | Bộ nhớ đỉnh | Cập nhật 1 ô (s) | Tỉ lệ cập nhật/toàn bộ | Giống bản dựng sạch | Hugo (s) | Ta ÷ Hugo |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|",
@@ -218,7 +220,7 @@ def report(results: list[dict], host: dict) -> str:
         hugo_cells = f"{hugo:.1f} | {r['full_seconds'] / hugo:.2f}×" if hugo else "– | –"
         lines.append(
             f"| {r['size']} | {r['pages']:,} | {r['bytes'] / 2**20:,.0f} MB | {r['full_seconds']:.1f} | {r['pages'] / r['full_seconds']:,.0f}"
-            f" | {r['peak_rss'] / 2**30:.2f} GB | {r['incremental_seconds']:.2f} | {r['incremental_seconds'] / r['full_seconds']:.0%}"
+            f" | {r['peak_memory'] / 2**30:.2f} GB | {r['incremental_seconds']:.2f} | {r['incremental_seconds'] / r['full_seconds']:.0%}"
             f" | {'có' if not r['incremental_differences'] else 'KHÔNG: ' + ', '.join(r['incremental_differences'][:3])}"
             f" | {hugo_cells} |"
         )

@@ -7,6 +7,7 @@ Collects all failures, then raises.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ from scripts.pages import checks_url, commune_url, team_url, year_url
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"))
 LOADING_TAGS = {"link", "script", "img", "iframe"}
+EMPTY_DIGEST = hashlib.sha256().hexdigest()
 
 
 class SiteCheckFailed(Exception):
@@ -46,8 +48,17 @@ def resolve(page: str, reference: str, directories: set[str]) -> str | None:
     return posixpath.join(target, "index.html") if parts.path.endswith("/") or target in directories else target
 
 
-def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], list[str]]:
-    """The page's own failures, and every internal reference it makes (resolved later, against the final listing)."""
+@dataclass
+class PageFacts:
+    """What one page holds beyond its own failures: the internal references it makes (resolved later,
+    against the final listing), and a digest of what the search indexes in it (scripts/search.py)."""
+
+    references: list[str]
+    indexed: str
+
+
+def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
+    """The page's own failures, and its facts."""
     failures, references = [], []
     tree = lxml.html.fromstring(html)
     if tree.get("lang") != "vi":
@@ -65,7 +76,10 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], list[
                 failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
             else:
                 references.append(reference)
-    return failures, references
+    indexed = hashlib.sha256()
+    for element in tree.xpath("//*[@data-pagefind-body]"):
+        indexed.update(lxml.html.tostring(element, encoding="utf-8"))
+    return failures, PageFacts(references, indexed.hexdigest())
 
 
 @dataclass
@@ -98,7 +112,7 @@ def expected_pages(dataset: dict) -> list[str]:
 
 
 class CheckedPages:
-    """Pages that already passed, with their references, so a republish re-parses only what changed.
+    """Pages that already passed, with their facts, so a republish re-parses only what changed.
 
     A page's own result depends only on its path, its bytes, the sample flag and this module's code;
     its references are resolved again on every run, so a link to a file that has gone still fails.
@@ -108,14 +122,16 @@ class CheckedPages:
         self.path = path
         self.context = context
         stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        self.passed: dict[str, list[str]] = stored.get("pages", {}) if stored.get("context") == context else {}
+        pages = stored.get("pages", {}) if stored.get("context") == context else {}
+        self.passed: dict[str, PageFacts] = {key: PageFacts(**facts) for key, facts in pages.items()}
 
     @staticmethod
     def key(page: str, html: bytes) -> str:
         return hashlib.sha256(page.encode() + b"\0" + html).hexdigest()
 
-    def save(self, passed: dict[str, list[str]]) -> None:
-        self.path.write_text(json.dumps({"context": self.context, "pages": passed}, sort_keys=True), encoding="utf-8")
+    def save(self, passed: dict[str, PageFacts]) -> None:
+        pages = {key: dataclasses.asdict(facts) for key, facts in passed.items()}
+        self.path.write_text(json.dumps({"context": self.context, "pages": pages}, sort_keys=True), encoding="utf-8")
 
 
 @dataclass
@@ -126,8 +142,12 @@ class Inspection:
     dataset: dict
     cache: CheckedPages
     failures: list[str]
-    references: dict[str, tuple[str, list[str]]]  # page key → (page, its references)
+    facts: dict[str, tuple[str, PageFacts]]  # page key → (page, its facts)
     pages: int
+
+    def indexed(self) -> dict[str, str]:
+        """Page → digest of its searchable part, for pages that have one."""
+        return {page: facts.indexed for page, facts in self.facts.values() if facts.indexed != EMPTY_DIGEST}
 
 
 def inspect(site: Path, dataset_path: Path) -> Inspection:
@@ -139,17 +159,17 @@ def inspect(site: Path, dataset_path: Path) -> Inspection:
     cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")
     # map documents are standalone Leaflet pages, checked by the maps tests
     pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith("ban-do/"))
-    failures, references = [], {}
+    failures, facts = [], {}
     for page in pages:
         html = (site / page).read_bytes()
         key = CheckedPages.key(page, html)
         if key in cache.passed:
-            references[key] = (page, cache.passed[key])
+            facts[key] = (page, cache.passed[key])
         else:
-            page_failures, page_references = inspect_page(page, html, sample)
+            page_failures, page_facts = inspect_page(page, html, sample)
             failures += page_failures
-            references[key] = (page, page_references)
-    return Inspection(site, dataset, cache, failures, references, len(pages))
+            facts[key] = (page, page_facts)
+    return Inspection(site, dataset, cache, failures, facts, len(pages))
 
 
 def conclude(inspection: Inspection) -> int:
@@ -158,9 +178,9 @@ def conclude(inspection: Inspection) -> int:
     failures = [f"thiếu trang {page}" for page in expected_pages(inspection.dataset) if page not in listing.files]
     failures += inspection.failures
     resolved: dict[tuple[str, str], str | None] = {}  # pages in one folder share most references
-    for page, references in inspection.references.values():
+    for page, facts in inspection.facts.values():
         folder = posixpath.dirname(page)
-        for reference in references:
+        for reference in facts.references:
             if (folder, reference) not in resolved:
                 resolved[folder, reference] = resolve(page, reference, listing.directories)
             target = resolved[folder, reference]
@@ -168,7 +188,7 @@ def conclude(inspection: Inspection) -> int:
                 failures.append(f"{page}: liên kết hỏng {reference}")
     if failures:
         raise SiteCheckFailed(failures)
-    inspection.cache.save({key: references for key, (_, references) in inspection.references.items()})
+    inspection.cache.save({key: facts for key, (_, facts) in inspection.facts.items()})
     return inspection.pages
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -368,7 +369,10 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
 
 
 def install(manifest_path: Path, site_dir: Path) -> None:
-    """Copy the prepared files into the rendered site; never over a page Pelican wrote."""
+    """Hard-link the prepared files into the rendered site; never over a page Pelican wrote.
+
+    Linking is safe: ``run`` removes the folder before writing, so it never writes into a file a
+    release holds."""
     source = manifest_path.parent / "files"
     for path in sorted(source.rglob("*")):
         if path.is_file():
@@ -376,4 +380,4 @@ def install(manifest_path: Path, site_dir: Path) -> None:
             if target.exists():
                 raise FileExistsError(f"{target} đã có trong trang dựng ra; không ghi đè")
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            os.link(path, target)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from scripts import publish
+from scripts import publish, system
 from scripts.formatting import JINJA_FILTERS
 from scripts.reuse import write_new
 
@@ -119,7 +119,7 @@ def roll_up(root: Path, nation_data: Path, provinces: list[dict]) -> Path:
 
 
 def run(
-    nation_data: Path, root: Path, processes: int = os.cpu_count() or 1, only: list[str] | None = None
+    nation_data: Path, root: Path, processes: int = system.cores(), only: list[str] | None = None
 ) -> tuple[list[ProvinceResult], float]:
     """Publish every province (or ``only`` these slugs) in parallel, then the national index.
 
@@ -128,7 +128,9 @@ def run(
     """
     provinces = read_provinces(nation_data)
     chosen = [province for province in provinces if only is None or province["slug"] in only]
-    with ProcessPoolExecutor(max_workers=processes) as pool:
+    # Each province's build gets its share of the cores, so its own workers do not crowd the others.
+    share = max(1, system.cores() // processes)
+    with ProcessPoolExecutor(max_workers=processes, initializer=system.share_cores, initargs=(share,)) as pool:
         futures = [pool.submit(publish_province, root, nation_data, province) for province in chosen]
         results = [future.result() for future in futures]
     timer = publish.StageTimer()
@@ -143,7 +145,7 @@ def main() -> None:
     parser.add_argument("root", type=Path, help="thư mục dựng; trang toàn quốc ở <root>/output")
     parser.add_argument("--province", action="append", help="chỉ công bố tỉnh này (slug); lặp lại được")
     parser.add_argument("--roll-up-only", action="store_true", help="chỉ dựng lại trang toàn quốc")
-    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--processes", type=int, default=system.cores())
     arguments = parser.parse_args()
     only = [] if arguments.roll_up_only else arguments.province
     results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only)

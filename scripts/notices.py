@@ -15,7 +15,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from itertools import accumulate
@@ -31,6 +30,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from scripts import system
 from scripts.formatting import date_vi, number, vnd
 from scripts.pages import SiteData, commune_url, notice_pdf
 
@@ -391,11 +391,13 @@ class Rendering:
                 self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
                 if not (cache / name).exists():
                     missing[name] = notice
-        self.pool = ProcessPoolExecutor(max_workers=max(1, (os.cpu_count() or 1) - 1)) if missing else None
+        self.pool = ProcessPoolExecutor(max_workers=max(1, system.cores() - 1)) if missing else None
         self.pending = {name: self.pool.submit(render, notice) for name, notice in missing.items()} if missing else {}
 
     def install(self, release: Path) -> dict[str, int]:
-        """Wait for the renders, then copy every notice into ``release``; return {'rendered': n, 'cached': n}."""
+        """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
+
+        Hard links, not copies: a cached PDF is written once under a temporary name and never changed."""
         for name, future in self.pending.items():
             partial = self.cache / f"{name}.tmp"
             partial.write_bytes(future.result())
@@ -404,7 +406,7 @@ class Rendering:
         for name, paths in self.targets.items():
             for path in paths:
                 (release / path).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(self.cache / name, release / path)
+                os.link(self.cache / name, release / path)
         for stale in self.cache.glob("*.pdf"):
             if stale.name not in self.targets:
                 stale.unlink()

@@ -23,7 +23,7 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import FileOverwriteFailedError
 
-from scripts import open_data
+from scripts import open_data, system
 from scripts.downloads import RESOURCES
 from scripts.progress import track
 from scripts.pages import PageModel, build_page_models
@@ -88,7 +88,7 @@ class DataPagesGenerator(Generator):
 def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None]) -> None:
     """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
     gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
-    workers = min(os.cpu_count() or 1, max(1, len(pages) // MIN_PAGES_PER_WORKER))
+    workers = min(system.cores(), max(1, len(pages) // MIN_PAGES_PER_WORKER))
     children = []
     try:
         for index in range(1, workers):

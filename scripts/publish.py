@@ -137,13 +137,14 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             downloads.install(manifest, release)
         with timer.stage("notices"):
             rendering.install(release)
-        # pagefind indexes in its own process while the checks parse the pages.
+        # pagefind indexes in its own process while the checks parse the pages, unless the
+        # previous release's index may still hold: then the checks say whether it does.
         with timer.stage("search"):
-            indexing = search.Indexing(release)
+            indexing = search.Indexing(release, overrides["REUSE_FROM"])
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
-            indexing.finish()
+            indexing.finish(inspection.indexed())
         with timer.stage("checks"):
             checks.conclude(inspection)
     except BaseException:
@@ -157,7 +158,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
 
 def discard(release: Path) -> None:
     shutil.rmtree(release, ignore_errors=True)
-    reuse.keys_file(release).unlink(missing_ok=True)
+    for kind in reuse.RECORDS:
+        reuse.record_file(release, kind).unlink(missing_ok=True)
 
 
 def staging_dir(paths: Paths) -> Path:
@@ -170,9 +172,9 @@ def staging_dir(paths: Paths) -> Path:
 def promote(staging: Path) -> Path:
     """The checked build becomes a release, under its final name, in one rename."""
     release = staging.with_name(staging.name.removesuffix(PARTIAL))
-    keys = reuse.keys_file(staging)
-    if keys.exists():
-        os.replace(keys, reuse.keys_file(release))
+    for kind in reuse.RECORDS:
+        if reuse.record_file(staging, kind).exists():
+            os.replace(reuse.record_file(staging, kind), reuse.record_file(release, kind))
     os.rename(staging, release)
     return release
 

@@ -26,9 +26,18 @@ CODE = Path(__file__).resolve().parent
 PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM"}
 
 
-def keys_file(release: Path) -> Path:
+# What each release records for the next one to reuse: page keys (here), its search index's key (scripts/search.py).
+PAGE_KEYS, SEARCH_KEYS = "page-keys", "search-keys"
+RECORDS = (PAGE_KEYS, SEARCH_KEYS)
+
+
+def record_file(release: Path, kind: str) -> Path:
     """Outside the releases folder, which holds only releases."""
-    return release.parent.with_name("page-keys") / f"{release.name}.json"
+    return release.parent.with_name(kind) / f"{release.name}.json"
+
+
+def keys_file(release: Path) -> Path:
+    return record_file(release, PAGE_KEYS)
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -1,7 +1,9 @@
-"""System packages the browser and HTML tests need, installed from Debian when missing (CI starts clean)."""
+"""The machine: system packages the browser and HTML tests need, installed from Debian when missing
+(CI starts clean), and how many cores a build may use."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +13,17 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 HUGO = Path("/usr/bin/hugo")
 NGINX = Path("/usr/sbin/nginx")
+SHARED_CORES = "PUBLISH_CORES"  # set by a parent that runs several builds at once (scripts/nation.py)
+
+
+def cores() -> int:
+    """Cores one build may spread over: all this process may run on, or its share when builds run side by side."""
+    return int(os.environ.get(SHARED_CORES) or len(os.sched_getaffinity(0)))
+
+
+def share_cores(count: int) -> None:
+    """In a worker process that runs one build of several at once: give its build ``count`` cores."""
+    os.environ[SHARED_CORES] = str(count)
 
 
 def ensure_chromium() -> None:

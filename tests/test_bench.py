@@ -38,29 +38,54 @@ def test_synthetic_national_data_passes_validation_and_is_marked_synthetic(tmp_p
     assert teams == TINY.teams
 
 
-def shared_inodes(left, right) -> int:
+def shared_inodes(left, right, suffix: str = "") -> int:
     count = 0
     for folder, _, names in os.walk(left):
         for name in names:
+            if not name.endswith(suffix):
+                continue
             other = right / os.path.relpath(os.path.join(folder, name), left)
             count += other.exists() and os.path.samefile(os.path.join(folder, name), other)
     return count
 
 
-def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tiny_data, tmp_path):
+def publish_change_and_clean(tiny_data, tmp_path, change):
+    """Publish, ``change`` the data, republish; and the same two publishes of a copy, the second reusing
+    nothing. Returns (first release, incremental release, clean release, the copy's paths)."""
     paths = publish.Paths(tmp_path / "site", tiny_data)
     # Its own copy of the data, with the same release history (downloads archive releases under data/).
     reference = publish.Paths(tmp_path / "clean", shutil.copytree(tiny_data, tmp_path / "clean-data"))
     first = publish.publish(paths)
     publish.publish(reference)
-    change_one_amount(tiny_data)
-    change_one_amount(reference.data)
-    second = publish.publish(paths)
-    clean = publish.publish(reference, overrides={"REUSE_FROM": None})
+    change(tiny_data)
+    change(reference.data)
+    return first, publish.publish(paths), publish.publish(reference, overrides={"REUSE_FROM": None}), reference
+
+
+def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tiny_data, tmp_path):
+    first, second, clean, reference = publish_change_and_clean(tiny_data, tmp_path, change_one_amount)
     assert tree_differences(second, clean) == []
     assert tree_differences(first, second) != []  # the change reached the site
     assert shared_inodes(second, first) > 0  # unchanged pages were linked, not re-rendered
-    assert shared_inodes(clean, reference.releases / "000001") == 0
+    assert shared_inodes(second / "pagefind", first / "pagefind") > 0  # no name changed: the index was kept
+    # Pages rendered afresh (notice PDFs come from their cache either way).
+    assert shared_inodes(clean, reference.releases / "000001", ".html") == 0
+
+
+def rename_first_team(data_dir) -> None:
+    path = sorted(data_dir.glob("allocations/*/teams/*.csv"))[-1]
+    text = path.read_text(encoding="utf-8")
+    header, first, rest = text.split("\n", 2)
+    column = header.split(",").index("team_name")
+    cells = first.split(",")
+    cells[column] = "Tổ Nà Giàng đổi tên"
+    path.write_text("\n".join([header, ",".join(cells), rest]), encoding="utf-8")
+
+
+def test_a_renamed_team_is_searchable_after_an_incremental_publish(tiny_data, tmp_path):
+    first, second, clean, _ = publish_change_and_clean(tiny_data, tmp_path, rename_first_team)
+    assert tree_differences(second, clean) == []
+    assert tree_differences(first / "pagefind", second / "pagefind") != []  # the index was rebuilt
 
 
 @pytest.mark.slow
