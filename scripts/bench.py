@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -157,22 +158,37 @@ def hugo_peer(dataset_paths: list[Path], work: Path) -> tuple[float, int, int]:
 
 
 def watch(command: list[str]) -> tuple[float, int]:
-    """Run ``command``; return its wall seconds and the peak memory (summed PSS) of its process tree."""
+    """Run ``command``; return its wall seconds and the peak memory (summed PSS) of its process tree.
+
+    The time is taken when the process ends, not when the sampler next looks: reading PSS takes each
+    process's memory lock, so the sampler looks only every 0.2 s."""
     import psutil
 
     start = time.perf_counter()
     process = psutil.Popen(command)
     peak = 0
-    while process.poll() is None:
-        try:
-            tree = [process, *process.children(recursive=True)]
-            peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
-        except psutil.Error:
-            pass  # a process ended between listing and reading
-        time.sleep(0.05)
+    finished = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while True:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass  # a process ended between listing and reading
+            if finished.wait(0.2):
+                return
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    process.wait()
+    seconds = time.perf_counter() - start
+    finished.set()
+    sampler.join()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])}… thất bại (mã {process.returncode})")
-    return time.perf_counter() - start, peak
+    return seconds, peak
 
 
 def machine() -> dict:
