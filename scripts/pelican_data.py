@@ -7,8 +7,9 @@ manifest (DOWNLOADS_MANIFEST, written by scripts/downloads.py) adds the download
 downloads page, the change log and its feed (scripts/open_data.py); DATA_RESOURCES feeds the dictionary.
 
 Pages are rendered straight from the theme's Jinja environment rather than through Pelican's
-writer (a context copy, a signal and a log line per page), and a page whose inputs are unchanged
-since the release in the REUSE_FROM setting is hard-linked from it (scripts/reuse.py).
+writer (a context copy, a signal and a log line per page), by forked workers, one per core; a page
+whose inputs are unchanged since the release in the REUSE_FROM setting is hard-linked from it
+(scripts/reuse.py).
 """
 
 from __future__ import annotations
