@@ -42,9 +42,8 @@ def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None =
     )
 
 
-def run(dataset_path: Path, output_dir: Path, config: Path | None = None, overrides: dict | None = None) -> dict:
-    """Render the site into ``output_dir``; return the settings used (later stages read them)."""
-    settings = pelican_settings(output_dir, dataset_path, config, overrides)
+def run(settings: dict) -> None:
+    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH."""
     collector = _Collector()
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
@@ -54,4 +53,3 @@ def run(dataset_path: Path, output_dir: Path, config: Path | None = None, overri
         logger.removeHandler(collector)
     if collector.messages:
         raise PelicanWarnings("Pelican báo lỗi khi dựng trang:\n" + "\n".join(collector.messages))
-    return settings

@@ -45,6 +45,7 @@ def date_short(value: str | dt.date) -> str:
 
 
 def months(month_from: int, month_to: int) -> str:
+    """1, 12 → 'tháng 1–12'; 3, 3 → 'tháng 3'."""
     if month_from == month_to:
         return f"tháng {month_from}"
     return f"tháng {month_from}–{month_to}"
@@ -73,4 +74,5 @@ JINJA_FILTERS = {
     "date_short": date_short,
     "ascii_fold": ascii_fold,
     "filesize": filesize,
+    "months": months,
 }

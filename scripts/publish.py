@@ -124,13 +124,14 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     try:
         with timer.stage("notices"):
             # Rendered in the background, on all cores but one, while the main process builds the site.
-            base_url = build.pelican_settings(release, dataset, overrides=overrides)["PUBLIC_BASE_URL"]
-            rendering = notices.Rendering(dataset, base_url, paths.work / "notices")
+            settings = build.pelican_settings(release, dataset, overrides=overrides)
+            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices")
         with timer.stage("downloads"):
             manifest = downloads.run(dataset, paths.archive, paths.downloads)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
-            settings = build.run(dataset, release, overrides={"DOWNLOADS_MANIFEST": str(manifest), **overrides})
+            settings["DOWNLOADS_MANIFEST"] = str(manifest)
+            build.run(settings)
         with timer.stage("maps"):
             maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("downloads"):
@@ -173,8 +174,9 @@ def promote(staging: Path) -> Path:
     """The checked build becomes a release, under its final name, in one rename."""
     release = staging.with_name(staging.name.removesuffix(PARTIAL))
     for kind in reuse.RECORDS:
-        if reuse.record_file(staging, kind).exists():
-            os.replace(reuse.record_file(staging, kind), reuse.record_file(release, kind))
+        record = reuse.record_file(staging, kind)
+        if record.exists():
+            os.replace(record, reuse.record_file(release, kind))
     os.rename(staging, release)
     return release
 

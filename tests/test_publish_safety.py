@@ -80,11 +80,10 @@ KILLED_PUBLISH = textwrap.dedent(
     from scripts import build, publish
 
     real = build.run
-    def slow(dataset, output, *args, **kwargs):
-        settings = real(dataset, output, *args, **kwargs)
-        Path(sys.argv[3]).write_text(str(output))
+    def slow(settings):
+        real(settings)
+        Path(sys.argv[3]).write_text(settings["OUTPUT_PATH"])
         time.sleep(60)  # killed here, with a whole site written into the staging directory
-        return settings
     build.run = slow
     publish.publish(publish.Paths(sys.argv[1], sys.argv[2]))
     """
