@@ -8,6 +8,7 @@ Collects all failures, then raises.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -18,12 +19,12 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from scripts import system
 from scripts.pages import checks_url, commune_url, team_url, year_url
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
-LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("iframe", "src"))
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 LOADING_TAGS = {"link", "script", "img", "iframe"}
-EMPTY_DIGEST = hashlib.sha256().hexdigest()
 
 
 class SiteCheckFailed(Exception):
@@ -51,10 +52,10 @@ def resolve(page: str, reference: str, directories: set[str]) -> str | None:
 @dataclass
 class PageFacts:
     """What one page holds beyond its own failures: the internal references it makes (resolved later,
-    against the final listing), and a digest of what the search indexes in it (scripts/search.py)."""
+    against the final listing), and its searchable parts, cut out for the search index (scripts/search.py)."""
 
     references: list[str]
-    indexed: str
+    searchable: str
 
 
 def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
@@ -65,21 +66,31 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
         failures.append(f"{page}: thiếu lang=\"vi\"")
     if sample and not tree.xpath('//*[contains(@class, "sample-notice")]'):
         failures.append(f"{page}: thiếu thông báo dữ liệu mẫu")
-    if len(tree.xpath("//h1")) != 1:
+    headings = 0
+    for element in tree.iter("h1", *LINK_ATTRIBUTES):
+        if element.tag == "h1":
+            headings += 1
+            continue
+        reference = element.get(LINK_ATTRIBUTES[element.tag])
+        if not reference:
+            continue
+        if element.tag in LOADING_TAGS and urlsplit(reference).netloc:
+            failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
+        else:
+            references.append(reference)
+    if headings != 1:
         failures.append(f"{page}: phải có đúng một thẻ h1")
-    for tag, attribute in LINK_ATTRIBUTES:
-        for element in tree.iter(tag):
-            reference = element.get(attribute)
-            if not reference:
-                continue
-            if tag in LOADING_TAGS and urlsplit(reference).netloc:
-                failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
-            else:
-                references.append(reference)
-    indexed = hashlib.sha256()
-    for element in tree.xpath("//*[@data-pagefind-body]"):
-        indexed.update(lxml.html.tostring(element, encoding="utf-8"))
-    return failures, PageFacts(references, indexed.hexdigest())
+    searchable = "".join(lxml.html.tostring(part, encoding="unicode", with_tail=False) for part in tree.xpath("//*[@data-pagefind-body]"))
+    return failures, PageFacts(references, searchable)
+
+
+def inspect_file(site: Path, sample: bool, passed: dict[str, PageFacts], page: str) -> tuple[str, list[str], PageFacts]:
+    """The page's key, failures and facts; a page that passed before unchanged is not parsed again."""
+    html = (site / page).read_bytes()
+    key = CheckedPages.key(page, html)
+    if key in passed:
+        return key, [], passed[key]
+    return key, *inspect_page(page, html, sample)
 
 
 @dataclass
@@ -145,9 +156,9 @@ class Inspection:
     facts: dict[str, tuple[str, PageFacts]]  # page key → (page, its facts)
     pages: int
 
-    def indexed(self) -> dict[str, str]:
-        """Page → digest of its searchable part, for pages that have one."""
-        return {page: facts.indexed for page, facts in self.facts.values() if facts.indexed != EMPTY_DIGEST}
+    def searchable(self) -> dict[str, str]:
+        """Page → its searchable HTML, for pages that have some."""
+        return {page: facts.searchable for page, facts in self.facts.values() if facts.searchable}
 
 
 def inspect(site: Path, dataset_path: Path) -> Inspection:
@@ -160,15 +171,10 @@ def inspect(site: Path, dataset_path: Path) -> Inspection:
     # map documents are standalone Leaflet pages, checked by the maps tests
     pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith("ban-do/"))
     failures, facts = [], {}
-    for page in pages:
-        html = (site / page).read_bytes()
-        key = CheckedPages.key(page, html)
-        if key in cache.passed:
-            facts[key] = (page, cache.passed[key])
-        else:
-            page_failures, page_facts = inspect_page(page, html, sample)
-            failures += page_failures
-            facts[key] = (page, page_facts)
+    # Forked workers inherit the cache of pages that passed before.
+    for page, (key, page_failures, page_facts) in zip(pages, system.map_on_every_core(functools.partial(inspect_file, site, sample, cache.passed), pages)):
+        failures += page_failures
+        facts[key] = (page, page_facts)
     return Inspection(site, dataset, cache, failures, facts, len(pages))
 
 

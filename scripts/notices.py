@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
@@ -374,11 +374,11 @@ def fingerprint(notice: dict) -> str:
 class Rendering:
     """The notices missing from the cache, rendered in the background while the site is built.
 
-    Started right after validation: its worker processes fork before any other thread exists, and
-    leave one core to the main build (``render`` needs only the dataset). ``install`` waits for them.
+    Started right after validation, in ``pool`` (``render`` needs only the dataset); ``install`` waits
+    for the renders.
     """
 
-    def __init__(self, dataset_path: Path, base_url: str, cache: Path):
+    def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
         site = SiteData(json.loads(Path(dataset_path).read_text(encoding="utf-8")))
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
@@ -391,8 +391,7 @@ class Rendering:
                 self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
                 if not (cache / name).exists():
                     missing[name] = notice
-        self.pool = ProcessPoolExecutor(max_workers=max(1, system.cores() - 1)) if missing else None
-        self.pending = {name: self.pool.submit(render, notice) for name, notice in missing.items()} if missing else {}
+        self.pending = {name: pool.submit(render, notice) for name, notice in missing.items()}
 
     def install(self, release: Path) -> dict[str, int]:
         """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
@@ -402,7 +401,6 @@ class Rendering:
             partial = self.cache / f"{name}.tmp"
             partial.write_bytes(future.result())
             partial.replace(self.cache / name)
-        self.stop()
         for name, paths in self.targets.items():
             for path in paths:
                 (release / path).parent.mkdir(parents=True, exist_ok=True)
@@ -412,11 +410,9 @@ class Rendering:
                 stale.unlink()
         return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
 
-    def stop(self) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
 
 
 def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
-    return Rendering(dataset_path, base_url, cache).install(release)
+    with system.background_pool(system.cores()) as pool:
+        return Rendering(dataset_path, base_url, cache, pool).install(release)

@@ -8,6 +8,7 @@ page exactly when its files, sizes or releases change.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts.pages import PageModel, commune_url, team_url
@@ -17,12 +18,17 @@ DOWNLOADS_URL = "du-lieu/"
 CHANGELOG_URL = "thay-doi/"
 
 
-def read_manifest(path: Path) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
+    """``source``: the manifest's path, or a function that returns it once the downloads are written
+    (scripts/publish.py builds them beside Pelican)."""
+    return json.loads(Path(source() if callable(source) else source).read_text(encoding="utf-8"))
 
 
 def files_in(manifest: dict, scope: str) -> list[dict]:
     return [entry for entry in manifest["files"] if entry["scope"] == scope]
+
+
+LISTS_FILES = {"year.html", "commune.html"}  # the data pages that link their own downloads
 
 
 def attach_downloads(pages: list[PageModel], manifest: dict) -> None:

@@ -37,9 +37,6 @@ MIN_PAGES_PER_WORKER = 200  # below this a fork costs more than it saves
 class DataPagesGenerator(Generator):
     def generate_context(self):
         self.site, self.page_models = build_page_models(self.settings["DATASET_PATH"])
-        manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
-        open_data.attach_downloads(self.page_models, manifest)
-        self.page_models += open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
         self.context["SITE_DATA"] = self.site
         self.context["DATA_PAGES"] = self.page_models  # for the sitemap (scripts/discovery.py)
         self.context["SCHEMA_TABLES"] = INPUT_TABLES
@@ -47,14 +44,27 @@ class DataPagesGenerator(Generator):
         self.context["DATA_RESOURCES"] = RESOURCES
 
     def generate_output(self, writer):
-        output = Path(self.output_path)
-        reuse = PageReuse(output, self.settings.get("REUSE_FROM"))
-        site = site_key(self.settings, self.site.dataset)
+        self.output = Path(self.output_path)
+        self.reuse = PageReuse(self.output, self.settings.get("REUSE_FROM"))
+        self.site_key = site_key(self.settings, self.site.dataset)
+        # Pages that list files wait for the downloads' manifest (built beside Pelican): the others first.
+        listing = [page for page in self.page_models if page.template in open_data.LISTS_FILES]
+        self.write([page for page in self.page_models if page.template not in open_data.LISTS_FILES])
+        manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
+        open_data.attach_downloads(listing, manifest)
+        # Appended in place: the sitemap (scripts/discovery.py, a later generator) lists them too.
+        self.page_models += (added := open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()}))
+        self.write(listing + added)
+        self.reuse.save()
+
+    def write(self, pages: list[PageModel]) -> None:
+        """Link each unchanged page from the previous release; render the others on every core."""
+        output, reuse = self.output, self.reuse
         pending = []
-        for page in self.page_models:
+        for page in pages:
             if page.save_as in reuse.new or (output / page.save_as).exists():
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
-            if not reuse.link(page.save_as, page_key(site, page)):
+            if not reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)
         # Compiled once here, so forked workers inherit them instead of compiling their own.
         templates = {name: self.get_template(name.removesuffix(".html")) for name in sorted({page.template for page in pending})}
@@ -83,7 +93,6 @@ class DataPagesGenerator(Generator):
                 handle.write(html.encode("utf-8"))
 
         render_on_every_core(pending, render)
-        reuse.save()
 
 
 def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None]) -> None:
@@ -97,6 +106,7 @@ def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], N
             if pid == 0:
                 status = 1
                 try:
+                    system.die_with_parent()
                     for page in pages[index::workers]:
                         render(page)
                     status = 0

@@ -18,13 +18,16 @@ import functools
 import os
 import shutil
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from scripts import build, checks, downloads, maps, notices, reuse, search, validate
+from scripts import build, checks, downloads, maps, notices, reuse, search, system, validate
 from scripts import releases as data_releases
 
+T = TypeVar("T")
 KEEP_RELEASES = 5
 PARTIAL = ".partial"
 LIVE_LOG = "live.log"
@@ -59,17 +62,32 @@ class Paths:
 
 @dataclass
 class StageTimer:
-    """Wall time per stage, printed by the tasks and read by the benchmark."""
+    """Wall time per stage, printed by the tasks and read by the benchmark. A stage entered inside
+    another (a wait for work done in the background) counts for itself only, not for both."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    nested: list[float] = field(default_factory=list)  # per open stage: time spent in stages inside it
 
     @contextmanager
     def stage(self, name: str):
         start = time.perf_counter()
+        self.nested.append(0.0)
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            self.seconds[name] = self.seconds.get(name, 0.0) + elapsed - self.nested.pop()
+            if self.nested:
+                self.nested[-1] += elapsed
+
+    def timed(self, name: str, function: Callable[[], T]) -> Callable[[], T]:
+        """``function``, its calls counted as stage ``name``."""
+
+        def call() -> T:
+            with self.stage(name):
+                return function()
+
+        return call
 
 
 class PublishLocked(RuntimeError):
@@ -77,6 +95,23 @@ class PublishLocked(RuntimeError):
 
 
 _held: dict[Path, int] = {}  # lock files this process holds, with nesting depth (publish calls build_release)
+_held_descriptors: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    """A forked worker must not hold the publish lock: killed, the publish has to release it at once,
+    whatever its workers are doing. The descriptor is pointed at /dev/null rather than closed, so
+    that it stays valid for the file object the child inherited."""
+    if _held_descriptors:
+        null = os.open(os.devnull, os.O_RDONLY)
+        for descriptor in _held_descriptors:
+            os.dup2(null, descriptor)
+        os.close(null)
+        _held_descriptors.clear()
+        _held.clear()
+
+
+os.register_at_fork(after_in_child=_drop_locks_in_child)
 
 
 def exclusive(function):
@@ -98,21 +133,23 @@ def exclusive(function):
             except BlockingIOError:
                 raise PublishLocked("Một lần công bố hoặc quay lại khác đang chạy; hãy đợi nó xong rồi chạy lại.") from None
             _held[lock_path] = 1
+            _held_descriptors.add(handle.fileno())
             try:
                 return function(paths, *args, **kwargs)
             finally:
                 del _held[lock_path]
+                _held_descriptors.discard(handle.fileno())
 
     return locked
 
 
 @exclusive
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """validate → downloads → Pelican → maps (+ downloads copied in) → notice PDFs → search index
-    and checks, into a fresh release directory; return it. Raises on any failure.
+    """validate → downloads → Pelican → page checks → maps (+ downloads copied in) → notice PDFs →
+    search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
-    Two stages overlap the others: the notice PDFs render in worker processes from the start, and
-    pagefind indexes while the checks parse the pages. Their times below are the waits they cost.
+    Three stages run beside the others: the downloads and the notice PDFs in worker processes from
+    the start, and pagefind while maps, downloads and notices go in. Their times are the waits they cost.
     """
     timer = timer or StageTimer()
     with timer.stage("validate"):
@@ -120,40 +157,41 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     paths.releases.mkdir(parents=True, exist_ok=True)
     release = staging_dir(paths)
     overrides = {"REUSE_FROM": live_release(paths), **(overrides or {})}
+    background = system.background_pool(max(1, system.cores() - 1))
     rendering = indexing = None
     try:
         with timer.stage("notices"):
-            # Rendered in the background, on all cores but one, while the main process builds the site.
             settings = build.pelican_settings(release, dataset, overrides=overrides)
-            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices")
-        with timer.stage("downloads"):
-            manifest = downloads.run(dataset, paths.archive, paths.downloads)
+            # Beside the main build, on all cores but one: the downloads first (Pelican waits for
+            # their manifest only when it comes to the pages that list files), then the notice PDFs.
+            preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
+            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
-            settings["DOWNLOADS_MANIFEST"] = str(manifest)
+            settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
             build.run(settings)
-        with timer.stage("maps"):
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
-        with timer.stage("downloads"):
-            downloads.install(manifest, release)
-        with timer.stage("notices"):
-            rendering.install(release)
-        # pagefind indexes in its own process while the checks parse the pages, unless the
-        # previous release's index may still hold: then the checks say whether it does.
-        with timer.stage("search"):
-            indexing = search.Indexing(release, overrides["REUSE_FROM"])
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
-            indexing.finish(inspection.indexed())
+            # From the searchable parts the checks cut out of every page; indexed in the background.
+            indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])
+        with timer.stage("maps"):
+            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
+        with timer.stage("downloads"):
+            downloads.install(preparing.result(), release)
+        with timer.stage("notices"):
+            rendering.install(release)
+        with timer.stage("search"):
+            indexing.finish()
         with timer.stage("checks"):
             checks.conclude(inspection)
     except BaseException:
-        for job in (rendering, indexing):
-            if job:
-                job.stop()
+        if indexing:
+            indexing.stop()
         discard(release)
         raise
+    finally:
+        background.shutdown(cancel_futures=True)
     return promote(release)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import re
 import unicodedata
@@ -45,6 +46,7 @@ def place_tone_marks(text: str) -> str:
     return unicodedata.normalize("NFC", moved)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # codes, names and figures repeat across thousands of rows
 def normalise_text(value: str) -> str:
     """NFC, no zero-width characters, single spaces, trimmed, one tone-mark placement."""
     text = unicodedata.normalize("NFC", value).translate(ZERO_WIDTH)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -86,17 +87,27 @@ def snapshot(archive_dir: Path, release: dict, current: dict[str, bytes]) -> dic
 
 
 def read_table(files: dict[str, bytes], name: str) -> list[dict]:
-    if name not in files:
-        return []
-    rows = csv.DictReader(io.StringIO(files[name].decode("utf-8"), newline=""))
+    """The rows of one file of a release; shared between callers, so read-only."""
+    return parse_table(files[name]) if name in files else []
+
+
+# Memoised by content: describing the history reads each release's tables several times.
+@functools.lru_cache(maxsize=32)
+def parse_table(content: bytes) -> list[dict]:
+    rows = csv.DictReader(io.StringIO(content.decode("utf-8"), newline=""))
     return [{key: restore(value) for key, value in row.items()} for row in rows]
 
 
 def team_totals(files: dict[str, bytes], name: str) -> dict[tuple[int, str], dict]:
-    """(year, team id) → team name, commune and the sum of amount_vnd over the rows of ``name``."""
-    teams = {(int(r["fiscal_year"]), r["team_id"]): r for r in read_table(files, "to.csv")}
+    """(year, team id) → team name, commune and the sum of amount_vnd over the rows of ``name``; read-only."""
+    return totals_of(files.get("to.csv", b""), files.get(name, b""))
+
+
+@functools.lru_cache(maxsize=32)
+def totals_of(teams_table: bytes, amounts_table: bytes) -> dict[tuple[int, str], dict]:
+    teams = {(int(r["fiscal_year"]), r["team_id"]): r for r in parse_table(teams_table)}
     totals: dict[tuple[int, str], dict] = {}
-    for row in read_table(files, name):
+    for row in parse_table(amounts_table):
         key = (int(row["fiscal_year"]), row["team_id"])
         team = teams.get(key, row)
         total = totals.setdefault(key, {"name": team["team_name"], "commune_code": team["commune_code"], "amount_vnd": 0})

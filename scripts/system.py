@@ -3,10 +3,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flag Chromium keeps trying hosts this closed network refuses.
@@ -14,11 +20,33 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 HUGO = Path("/usr/bin/hugo")
 NGINX = Path("/usr/sbin/nginx")
 SHARED_CORES = "PUBLISH_CORES"  # set by a parent that runs several builds at once (scripts/nation.py)
+T, R = TypeVar("T"), TypeVar("R")
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def cores() -> int:
     """Cores one build may spread over: all this process may run on, or its share when builds run side by side."""
     return int(os.environ.get(SHARED_CORES) or len(os.sched_getaffinity(0)))
+
+
+def die_with_parent() -> None:
+    """In a worker process: be killed when the process that started it dies, even by SIGKILL; an idle
+    pool worker would otherwise wait for work forever, holding what it inherited (the publish lock)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def background_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
+
+
+def map_on_every_core(function: Callable[[T], R], items: list[T], least_per_process: int = 200) -> list[R]:
+    """``[function(item) for item in items]``, spread over forked processes: at most one per core,
+    none for fewer than ``least_per_process`` items each (a fork then costs more than it saves)."""
+    processes = min(cores(), len(items) // least_per_process)
+    if processes < 2:
+        return [function(item) for item in items]
+    with multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent) as pool:
+        return pool.map(function, items, chunksize=max(1, len(items) // (processes * 4)))
 
 
 def share_cores(count: int) -> None:

@@ -42,14 +42,12 @@ STYLES = (
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: a bold, frozen header row, then rows of str, int, float or None (an empty cell).
-
-    ``text_columns`` are the indexes of columns whose cells are formatted as text ("@")."""
+    """One worksheet: a bold, frozen header row, then rows, each given as its cells' XML (``cells_xml``),
+    so that a row shown in several workbooks is encoded once."""
 
     name: str
     header: tuple[str, ...]
-    rows: Iterable[tuple]
-    text_columns: frozenset[int] = frozenset()
+    rows: Iterable[str]
 
 
 def xml_text(value: str) -> str:
@@ -61,6 +59,20 @@ def text_cell(value: str, style: int) -> str:
     return f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
 
 
+def cells_xml(values: tuple, text_columns: frozenset[int] = frozenset()) -> str:
+    """One row's cells from str, int, float or None (an empty cell); ``text_columns`` are the indexes
+    of columns whose cells are formatted as text ("@")."""
+    cells = []
+    for index, value in enumerate(values):
+        if value is None:
+            cells.append("<c/>")
+        elif isinstance(value, str):
+            cells.append(text_cell(value, TEXT_STYLE if index in text_columns else 0))
+        else:
+            cells.append(f"<c><v>{value!r}</v></c>")
+    return "".join(cells)
+
+
 def sheet_xml(sheet: Sheet) -> bytes:
     parts = [
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
@@ -69,17 +81,7 @@ def sheet_xml(sheet: Sheet) -> bytes:
         *(text_cell(name, HEADER_STYLE) for name in sheet.header),
         "</row>",
     ]
-    text_styles = [TEXT_STYLE if index in sheet.text_columns else 0 for index in range(len(sheet.header))]
-    for number, row in enumerate(sheet.rows, start=2):
-        cells = []
-        for value, style in zip(row, text_styles):
-            if value is None:
-                cells.append("<c/>")
-            elif isinstance(value, str):
-                cells.append(text_cell(value, style))
-            else:
-                cells.append(f"<c><v>{value!r}</v></c>")
-        parts.append(f'<row r="{number}">{"".join(cells)}</row>')
+    parts += [f'<row r="{number}">{cells}</row>' for number, cells in enumerate(sheet.rows, start=2)]
     parts.append("</sheetData></worksheet>")
     return "".join(parts).encode("utf-8")
 

@@ -93,7 +93,7 @@ def test_formula_injection_is_neutralised_in_text_cells_only():
     )
     resource = downloads.Resource(table, "t", lambda dataset: [])
     rows = [{"name": payload, "code": "01273", "amount": -5, "secret": "x"} for payload in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "an toàn")]
-    lines = list(csv.reader(io.StringIO(downloads.csv_bytes(resource.columns, rows).decode("utf-8"), newline="")))
+    lines = list(csv.reader(io.StringIO(downloads.csv_bytes(resource, downloads.encode(resource, rows)).decode("utf-8"), newline="")))
     assert lines[0] == ["name", "code", "amount"]  # the non-public column never leaves
     assert [line[0] for line in lines[1:]] == ["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "an toàn"]
     assert {line[2] for line in lines[1:]} == {"-5"}  # numbers are never touched
@@ -103,7 +103,8 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
     from openpyxl import load_workbook
 
     resource = downloads.Resource(Table("t", "", "", "", (Column("name", "text", "", ""), Column("code", "code", "", ""))), "t", lambda d: [])
-    content = downloads.xlsx_bytes([(resource, [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}])], downloads.dt.datetime(2025, 1, 1))
+    rows = downloads.encode(resource, [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}])
+    content = downloads.xlsx_bytes([(resource, rows)], downloads.dt.datetime(2025, 1, 1))
     (tmp_path / "t.xlsx").write_bytes(content)
     name, code = load_workbook(tmp_path / "t.xlsx").active[2]
     assert (name.value, name.data_type) == ('=HYPERLINK("http://x")', "s")
