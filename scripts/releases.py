@@ -166,6 +166,15 @@ def changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[dict]:
 
 def describe(archive_dir: Path, history: list[dict], current: dict[str, bytes]) -> dict:
     """Every release with its files and changes, and the pages earlier releases had that this one lacks."""
+    try:
+        return describe_releases(archive_dir, history, current)
+    finally:
+        # Memoised for one description only: a nation build's worker publishes province after province.
+        parse_table.cache_clear()
+        totals_of.cache_clear()
+
+
+def describe_releases(archive_dir: Path, history: list[dict], current: dict[str, bytes]) -> dict:
     described, previous = [], {}
     seen_teams: dict[str, dict] = {}
     seen_communes: dict[tuple[int, str], str] = {}
