@@ -155,10 +155,27 @@ class Inspection:
     failures: list[str]
     facts: dict[str, tuple[str, PageFacts]]  # page key → (page, its facts)
     pages: int
+    missed: list[tuple[str, str]] | None = None  # (page, reference) that no file answered at ``resolve``
 
     def searchable(self) -> dict[str, str]:
         """Page → its searchable HTML, for pages that have some."""
         return {page: facts.searchable for page, facts in self.facts.values() if facts.searchable}
+
+    def resolve(self) -> None:
+        """Resolve every reference against the site as it is now, and keep those that miss. Run
+        while the last files are still coming (the search index): ``conclude`` then looks again
+        only at these."""
+        listing = Listing.of(self.site)
+        resolved: dict[tuple[str, str], str | None] = {}  # pages in one folder share most references
+        self.missed = []
+        for page, facts in self.facts.values():
+            folder = posixpath.dirname(page)
+            for reference in facts.references:
+                if (folder, reference) not in resolved:
+                    resolved[folder, reference] = resolve(page, reference, listing.directories)
+                target = resolved[folder, reference]
+                if target is not None and target not in listing.files:
+                    self.missed.append((page, reference))
 
 
 def inspect(site: Path, dataset_path: Path) -> Inspection:
@@ -180,18 +197,16 @@ def inspect(site: Path, dataset_path: Path) -> Inspection:
 
 def conclude(inspection: Inspection) -> int:
     """Resolve every reference against the finished site; raise with all failures; return the pages checked."""
+    if inspection.missed is None:
+        inspection.resolve()
     listing = Listing.of(inspection.site)
     failures = [f"thiếu trang {page}" for page in expected_pages(inspection.dataset) if page not in listing.files]
     failures += inspection.failures
-    resolved: dict[tuple[str, str], str | None] = {}  # pages in one folder share most references
-    for page, facts in inspection.facts.values():
-        folder = posixpath.dirname(page)
-        for reference in facts.references:
-            if (folder, reference) not in resolved:
-                resolved[folder, reference] = resolve(page, reference, listing.directories)
-            target = resolved[folder, reference]
-            if target is not None and target not in listing.files:
-                failures.append(f"{page}: liên kết hỏng {reference}")
+    failures += [
+        f"{page}: liên kết hỏng {reference}"
+        for page, reference in inspection.missed
+        if resolve(page, reference, listing.directories) not in listing.files
+    ]
     if failures:
         raise SiteCheckFailed(failures)
     inspection.cache.save({key: facts for key, (_, facts) in inspection.facts.items()})
