@@ -84,13 +84,9 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
     return failures, PageFacts(references, searchable)
 
 
-def inspect_file(site: Path, sample: bool, passed: dict[str, PageFacts], page: str) -> tuple[str, list[str], PageFacts]:
-    """The page's key, failures and facts; a page that passed before unchanged is not parsed again."""
+def inspect_file(site: Path, sample: bool, page: str) -> tuple[str, list[str], PageFacts]:
     html = (site / page).read_bytes()
-    key = CheckedPages.key(page, html)
-    if key in passed:
-        return key, [], passed[key]
-    return key, *inspect_page(page, html, sample)
+    return CheckedPages.key(page, html), *inspect_page(page, html, sample)
 
 
 @dataclass
@@ -133,16 +129,32 @@ class CheckedPages:
         self.path = path
         self.context = context
         stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        pages = stored.get("pages", {}) if stored.get("context") == context else {}
-        self.passed: dict[str, PageFacts] = {key: PageFacts(**facts) for key, facts in pages.items()}
+        if stored.get("context") != context:
+            stored = {}
+        self.passed: dict[str, PageFacts] = {key: PageFacts(**facts) for key, facts in stored.get("pages", {}).items()}
+        self.files: dict[str, list] = stored.get("files", {})  # page → [device, inode, key] when it passed
 
     @staticmethod
     def key(page: str, html: bytes) -> str:
         return hashlib.sha256(page.encode() + b"\0" + html).hexdigest()
 
-    def save(self, passed: dict[str, PageFacts]) -> None:
-        pages = {key: dataclasses.asdict(facts) for key, facts in passed.items()}
-        self.path.write_text(json.dumps({"context": self.context, "pages": pages}, sort_keys=True), encoding="utf-8")
+    def known(self, site: Path, previous: Path | None, page: str) -> str | None:
+        """The key of a page that passed, without reading it: when the page is, by hard link, the very
+        file that passed in ``previous`` (releases never change a file in place; both files exist,
+        so the inode cannot have been reused)."""
+        if previous is None or page not in self.files:
+            return None
+        device, inode, key = self.files[page]
+        try:
+            same = all((found.st_dev, found.st_ino) == (device, inode) for found in (os.stat(site / page), os.stat(previous / page)))
+        except FileNotFoundError:
+            return None
+        return key if same and key in self.passed else None
+
+    def save(self, site: Path, facts: dict[str, tuple[str, PageFacts]]) -> None:
+        pages = {key: dataclasses.asdict(page_facts) for key, (_, page_facts) in facts.items()}
+        files = {page: [(found := os.stat(site / page)).st_dev, found.st_ino, key] for key, (page, _) in facts.items()}
+        self.path.write_text(json.dumps({"context": self.context, "pages": pages, "files": files}, sort_keys=True), encoding="utf-8")
 
 
 @dataclass
@@ -178,18 +190,27 @@ class Inspection:
                     self.missed.append((page, reference))
 
 
-def inspect(site: Path, dataset_path: Path) -> Inspection:
-    """Parse every HTML page (the slow half). Files added to ``site`` afterwards, such as the
-    search index, still count as link targets: ``conclude`` lists the site again."""
+def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Inspection:
+    """Parse every HTML page (the slow half) but those that passed before, unchanged: in ``previous``
+    (the release this one linked unchanged pages from), or anywhere with the same bytes. Files added
+    to ``site`` afterwards, such as the search index, still count as link targets: ``conclude``
+    lists the site again."""
     dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
     sample = any(year["sample"] for year in dataset["years"])
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")
     # map documents are standalone Leaflet pages, checked by the maps tests
     pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith("ban-do/"))
-    failures, facts = [], {}
-    # Forked workers inherit the cache of pages that passed before.
-    for page, (key, page_failures, page_facts) in zip(pages, system.map_on_every_core(functools.partial(inspect_file, site, sample, cache.passed), pages)):
+    failures, facts, unknown = [], {}, []
+    for page in pages:
+        key = cache.known(site, previous, page)
+        if key is None and cache.passed:
+            key = CheckedPages.key(page, (site / page).read_bytes())
+        if key in cache.passed:
+            facts[key] = (page, cache.passed[key])
+        else:
+            unknown.append(page)
+    for page, (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, sample), unknown)):
         failures += page_failures
         facts[key] = (page, page_facts)
     return Inspection(site, dataset, cache, failures, facts, len(pages))
@@ -209,7 +230,7 @@ def conclude(inspection: Inspection) -> int:
     ]
     if failures:
         raise SiteCheckFailed(failures)
-    inspection.cache.save({key: facts for key, (_, facts) in inspection.facts.items()})
+    inspection.cache.save(inspection.site, inspection.facts)
     return inspection.pages
 
 

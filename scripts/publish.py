@@ -171,7 +171,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
             build.run(settings)
         with timer.stage("checks"):
-            inspection = checks.inspect(release, dataset)
+            inspection = checks.inspect(release, dataset, overrides["REUSE_FROM"])
         with timer.stage("search"):
             # From the searchable parts the checks cut out of every page; indexed in the background.
             indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -58,3 +59,28 @@ def test_missing_page_outside_script_missing_notice_and_second_h1_are_all_report
     assert "index.html: tải tài nguyên từ máy chủ ngoài https://cdn.example.org/x.js" in found
     assert "index.html: thiếu thông báo dữ liệu mẫu" in found
     assert "index.html: phải có đúng một thẻ h1" in found
+
+
+def test_a_new_release_parses_again_only_the_pages_it_did_not_link_from_the_last(site_copy, tmp_path, monkeypatch):
+    """A page hard-linked from the release that passed is that very file: not even read again. A page
+    written afresh, even under a name the last release had, is read and parsed, and its faults found."""
+    site, dataset = site_copy
+    checks.run(site, dataset)
+    release = tmp_path / "next"
+    for folder, _, names in os.walk(site):
+        target = release / Path(folder).relative_to(site)
+        target.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            os.link(Path(folder) / name, target / name)
+    home = release / "index.html"
+    html = home.read_text(encoding="utf-8")
+    home.unlink()  # a release never writes into a linked file
+    home.write_text(html.replace("</main>", "<h1>Hai</h1></main>", 1), encoding="utf-8")
+    read, parsed = [], []
+    key, inspect_page = checks.CheckedPages.key, checks.inspect_page
+    monkeypatch.setattr(checks.CheckedPages, "key", staticmethod(lambda page, html: read.append(page) or key(page, html)))
+    monkeypatch.setattr(checks, "inspect_page", lambda page, *rest: parsed.append(page) or inspect_page(page, *rest))
+    with pytest.raises(checks.SiteCheckFailed) as raised:
+        checks.conclude(checks.inspect(release, dataset, previous=site))
+    assert set(read) == set(parsed) == {"index.html"}
+    assert raised.value.failures == ["index.html: phải có đúng một thẻ h1"]
