@@ -8,7 +8,7 @@ Values come from staff files and may be hostile: the template is rendered with a
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import jinja2
@@ -133,6 +133,7 @@ def render(report, files: list, dataset: dict) -> str:
         undefined=jinja2.StrictUndefined,
     )
     environment.filters.update(JINJA_FILTERS)
+    errors = Counter(p.file for p in report.problems if p.severity == P.ERROR)
     return environment.get_template(REPORT_NAME).render(
         passed=not report.errors,
         counts={severity: sum(p.severity == severity for p in report.problems) for severity in SEVERITY_ORDER},
@@ -142,7 +143,7 @@ def render(report, files: list, dataset: dict) -> str:
                 "path": table.relative_path,
                 "detected": table.detected,
                 "rows": len(table.rows),
-                "errors": sum(p.severity == P.ERROR and p.file == table.relative_path for p in report.problems),
+                "errors": errors[table.relative_path],
             }
             for table in files
         ],
