@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -17,6 +20,7 @@ from scripts import nation, publish, synthetic, validate
 from scripts.bench import change_one_amount, tree_differences
 
 TINY = synthetic.SIZES["tiny"]
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_synthetic_data_is_deterministic(tmp_path):
@@ -70,6 +74,19 @@ def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tin
     assert shared_inodes(second / "pagefind", first / "pagefind") > 0  # no name changed: the index was kept
     # Pages rendered afresh (notice PDFs come from their cache either way).
     assert shared_inodes(clean, reference.releases / "000001", ".html") == 0
+
+
+def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data, tmp_path):
+    """Staff publish from a fresh interpreter each time (its own hash seed): page keys must not
+    depend on the process, or nothing would ever be reused."""
+    paths = publish.Paths(tmp_path / "site", tiny_data)
+    first = publish.publish(paths)
+    code = "import sys; from scripts import publish; publish.publish(publish.Paths(sys.argv[1], sys.argv[2]))"
+    subprocess.run([sys.executable, "-c", code, str(paths.root), str(tiny_data)], cwd=ROOT, check=True, env={**os.environ, "PYTHONHASHSEED": "random"})
+    second = publish.live_release(paths)
+    assert second != first and tree_differences(first, second) == []
+    data_pages = [page for folder in ("to", "xa") for page in (second / folder).rglob("index.html")]
+    assert data_pages and all(os.path.samefile(page, first / page.relative_to(second)) for page in data_pages)
 
 
 def rename_first_team(data_dir) -> None:
