@@ -2,10 +2,11 @@
 
 Communes post their allocations at the office for at least 30 days; this is the sheet they print.
 ReportLab's canvas draws it with a Vietnamese subset of DejaVu Sans (scripts/fonts/), parsed once per
-process, in about 13 ms on one core (fpdf2 took 80 ms, most of it re-subsetting the fonts with
-fontTools for every file). Missing ones are rendered on every core, and only when their inputs
-change: each is kept in a cache named by the hash of its content, this module and the fonts, and
-copied into every release. Output is byte-identical for the same input.
+process, in about 10 ms on one core with ReportLab's C accelerator (fpdf2 took 80 ms, most of it
+re-subsetting the fonts with fontTools for every file). Missing ones are rendered in the publish's
+background pool, and only when their inputs change: each is kept in a cache named by the hash of its
+content, this module and the fonts, and hard-linked into every release. Output is byte-identical for
+the same input.
 """
 
 from __future__ import annotations
