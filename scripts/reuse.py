@@ -5,7 +5,7 @@ context (the figures it shows) and one site key covering templates, prose conten
 and the site-wide part of the dataset (policy, communes, year headings). When the previous release
 holds a page with the same key, the new release gets a hard link to that file instead of a render.
 Rule that keeps this sound: templates read per-page figures from the page context only;
-SITE_DATA is for site-wide facts. tests/test_incremental.py compares against a clean build.
+SITE_DATA is for site-wide facts. tests/test_bench.py compares against a clean build.
 
 Releases share those inodes, so no file in a release is ever opened for writing in place: new
 files go to a temporary name and are renamed over (``write_new``); the live release never changes.
