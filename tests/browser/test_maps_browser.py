@@ -88,8 +88,20 @@ def figures(built_site, fiscal_year) -> dict:
     return json.loads((built_site / maps.MAPS_DIR / f"so-lieu-{fiscal_year}.json").read_text(encoding="utf-8"))
 
 
+# Folium opens the map at a fixed zoom and the script then fits it to the communes, which Leaflet
+# animates: a point taken from a polygon mid-animation lands on another commune once it ends (seen
+# when the machine was busy). Settled: no zoom animation, and a polygon that stays put for two frames.
+SETTLED = """() => new Promise(resolve => {
+  if (document.querySelector('.leaflet-zoom-anim')) return resolve(false);
+  const box = () => JSON.stringify(document.querySelector('path.leaflet-interactive').getBoundingClientRect());
+  const before = box();
+  requestAnimationFrame(() => requestAnimationFrame(() => resolve(box() === before)));
+})"""
+
+
 def polygons(scope, count: int = 56):
     scope.locator(POLYGON).nth(count - 1).wait_for()
+    scope.wait_for_function(SETTLED)
     return scope.locator(POLYGON)
 
 
@@ -212,7 +224,7 @@ def test_home_page_embeds_the_province_map_in_a_lazy_titled_iframe(visit, site_u
     assert frame_element.get_attribute("loading") == "lazy"
     assert frame_element.get_attribute("title")
     frame_element.scroll_into_view_if_needed()  # lazy: it loads when the reader reaches it, below the table
-    frame = frame_element.content_frame
+    frame = frame_element.element_handle().content_frame()
     polygon, point = pick(frame, 20)
     polygon.hover(position=point, force=True)
     code = commune_in_tooltip(frame, figures)
