@@ -150,13 +150,21 @@ def test_hovering_a_commune_shows_its_figures(visit, site_url, fiscal_year, figu
     assert v.errors == []
 
 
+AT_POINT = "([x, y]) => { const e = document.elementFromPoint(x, y); return e && (e.tagName + ' ' + e.getAttribute('class')); }"
+
+
 def test_clicking_a_commune_opens_its_page(visit, site_url, fiscal_year, figures):
     v = visit()
-    v.page.goto(site_url + maps.province_map_path(fiscal_year))
+    v.page.goto(site_url + maps.province_map_path(fiscal_year), wait_until="networkidle")
     polygon, point = pick(v.page, 10)
-    polygon.hover(position=point, force=True)
+    box = polygon.bounding_box()
+    x, y = box["x"] + point["x"], box["y"] + point["y"]
+    v.page.mouse.move(x, y)
     code = commune_in_tooltip(v.page, figures)
-    polygon.click(position=point, force=True)
+    # What the click will land on, named in the failure if it is not the commune (once, under load,
+    # the click opened nothing).
+    assert "leaflet-interactive" in v.page.evaluate(AT_POINT, [x, y])
+    v.page.mouse.click(x, y)
     v.page.wait_for_url(f"**/xa/{code}/{fiscal_year}/")
     assert v.outside == []
 
