@@ -84,9 +84,11 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
     return failures, PageFacts(references, searchable)
 
 
-def inspect_file(site: Path, sample: bool, page: str) -> tuple[str, list[str], PageFacts]:
+def inspect_file(site: Path, sample: bool, page_and_key: tuple[str, str | None]) -> tuple[str, list[str], PageFacts]:
+    """``inspect_page`` of a file, and its key (made here unless the caller already hashed the page)."""
+    page, key = page_and_key
     html = (site / page).read_bytes()
-    return CheckedPages.key(page, html), *inspect_page(page, html, sample)
+    return key or CheckedPages.key(page, html), *inspect_page(page, html, sample)
 
 
 @dataclass
@@ -167,13 +169,13 @@ class Inspection:
     failures: list[str]
     facts: dict[str, tuple[str, PageFacts]]  # page key → (page, its facts)
     pages: int
-    missed: list[tuple[str, str]] | None = None  # (page, reference) that no file answered at ``resolve``
+    missed: list[tuple[str, str]] | None = None  # (page, reference) that no file answered at ``resolve_references``
 
     def searchable(self) -> dict[str, str]:
         """Page → its searchable HTML, for pages that have some."""
         return {page: facts.searchable for page, facts in self.facts.values() if facts.searchable}
 
-    def resolve(self) -> None:
+    def resolve_references(self) -> None:
         """Resolve every reference against the site as it is now, and keep those that miss. Run
         while the last files are still coming (the search index): ``conclude`` then looks again
         only at these."""
@@ -209,8 +211,8 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
         if key in cache.passed:
             facts[key] = (page, cache.passed[key])
         else:
-            unknown.append(page)
-    for page, (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, sample), unknown)):
+            unknown.append((page, key))
+    for (page, _), (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, sample), unknown)):
         failures += page_failures
         facts[key] = (page, page_facts)
     return Inspection(site, dataset, cache, failures, facts, len(pages))
@@ -219,7 +221,7 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
 def conclude(inspection: Inspection) -> int:
     """Resolve every reference against the finished site; raise with all failures; return the pages checked."""
     if inspection.missed is None:
-        inspection.resolve()
+        inspection.resolve_references()
     listing = Listing.of(inspection.site)
     failures = [f"thiếu trang {page}" for page in expected_pages(inspection.dataset) if page not in listing.files]
     failures += inspection.failures

@@ -412,7 +412,6 @@ class Rendering:
         return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
 
 
-
 def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
     with system.background_pool(system.cores()) as pool:

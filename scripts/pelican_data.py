@@ -98,7 +98,7 @@ class DataPagesGenerator(Generator):
 def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None]) -> None:
     """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
     gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
-    workers = min(system.cores(), max(1, len(pages) // MIN_PAGES_PER_WORKER))
+    workers = system.processes_for(len(pages), MIN_PAGES_PER_WORKER)
     children = []
     try:
         for index in range(1, workers):

@@ -182,7 +182,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("notices"):
             rendering.install(release)
         with timer.stage("checks"):
-            inspection.resolve()  # every file is in but the search index
+            inspection.resolve_references()  # every file is in but the search index
         with timer.stage("search"):
             indexing.finish()
         with timer.stage("checks"):

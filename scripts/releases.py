@@ -169,7 +169,7 @@ def describe(archive_dir: Path, history: list[dict], current: dict[str, bytes]) 
     try:
         return describe_releases(archive_dir, history, current)
     finally:
-        # Memoised for one description only: a nation build's worker publishes province after province.
+        # Memoised for one description only: a process that publishes again must not keep old tables.
         parse_table.cache_clear()
         totals_of.cache_clear()
 

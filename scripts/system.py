@@ -39,11 +39,16 @@ def background_pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
 
 
+def processes_for(count: int, least_per_process: int) -> int:
+    """How many processes ``count`` independent items are worth: at most one per core, and none
+    for fewer than ``least_per_process`` items each (a fork then costs more than it saves)."""
+    return max(1, min(cores(), count // least_per_process))
+
+
 def map_on_every_core(function: Callable[[T], R], items: list[T], least_per_process: int = 200) -> list[R]:
-    """``[function(item) for item in items]``, spread over forked processes: at most one per core,
-    none for fewer than ``least_per_process`` items each (a fork then costs more than it saves)."""
-    processes = min(cores(), len(items) // least_per_process)
-    if processes < 2:
+    """``[function(item) for item in items]``, spread over forked processes (``processes_for``)."""
+    processes = processes_for(len(items), least_per_process)
+    if processes == 1:
         return [function(item) for item in items]
     with multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent) as pool:
         return pool.map(function, items, chunksize=max(1, len(items) // (processes * 4)))
