@@ -117,10 +117,11 @@ def docs(c):
     print("README.md cập nhật" if stage.update_readme() else "README.md đã đúng")
 
 
-@task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site"})
-def bench(c, sizes="province,provinces10,nation", hugo=True):
+@task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site", "repeats": "full publishes per size (default: 3, the nation 1)"})
+def bench(c, sizes="province,provinces10,nation", hugo=True, repeats=0):
     """Time full and incremental publishes at each size beside Hugo; write benchmarks/results.md."""
-    c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"])]), pty=False)
+    repeat = ["--repeats", str(repeats)] if repeats else []
+    c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
 
 
 @task

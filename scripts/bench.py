@@ -7,9 +7,12 @@ the child's whole process tree (pagefind and the worker processes included) as t
 process's proportional set size (PSS): forked workers share their parent's pages, which a sum of
 resident sizes would count once per process.
 
-For each size the child times: a full publish (per stage), an incremental publish after one team's
-amount changes in one commune's CSV, and the same two publishes in a fresh root with nothing
-reused, whose output must be byte-identical to the incremental one. Timings are figures to read, never pass/fail.
+For each size the child times: full publishes (per stage; ``REPEATS`` of them, each into a fresh
+root, the median reported with every run), an incremental publish after one team's amount changes
+in one commune's CSV, and the same two publishes in a fresh root with nothing reused, whose output
+must be byte-identical to the incremental one. Hugo builds as many times. Timings are figures to
+read, never pass/fail; a fixed CPU loop timed before each size tells a slow moment of the machine
+from a slow build.
 Results go to the console and to benchmarks/results.md, with the machine and the commit.
 """
 
@@ -37,6 +40,9 @@ SIZES = ("province", "provinces10", "nation")
 # Hugo holds every page in memory (2.1 GB at 10,000 pages, GUIDE §3): too much at national size here.
 HUGO_SIZES = ("province", "provinces10")
 RESULTS = ROOT / "benchmarks" / "results.md"
+# Full publishes per size (the median is reported, with the range): this VM's speed moves by a third
+# within minutes. The nation runs once: one full publish there takes minutes.
+REPEATS = {"province": 3, "provinces10": 3, "nation": 1}
 STAGES = ("validate", "pages", "maps", "downloads", "pelican", "notices", "search", "checks", "rollup")
 
 
@@ -116,11 +122,23 @@ class Run:
         settings = nation.province_settings(nation.read_provinces(self.data)[0]["name"]) if self.multi else {}
         return publish.Paths(self.work / "clean", copy), settings
 
-    def measure(self) -> dict:
+    def full_publishes(self, repeats: int) -> tuple[float, dict[str, float], list[float]]:
+        """``repeats`` full publishes, each into a fresh root; the median one's seconds and stages, and all
+        the seconds. The first root is kept: the incremental publish starts from it."""
+        runs = []
+        for attempt in range(repeats):
+            root = self.work / ("site" if attempt == 0 else f"site-repeat-{attempt}")
+            start = time.perf_counter()
+            stages = self.publish(self.data, root)
+            runs.append((time.perf_counter() - start, stages))
+            if attempt:
+                shutil.rmtree(root)
+        full, stages = sorted(runs, key=lambda run: run[0])[(repeats - 1) // 2]
+        return full, stages, [seconds for seconds, _ in runs]
+
+    def measure(self, repeats: int = 1) -> dict:
         self.prepare()
-        start = time.perf_counter()
-        stages = self.publish(self.data, self.work / "site")
-        full = time.perf_counter() - start
+        full, stages, full_runs = self.full_publishes(repeats)
         figures = site_figures(self.work / "site" / "output")
         reference, settings = self.reference()
         publish.publish(reference, overrides=settings)
@@ -137,6 +155,7 @@ class Run:
             # Transfer budgets are for one province's pages: measured on the bundled province only.
             "budgets": None if self.multi else budgets.measure(self.work / "site" / "output"),
             "full_seconds": full,
+            "full_runs": full_runs,
             "stages": stages,
             "incremental_seconds": incremental,
             "incremental_stages": incremental_stages,
@@ -146,15 +165,34 @@ class Run:
         }
 
 
-def hugo_peer(dataset_paths: list[Path], work: Path) -> tuple[float, int, int]:
-    """Build the same data pages with Hugo, as Markdown tables; return (seconds, peak PSS bytes, pages)."""
+def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[float, list[float], int, int]:
+    """Build the same data pages with Hugo, as Markdown tables, ``repeats`` times into a fresh folder;
+    return (median seconds, every run's seconds, peak PSS bytes, pages)."""
     from scripts import hugo_peer as peer, system
 
     system.ensure_hugo()
     site = work / "hugo"
     pages = peer.write_site(dataset_paths, site)
-    seconds, peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(work / "hugo-public")])
-    return seconds, peak, pages
+    runs, peak = [], 0
+    for _ in range(repeats):
+        shutil.rmtree(work / "hugo-public", ignore_errors=True)
+        seconds, run_peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(work / "hugo-public")])
+        runs.append(seconds)
+        peak = max(peak, run_peak)
+    return sorted(runs)[(repeats - 1) // 2], runs, peak, pages
+
+
+def cpu_speed() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop, the best of five: beside the
+    figures, so that two runs on machines (or moments) of different speed can be told apart."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number % 7
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
 
 
 def watch(command: list[str]) -> tuple[float, int]:
@@ -206,15 +244,17 @@ def machine() -> dict:
     }
 
 
-def measure_size(size: str, work: Path, hugo: bool) -> dict:
+def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
     figures_file = work / f"{size}.json"
-    seconds, peak = watch([sys.executable, "-m", "scripts.bench", "--child", size, "--work", str(work / size), "--figures", str(figures_file)])
+    speed = cpu_speed()
+    command = [sys.executable, "-m", "scripts.bench", "--child", size, "--repeats", str(repeats)]
+    seconds, peak = watch([*command, "--work", str(work / size), "--figures", str(figures_file)])
     result = json.loads(figures_file.read_text(encoding="utf-8"))
-    result.update(child_seconds=seconds, peak_memory=peak)
+    result.update(child_seconds=seconds, peak_memory=peak, cpu_speed_ms=speed)
     if hugo and size in HUGO_SIZES:
         site = work / size / "site"
         datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
-        result["hugo_seconds"], result["hugo_peak_memory"], result["hugo_pages"] = hugo_peer(datasets, work / size)
+        result["hugo_seconds"], result["hugo_runs"], result["hugo_peak_memory"], result["hugo_pages"] = hugo_peer(datasets, work / size, repeats)
     return result
 
 
@@ -240,6 +280,20 @@ def report(results: list[dict], host: dict) -> str:
             f" | {'có' if not r['incremental_differences'] else 'KHÔNG: ' + ', '.join(r['incremental_differences'][:3])}"
             f" | {hugo_cells} |"
         )
+    lines += [
+        "",
+        "## Các lần đo",
+        "",
+        "Cột «Toàn bộ» và «Hugo» ở trên là trung vị của các lần dưới đây. «Vòng lặp chuẩn»: số mili giây máy chạy"
+        " một vòng lặp Python cố định ngay trước cỡ đó (tốt nhất của 5 lần); so con số này để biết hai lần đo có chạy trên máy nhanh như nhau không.",
+        "",
+        "| Cỡ | Công bố toàn bộ (s) | Hugo (s) | Vòng lặp chuẩn (ms) |",
+        "|---|---|---|---:|",
+    ]
+    for r in results:
+        runs = ", ".join(f"{seconds:.1f}" for seconds in r["full_runs"])
+        hugo_runs = ", ".join(f"{seconds:.1f}" for seconds in r.get("hugo_runs", [])) or "–"
+        lines.append(f"| {r['size']} | {runs} | {hugo_runs} | {r['cpu_speed_ms']:.0f} |")
     lines += ["", "## Thời gian từng bước (s)", "", "| Cỡ | " + " | ".join(STAGES) + " |", "|---|" + "---:|" * len(STAGES)]
     for r in results:
         for label, stages in (("toàn bộ", r["stages"]), ("cập nhật 1 ô", r["incremental_stages"])):
@@ -275,11 +329,12 @@ def main() -> None:
     parser.add_argument("--no-hugo", action="store_true", help="không dựng trang đối chứng bằng Hugo")
     parser.add_argument("--work", type=Path, help="thư mục làm việc (mặc định: thư mục tạm, xoá khi xong)")
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument("--repeats", type=int, help="số lần công bố toàn bộ ở mỗi cỡ (mặc định: 3, toàn quốc 1)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--figures", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
-        figures = Run(arguments.child, arguments.work).measure()
+        figures = Run(arguments.child, arguments.work).measure(arguments.repeats)
         arguments.figures.write_text(json.dumps(figures), encoding="utf-8")
         return
     sizes = [size.strip() for size in arguments.sizes.split(",") if size.strip()]
@@ -290,7 +345,7 @@ def main() -> None:
     try:
         results = []
         for size in sizes:
-            results.append(measure_size(size, work, hugo=not arguments.no_hugo))
+            results.append(measure_size(size, work, not arguments.no_hugo, arguments.repeats or REPEATS[size]))
             print(report(results[-1:], machine()).split("\n\n", 3)[-1], flush=True)
         text = report(results, machine())
         arguments.results.parent.mkdir(parents=True, exist_ok=True)

@@ -7,24 +7,24 @@ Collects all failures, then raises.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
-import json
 import os
 import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
+import orjson
+from selectolax.lexbor import LexborHTMLParser
 
 from scripts import system
-from scripts.pages import checks_url, commune_url, team_url, year_url
+from scripts.pages import checks_url, commune_url, read_dataset, team_url, year_url
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 LOADING_TAGS = {"link", "script", "img", "iframe"}
+ELEMENTS_CHECKED = ", ".join(["h1", 'div[class*="sample-notice"]', *(f"{tag}[{attribute}]" for tag, attribute in LINK_ATTRIBUTES.items())])
 
 
 class SiteCheckFailed(Exception):
@@ -61,17 +61,17 @@ class PageFacts:
 def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
     """The page's own failures, and its facts."""
     failures, references = [], []
-    tree = lxml.html.fromstring(html)
-    if tree.get("lang") != "vi":
+    # lexbor parses twice as fast as lxml, and the selector below is matched in C, in document order.
+    tree = LexborHTMLParser(html)
+    if tree.root is None or tree.root.attributes.get("lang") != "vi":
         failures.append(f"{page}: thiếu lang=\"vi\"")
     headings, notices = 0, 0
-    # One walk over the elements that matter (the notice is a div): each xpath was a walk of its own.
-    for element in tree.iter("h1", "div", *LINK_ATTRIBUTES):
+    for element in tree.css(ELEMENTS_CHECKED):
         if element.tag == "h1":
             headings += 1
         elif element.tag == "div":
-            notices += "sample-notice" in element.get("class", "")
-        elif reference := element.get(LINK_ATTRIBUTES[element.tag]):
+            notices += 1
+        elif reference := element.attributes.get(LINK_ATTRIBUTES[element.tag]):
             if element.tag in LOADING_TAGS and urlsplit(reference).netloc:
                 failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
             else:
@@ -80,7 +80,7 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
         failures.append(f"{page}: thiếu thông báo dữ liệu mẫu")
     if headings != 1:
         failures.append(f"{page}: phải có đúng một thẻ h1")
-    searchable = "".join(lxml.html.tostring(part, encoding="unicode", with_tail=False) for part in tree.xpath("//*[@data-pagefind-body]"))
+    searchable = "".join(part.html for part in tree.css("[data-pagefind-body]"))
     return failures, PageFacts(references, searchable)
 
 
@@ -101,9 +101,9 @@ class Listing:
     @classmethod
     def of(cls, site: Path) -> Listing:
         listing = cls()
+        root = len(str(site)) + 1
         for folder, subfolders, names in os.walk(site):
-            base = os.path.relpath(folder, site).replace(os.sep, "/")
-            prefix = "" if base == "." else base + "/"
+            prefix = folder[root:] + "/" if len(folder) >= root else ""  # os.path.relpath per folder was a third of the walk
             listing.directories.update(prefix + name for name in subfolders)
             listing.files.update(prefix + name for name in names)
         return listing
@@ -130,7 +130,7 @@ class CheckedPages:
     def __init__(self, path: Path, context: str):
         self.path = path
         self.context = context
-        stored = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        stored = orjson.loads(path.read_bytes()) if path.is_file() else {}
         if stored.get("context") != context:
             stored = {}
         self.passed: dict[str, PageFacts] = {key: PageFacts(**facts) for key, facts in stored.get("pages", {}).items()}
@@ -154,9 +154,9 @@ class CheckedPages:
         return key if same and key in self.passed else None
 
     def save(self, site: Path, facts: dict[str, tuple[str, PageFacts]]) -> None:
-        pages = {key: dataclasses.asdict(page_facts) for key, (_, page_facts) in facts.items()}
+        pages = {key: {"references": page_facts.references, "searchable": page_facts.searchable} for key, (_, page_facts) in facts.items()}
         files = {page: [(found := os.stat(site / page)).st_dev, found.st_ino, key] for key, (page, _) in facts.items()}
-        self.path.write_text(json.dumps({"context": self.context, "pages": pages, "files": files}, sort_keys=True), encoding="utf-8")
+        self.path.write_bytes(orjson.dumps({"context": self.context, "pages": pages, "files": files}, option=orjson.OPT_SORT_KEYS))
 
 
 @dataclass
@@ -180,14 +180,19 @@ class Inspection:
         while the last files are still coming (the search index): ``conclude`` then looks again
         only at these."""
         listing = Listing.of(self.site)
-        resolved: dict[tuple[str, str], str | None] = {}  # pages in one folder share most references
+        resolved: dict[tuple[str, str], str | None] = {}
         self.missed = []
         for page, facts in self.facts.values():
             folder = posixpath.dirname(page)
+            depth = folder.count("/") + 1 if folder else 0
+            root_relative = "../" * depth
             for reference in facts.references:
-                if (folder, reference) not in resolved:
-                    resolved[folder, reference] = resolve(page, reference, listing.directories)
-                target = resolved[folder, reference]
+                # A reference that climbs exactly to the site root (every link the theme makes from
+                # SITEURL) means the same on every page at that depth: one resolution for all of them.
+                base = "" if reference.startswith(root_relative) and not reference.startswith("../", len(root_relative)) else folder
+                if (base, reference) not in resolved:
+                    resolved[base, reference] = resolve(page, reference, listing.directories)
+                target = resolved[base, reference]
                 if target is not None and target not in listing.files:
                     self.missed.append((page, reference))
 
@@ -197,7 +202,7 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     (the release this one linked unchanged pages from), or anywhere with the same bytes. Files added
     to ``site`` afterwards, such as the search index, still count as link targets: ``conclude``
     lists the site again."""
-    dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
+    dataset = read_dataset(dataset_path)
     sample = any(year["sample"] for year in dataset["years"])
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")

@@ -26,6 +26,7 @@ from pathlib import Path
 from scripts import releases, xlsx
 from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
+from scripts.pages import read_dataset
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 ROOT = "du-lieu"  # every download lives under this folder of the site
@@ -363,7 +364,7 @@ def schema_files() -> list[Download]:
 
 def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
-    dataset = json.loads(Path(dataset_path).read_text(encoding="utf-8"))
+    dataset = read_dataset(dataset_path)
     rows, canonical = table_files(dataset)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -26,6 +25,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from scripts import publish, system
 from scripts.formatting import JINJA_FILTERS
+from scripts.pages import read_dataset
 from scripts.reuse import write_new
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +86,7 @@ def publish_province(root: Path, nation_data: Path, province: dict) -> ProvinceR
 
 def summary(paths: publish.Paths) -> dict:
     """The latest year's totals of a published province, for the national index."""
-    dataset = json.loads((paths.work / "dataset.json").read_text(encoding="utf-8"))
+    dataset = read_dataset(paths.work / "dataset.json")
     year = max(dataset["years"], key=lambda y: y["fiscal_year"])
     return {
         "fiscal_year": year["fiscal_year"],

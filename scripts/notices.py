@@ -33,7 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from scripts import system
 from scripts.formatting import date_vi, number, vnd
-from scripts.pages import SiteData, commune_url, notice_pdf
+from scripts.pages import SiteData, commune_url, notice_pdf, read_dataset
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
@@ -380,7 +380,7 @@ class Rendering:
     """
 
     def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
-        site = SiteData(json.loads(Path(dataset_path).read_text(encoding="utf-8")))
+        site = SiteData(read_dataset(dataset_path))
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
         self.targets: dict[str, list[str]] = {}

@@ -66,8 +66,12 @@ class DataPagesGenerator(Generator):
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
             if not reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)
-        # Compiled once here, so forked workers inherit them instead of compiling their own.
+        # Compiled once here, so forked workers inherit them instead of compiling their own: with
+        # every template they extend or include, when there will be workers.
         templates = {name: self.get_template(name.removesuffix(".html")) for name in sorted({page.template for page in pending})}
+        if system.processes_for(len(pending), MIN_PAGES_PER_WORKER) > 1:
+            for theme_template in sorted((Path(self.settings["THEME"]) / "templates").glob("*.html")):
+                self.env.get_template(theme_template.name)
         shared = dict(self.context)
         folders: set[Path] = set()
 

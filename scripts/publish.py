@@ -144,6 +144,7 @@ def exclusive(function):
 
 
 @exclusive
+@system.fewer_collections()
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
     """validate → downloads → Pelican → page checks → maps (+ downloads copied in) → notice PDFs →
     search index → link checks, into a fresh release directory; return it. Raises on any failure.

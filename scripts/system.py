@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,6 +54,23 @@ def map_on_every_core(function: Callable[[T], R], items: list[T], least_per_proc
         return [function(item) for item in items]
     with multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent) as pool:
         return pool.map(function, items, chunksize=max(1, len(items) // (processes * 4)))
+
+
+@contextmanager
+def fewer_collections(young_objects: int = 50_000) -> Iterator[None]:
+    """A build allocates millions of small dicts and strings and frees them by reference counting;
+    Python's cycle collector would scan them every 700 allocations. Collect young objects less
+    often, and set aside (``gc.freeze``) what exists before the build, such as modules and
+    templates: never scanned, and never written to by a collection in a forked worker that shares
+    its pages. A one-cell republish spent a tenth less CPU in the main process (three runs each)."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young_objects, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def share_cores(count: int) -> None:
