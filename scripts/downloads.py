@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from scripts import releases, xlsx
 from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
@@ -163,6 +165,8 @@ class Row:
     def cells(self) -> list[str]:
         return [cell_text(column, self.values.get(column.name)) for column in self.resource.columns]
 
+    csv_line: str | None = None  # set by ``csv_lines``
+
     @functools.cached_property
     def typed(self) -> tuple:
         return tuple(typed_value(column, self.values.get(column.name)) for column in self.resource.columns)
@@ -180,14 +184,30 @@ def encode(resource: Resource, rows: list[dict]) -> list[Row]:
     return [Row(resource, values) for values in rows]
 
 
-def csv_bytes(resource: Resource, rows: list[Row]) -> bytes:
+def csv_writer(buffer: io.StringIO):
     """RFC 4180 in UTF-8 without BOM (the canonical file; Excel users get the XLSX). CRLF line ends
     also make the writer quote a CR inside a cell, which it would not with LF."""
+    return csv.writer(buffer, lineterminator="\r\n")
+
+
+def csv_lines(rows: list[Row]) -> None:
+    """Give each row its CSV line, written once for the all-years, per-year and per-commune files."""
+    pending = [row for row in rows if row.csv_line is None]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(resource.column_names)
-    writer.writerows(row.cells for row in rows)
-    return buffer.getvalue().encode("utf-8")
+    writer, ends = csv_writer(buffer), []
+    for row in pending:
+        writer.writerow(row.cells)
+        ends.append(buffer.tell())
+    text, start = buffer.getvalue(), 0
+    for row, end in zip(pending, ends):
+        row.csv_line, start = text[start:end], end
+
+
+def csv_bytes(resource: Resource, rows: list[Row]) -> bytes:
+    buffer = io.StringIO()
+    csv_writer(buffer).writerow(resource.column_names)
+    csv_lines(rows)
+    return (buffer.getvalue() + "".join(row.csv_line for row in rows)).encode("utf-8")
 
 
 def xlsx_bytes(sheets: list[tuple[Resource, list[Row]]], created: dt.datetime) -> bytes:
@@ -199,8 +219,8 @@ def xlsx_bytes(sheets: list[tuple[Resource, list[Row]]], created: dt.datetime) -
 
 def json_bytes(version: str, sheets: list[tuple[Resource, list[Row]]]) -> bytes:
     content = {"version": version, "resources": {resource.slug: [row.record for row in rows] for resource, rows in sheets}}
-    # Compact: json's C encoder only runs without indent (4× faster on the sample).
-    return (json.dumps(content, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    # Compact UTF-8 in key order, as json.dumps(ensure_ascii=False, separators=(",", ":")) writes it, 10× faster.
+    return orjson.dumps(content) + b"\n"
 
 
 def field(column: Column) -> dict:

@@ -46,6 +46,21 @@ def test_a_link_that_breaks_after_a_passing_run_is_still_caught(site_copy):
     assert any("liên kết hỏng" in failure and "chinh-sach" in failure for failure in failures(site, dataset))
 
 
+def test_a_link_to_the_site_root_is_resolved_from_each_page_s_own_depth(site_copy):
+    """Links that climb exactly to the root are resolved once per depth: the same text one folder
+    deeper points somewhere else, and there it is broken."""
+    site, dataset = site_copy
+    team_page = next(site.glob("to/*/index.html"))
+    stylesheet = next(reference for reference in checks.inspect_page("to/x/index.html", team_page.read_bytes(), True)[1].references if reference.endswith(".css"))
+    assert stylesheet.startswith("../../")
+    deeper = team_page.parent / "sau" / "index.html"
+    deeper.parent.mkdir()
+    shutil.copy(team_page, deeper)
+    found = failures(site, dataset)
+    assert f"{deeper.relative_to(site).as_posix()}: liên kết hỏng {stylesheet}" in found
+    assert not any(failure.startswith(f"{team_page.relative_to(site).as_posix()}:") for failure in found)
+
+
 def test_missing_page_outside_script_missing_notice_and_second_h1_are_all_reported(site_copy):
     site, dataset = site_copy
     (site / "ve-du-lieu" / "index.html").unlink()
