@@ -11,8 +11,8 @@ For each size the child times: full publishes (per stage; ``REPEATS`` of them, e
 root, the median reported with every run), an incremental publish after one team's amount changes
 in one commune's CSV, and the same two publishes in a fresh root with nothing reused, whose output
 must be byte-identical to the incremental one. Hugo builds as many times. Timings are figures to
-read, never pass/fail; a fixed CPU loop timed before each size tells a slow moment of the machine
-from a slow build.
+read, never pass/fail; a fixed CPU loop and a fixed batch of small files, timed before each size,
+tell a slow moment of the machine from a slow build.
 Results go to the console and to benchmarks/results.md, with the machine and the commit.
 """
 
@@ -244,13 +244,30 @@ def machine() -> dict:
     }
 
 
+def file_speed(work: Path) -> float:
+    """Milliseconds to create 2,000 one-kilobyte files, each in its own folder, and sync them, the
+    best of three: a publish and Hugo both write thousands of small files, and this disk's speed
+    moves more than its CPU's."""
+    best = float("inf")
+    for attempt in range(3):
+        folder = work / f"file-speed-{attempt}"
+        start = time.perf_counter()
+        for number in range(2000):
+            (folder / str(number)).mkdir(parents=True)
+            (folder / str(number) / "index.html").write_bytes(b"x" * 1024)
+        os.sync()
+        best = min(best, time.perf_counter() - start)
+        shutil.rmtree(folder)
+    return best * 1000
+
+
 def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
     figures_file = work / f"{size}.json"
-    speed = cpu_speed()
+    speed, disk = cpu_speed(), file_speed(work)
     command = [sys.executable, "-m", "scripts.bench", "--child", size, "--repeats", str(repeats)]
     seconds, peak = watch([*command, "--work", str(work / size), "--figures", str(figures_file)])
     result = json.loads(figures_file.read_text(encoding="utf-8"))
-    result.update(child_seconds=seconds, peak_memory=peak, cpu_speed_ms=speed)
+    result.update(child_seconds=seconds, peak_memory=peak, cpu_speed_ms=speed, file_speed_ms=disk)
     if hugo and size in HUGO_SIZES:
         site = work / size / "site"
         datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
@@ -284,16 +301,18 @@ def report(results: list[dict], host: dict) -> str:
         "",
         "## Các lần đo",
         "",
-        "Cột «Toàn bộ» và «Hugo» ở trên là trung vị của các lần dưới đây. «Vòng lặp chuẩn»: số mili giây máy chạy"
-        " một vòng lặp Python cố định ngay trước cỡ đó (tốt nhất của 5 lần); so con số này để biết hai lần đo có chạy trên máy nhanh như nhau không.",
+        "Cột «Toàn bộ» và «Hugo» ở trên là trung vị của các lần dưới đây. Ngay trước mỗi cỡ, máy đo hai con số chuẩn:"
+        " «Vòng lặp chuẩn», số mili giây chạy một vòng lặp Python cố định (tốt nhất của 5 lần), và «Ghi tệp chuẩn»,"
+        " số mili giây tạo 2.000 tệp 1 KB, mỗi tệp một thư mục, rồi sync (tốt nhất của 3 lần). Hai lần đo có con số chuẩn"
+        " khác nhau đã chạy trên máy (CPU hoặc đĩa) nhanh chậm khác nhau.",
         "",
-        "| Cỡ | Công bố toàn bộ (s) | Hugo (s) | Vòng lặp chuẩn (ms) |",
-        "|---|---|---|---:|",
+        "| Cỡ | Công bố toàn bộ (s) | Hugo (s) | Vòng lặp chuẩn (ms) | Ghi tệp chuẩn (ms) |",
+        "|---|---|---|---:|---:|",
     ]
     for r in results:
         runs = ", ".join(f"{seconds:.1f}" for seconds in r["full_runs"])
         hugo_runs = ", ".join(f"{seconds:.1f}" for seconds in r.get("hugo_runs", [])) or "–"
-        lines.append(f"| {r['size']} | {runs} | {hugo_runs} | {r['cpu_speed_ms']:.0f} |")
+        lines.append(f"| {r['size']} | {runs} | {hugo_runs} | {r['cpu_speed_ms']:.0f} | {r['file_speed_ms']:.0f} |")
     lines += ["", "## Thời gian từng bước (s)", "", "| Cỡ | " + " | ".join(STAGES) + " |", "|---|" + "---:|" * len(STAGES)]
     for r in results:
         for label, stages in (("toàn bộ", r["stages"]), ("cập nhật 1 ô", r["incremental_stages"])):
