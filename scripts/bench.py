@@ -12,7 +12,9 @@ root, the median reported with every run), an incremental publish after one team
 in one commune's CSV, and the same two publishes in a fresh root with nothing reused, whose output
 must be byte-identical to the incremental one. Hugo builds as many times. Timings are figures to
 read, never pass/fail; a fixed CPU loop and a fixed batch of small files, timed before each size,
-tell a slow moment of the machine from a slow build.
+tell a slow moment of the machine from a slow build. Every timed build starts after a ``sync``, so that
+it does not pay for writing back what the build before it wrote (Hugo's 10-province build took
+13–16 s in a bench without it, and 7.8–9.5 s run alone just after).
 Results go to the console and to benchmarks/results.md, with the machine and the commit.
 """
 
@@ -128,6 +130,7 @@ class Run:
         runs = []
         for attempt in range(repeats):
             root = self.work / ("site" if attempt == 0 else f"site-repeat-{attempt}")
+            os.sync()
             start = time.perf_counter()
             stages = self.publish(self.data, root)
             runs.append((time.perf_counter() - start, stages))
@@ -144,6 +147,7 @@ class Run:
         publish.publish(reference, overrides=settings)
         changed = change_one_amount(self.changed_data())
         change_one_amount(reference.data)
+        os.sync()
         start = time.perf_counter()
         incremental_stages = self.publish(self.data, self.work / "site")
         incremental = time.perf_counter() - start
@@ -176,6 +180,7 @@ def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[floa
     runs, peak = [], 0
     for _ in range(repeats):
         shutil.rmtree(work / "hugo-public", ignore_errors=True)
+        os.sync()
         seconds, run_peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(work / "hugo-public")])
         runs.append(seconds)
         peak = max(peak, run_peak)
