@@ -32,7 +32,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from scripts import budgets, nation, publish, synthetic
 
@@ -44,6 +46,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 # Full publishes per size (the median is reported, with the range): this VM's speed moves by a third
 # within minutes. The nation runs once: one full publish there takes minutes.
 REPEATS = {"province": 3, "provinces10": 3, "nation": 1}
+T = TypeVar("T")
 STAGES = ("validate", "pages", "maps", "downloads", "pelican", "notices", "search", "checks", "rollup")
 
 
@@ -134,7 +137,7 @@ class Run:
             runs.append((time.perf_counter() - start, stages))
         for root in roots[1:]:
             shutil.rmtree(root)  # after, not between: see hugo_peer
-        full, stages = sorted(runs, key=lambda run: run[0])[(repeats - 1) // 2]
+        full, stages = median(runs, key=lambda run: run[0])
         return full, stages, [seconds for seconds, _ in runs]
 
     def measure(self, repeats: int = 1) -> dict:
@@ -187,20 +190,34 @@ def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[floa
         peak = max(peak, run_peak)
     for destination in destinations:
         shutil.rmtree(destination)
-    return sorted(runs)[(repeats - 1) // 2], runs, peak, pages
+    return median(runs), runs, peak, pages
+
+
+def median(items: list[T], key: Callable[[T], float] | None = None) -> T:
+    """The middle item by ``key`` (of an even number, the lower middle): a real run, never an average."""
+    return sorted(items, key=key)[(len(items) - 1) // 2]
+
+
+def best_milliseconds(attempts: int, work: Callable[[int], None]) -> float:
+    """The shortest of ``attempts`` timed calls of ``work(attempt)``, in milliseconds."""
+    best = float("inf")
+    for attempt in range(attempts):
+        start = time.perf_counter()
+        work(attempt)
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
 
 
 def cpu_speed() -> float:
     """Milliseconds this machine takes for a fixed pure-Python loop, the best of five: beside the
     figures, so that two runs on machines (or moments) of different speed can be told apart."""
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
+
+    def loop(_: int) -> None:
         total = 0
         for number in range(2_000_000):
             total += number % 7
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
+
+    return best_milliseconds(5, loop)
 
 
 def watch(command: list[str]) -> tuple[float, int]:
@@ -256,17 +273,18 @@ def file_speed(work: Path) -> float:
     """Milliseconds to create 2,000 one-kilobyte files, each in its own folder, and sync them, the
     best of three: a publish and Hugo both write thousands of small files, and this disk's speed
     moves more than its CPU's."""
-    best = float("inf")
-    for attempt in range(3):
-        folder = work / f"file-speed-{attempt}"
-        start = time.perf_counter()
+    folders = [work / f"file-speed-{attempt}" for attempt in range(3)]
+
+    def write(attempt: int) -> None:
         for number in range(2000):
-            (folder / str(number)).mkdir(parents=True)
-            (folder / str(number) / "index.html").write_bytes(b"x" * 1024)
+            (folders[attempt] / str(number)).mkdir(parents=True)
+            (folders[attempt] / str(number) / "index.html").write_bytes(b"x" * 1024)
         os.sync()
-        best = min(best, time.perf_counter() - start)
-        shutil.rmtree(folder)
-    return best * 1000
+
+    milliseconds = best_milliseconds(len(folders), write)
+    for folder in folders:
+        shutil.rmtree(folder)  # after, not between, as for the builds
+    return milliseconds
 
 
 def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
