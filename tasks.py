@@ -117,7 +117,7 @@ def docs(c):
     print("README.md cập nhật" if stage.update_readme() else "README.md đã đúng")
 
 
-@task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site", "repeats": "full publishes per size (default: 3, the nation 1)"})
+@task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site", "repeats": "full and one-cell publishes per size (default: 3, the nation 1)"})
 def bench(c, sizes="province,provinces10,nation", hugo=True, repeats=0):
     """Time full and incremental publishes at each size beside Hugo; write benchmarks/results.md."""
     repeat = ["--repeats", str(repeats)] if repeats else []

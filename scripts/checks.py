@@ -19,7 +19,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser
 
 from scripts import system
-from scripts.pages import checks_url, commune_url, read_dataset, team_url, year_url
+from scripts.pages import checks_url, commune_url, site_data, team_url, year_url
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
@@ -202,7 +202,7 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     (the release this one linked unchanged pages from), or anywhere with the same bytes. Files added
     to ``site`` afterwards, such as the search index, still count as link targets: ``conclude``
     lists the site again."""
-    dataset = read_dataset(dataset_path)
+    dataset = site_data(dataset_path).dataset
     sample = any(year["sample"] for year in dataset["years"])
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")

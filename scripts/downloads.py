@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from scripts import releases, xlsx
 from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.pages import read_dataset
+from scripts.reuse import write_new
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 ROOT = "du-lieu"  # every download lives under this folder of the site
@@ -141,47 +141,47 @@ RESOURCES = (
 TEAM_ALLOCATION_RESOURCE = next(resource for resource in RESOURCES if resource.slug == "phan-bo-to")
 
 
-def cell_text(column: Column, value) -> str:
-    if value is None:
-        return ""
-    return neutralise(value) if column.type == "text" else str(value)
+def csv_column(column: Column, values: list) -> list[str]:
+    """One column's CSV cells: text cells spreadsheet-safe (scripts/csv_cells.py), an absent value empty."""
+    if column.type == "text":
+        return ["" if value is None else neutralise(value) for value in values]
+    return ["" if value is None else str(value) for value in values]
 
 
-def typed_value(column: Column, value):
-    """The value as JSON and XLSX carry it: numbers as numbers, everything else as text."""
-    if value is None or column.type in ("integer", "month"):
-        return value
-    return float(value) if column.type == "number" else str(value)
+def typed_column(column: Column, values: list) -> list:
+    """One column's values as JSON and XLSX carry them: numbers as numbers, everything else as text."""
+    if column.type in ("integer", "month"):
+        return values
+    if column.type == "number":
+        return [None if value is None else float(value) for value in values]
+    return [None if value is None else str(value) for value in values]
 
 
+@dataclass(slots=True)
 class Row:
-    """One published row, encoded at most once per format: the whole-table, per-year and
-    per-commune files share these (encoding each file's rows afresh was a third of this stage)."""
+    """One published row in each format: the whole-table, per-year and per-commune files share it."""
 
-    def __init__(self, resource: Resource, values: dict):
-        self.resource, self.values = resource, values
-
-    @functools.cached_property
-    def cells(self) -> list[str]:
-        return [cell_text(column, self.values.get(column.name)) for column in self.resource.columns]
-
+    values: dict
+    cells: tuple[str, ...]  # CSV text
+    typed: tuple  # as JSON and XLSX carry them
+    xlsx_cells: str
+    record: dict
     csv_line: str | None = None  # set by ``csv_lines``
-
-    @functools.cached_property
-    def typed(self) -> tuple:
-        return tuple(typed_value(column, self.values.get(column.name)) for column in self.resource.columns)
-
-    @functools.cached_property
-    def xlsx_cells(self) -> str:
-        return xlsx.cells_xml(self.typed, self.resource.text_columns)
-
-    @functools.cached_property
-    def record(self) -> dict:
-        return dict(zip(self.resource.column_names, self.typed))
 
 
 def encode(resource: Resource, rows: list[dict]) -> list[Row]:
-    return [Row(resource, values) for values in rows]
+    """Every row in every format, computed a column at a time: one comprehension per column and format
+    rather than a function call per cell, which took most of this stage."""
+    columns = [[row.get(column.name) for row in rows] for column in resource.columns]
+    typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
+    cells = zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)])
+    styles = [xlsx.TEXT_STYLE if index in resource.text_columns else 0 for index in range(len(columns))]
+    xml = map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(typed_columns, styles)]))
+    names = resource.column_names
+    return [
+        Row(values, row_cells, typed, row_xml, dict(zip(names, typed)))
+        for values, row_cells, typed, row_xml in zip(rows, cells, zip(*typed_columns), xml)
+    ]
 
 
 def csv_writer(buffer: io.StringIO):
@@ -396,11 +396,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     for release in history:
         for name, content in sorted(releases.snapshot(archive_dir, release, current_files).items()):
             files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
-    shutil.rmtree(downloads_dir, ignore_errors=True)
-    for download in files:
-        path = downloads_dir / "files" / ROOT / download.path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(download.content)
+    write_tree(downloads_dir / "files" / ROOT, {download.path: download.content for download in files})
     manifest = {
         "root": ROOT,
         "version": current["version"],
@@ -413,11 +409,22 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     return manifest_path
 
 
+def write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """Make ``folder`` hold exactly ``files``, keeping each file whose bytes are unchanged (a one-cell
+    correction changes a few of them) and writing the others under a new inode (``write_new``)."""
+    existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+    for relative, content in files.items():
+        path = folder / relative
+        if relative not in existing or path.read_bytes() != content:
+            write_new(path, content)
+    for relative in existing.keys() - files.keys():
+        existing[relative].unlink()
+
+
 def install(manifest_path: Path, site_dir: Path) -> None:
     """Hard-link the prepared files into the rendered site; never over a page Pelican wrote.
 
-    Linking is safe: ``run`` removes the folder before writing, so it never writes into a file a
-    release holds."""
+    Linking is safe: ``run`` never writes into a file in place, so never into a file a release holds."""
     source = manifest_path.parent / "files"
     for path in sorted(source.rglob("*")):
         if path.is_file():

@@ -28,7 +28,7 @@ from folium.template import Template
 from markupsafe import escape
 
 from scripts.formatting import LOCALE, number, vnd
-from scripts.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, read_dataset, year_url
+from scripts.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, site_data, year_url
 from scripts.validate import write_if_changed
 
 HERE = Path(__file__).resolve().parent
@@ -286,7 +286,7 @@ def run(dataset_path: Path, out_dir: Path, settings: dict, geometry_path: Path =
 
     ``geometry_path`` is the simplified boundaries of the data being published (each province's own).
     """
-    site = SiteData(read_dataset(dataset_path))
+    site = site_data(dataset_path)
     maps_dir = Path(out_dir) / MAPS_DIR
     geometry = Path(geometry_path).read_bytes()
     west, south, east, north = json.loads(geometry)["bbox"]

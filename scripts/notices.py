@@ -33,7 +33,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from scripts import system
 from scripts.formatting import date_vi, number, vnd
-from scripts.pages import SiteData, commune_url, notice_pdf, read_dataset
+from scripts.pages import SiteData, commune_url, notice_pdf, site_data
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
@@ -380,7 +380,7 @@ class Rendering:
     """
 
     def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
-        site = SiteData(read_dataset(dataset_path))
+        site = site_data(dataset_path)
         self.cache = cache
         cache.mkdir(parents=True, exist_ok=True)
         self.targets: dict[str, list[str]] = {}

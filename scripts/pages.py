@@ -122,6 +122,16 @@ def read_dataset(path: Path) -> dict:
     return orjson.loads(Path(path).read_bytes())
 
 
+def site_data(path: Path) -> SiteData:
+    """The dataset in ``path``, indexed: the notices, pages, maps and checks of one build share one (read-only)."""
+    return indexed_dataset(Path(path).read_bytes())
+
+
+@lru_cache(maxsize=1)  # by content, not by path or mtime: a file rewritten within one clock tick still counts as new
+def indexed_dataset(content: bytes) -> SiteData:
+    return SiteData(orjson.loads(content))
+
+
 @dataclass
 class SiteData:
     """The dataset indexed the ways pages need it, computed once per build."""
@@ -399,5 +409,5 @@ def checks_page(site: SiteData) -> PageModel:
 
 
 def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:
-    site = SiteData(read_dataset(dataset_path))
+    site = site_data(dataset_path)
     return site, [*year_pages(site), *commune_pages(site), *team_pages(site), checks_page(site)]

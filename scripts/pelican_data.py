@@ -7,7 +7,7 @@ manifest (DOWNLOADS_MANIFEST, written by scripts/downloads.py) adds the download
 downloads page, the change log and its feed (scripts/open_data.py); DATA_RESOURCES feeds the dictionary.
 
 Pages are rendered straight from the theme's Jinja environment rather than through Pelican's
-writer (a context copy, a signal and a log line per page), by forked workers, one per core; a page
+writer (a context copy, a signal and a log line per page), by forked workers, one per core (``PageWriter``); a page
 whose inputs are unchanged since the release in the REUSE_FROM setting is hard-linked from it
 (scripts/reuse.py).
 """
@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from jinja2 import Environment, Template
 from pelican import signals
 from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
@@ -44,65 +45,78 @@ class DataPagesGenerator(Generator):
         self.context["DATA_RESOURCES"] = RESOURCES
 
     def generate_output(self, writer):
-        self.output = Path(self.output_path)
-        self.reuse = PageReuse(self.output, self.settings.get("REUSE_FROM"))
-        self.site_key = site_key(self.settings, self.site.dataset)
+        output = Path(self.output_path)
+        pages = PageWriter(
+            output,
+            PageReuse(output, self.settings.get("REUSE_FROM")),
+            site_key(self.settings, self.site.dataset),
+            self.settings,
+            self.env,
+            dict(self.context),
+        )
         # Pages that list files wait for the downloads' manifest (built beside Pelican): the others first.
         listing = [page for page in self.page_models if page.template in open_data.LISTS_FILES]
-        self.write([page for page in self.page_models if page.template not in open_data.LISTS_FILES])
+        pages.write([page for page in self.page_models if page.template not in open_data.LISTS_FILES])
         manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
         open_data.attach_downloads(listing, manifest)
         # Appended in place: the sitemap (scripts/discovery.py, a later generator) lists them too.
         self.page_models += (added := open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()}))
-        self.write(listing + added)
-        self.reuse.save()
+        pages.write(listing + added)
+        pages.reuse.save()
+
+
+class PageWriter:
+    """Writes data pages into ``output``: each unchanged page linked from the previous release, the
+    others rendered on every core."""
+
+    def __init__(self, output: Path, reuse: PageReuse, site: str, settings: dict, env: Environment, context: dict):
+        self.output, self.reuse, self.site, self.settings, self.env, self.context = output, reuse, site, settings, env, context
+        # What other generators wrote before: the pages written here are in reuse.new.
+        self.taken = {path.relative_to(output).as_posix() for path in output.rglob("*")}
+        self.folders: set[Path] = set()
+        self.templates: dict[str, Template] = {}
 
     def write(self, pages: list[PageModel]) -> None:
-        """Link each unchanged page from the previous release; render the others on every core."""
-        output, reuse = self.output, self.reuse
         pending = []
         for page in pages:
-            if page.save_as in reuse.new or (output / page.save_as).exists():
+            if page.save_as in self.reuse.new or page.save_as in self.taken:
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
-            if not reuse.link(page.save_as, page_key(self.site_key, page)):
+            if not self.reuse.link(page.save_as, page_key(self.site, page)):
                 pending.append(page)
+        workers = system.processes_for(len(pending), MIN_PAGES_PER_WORKER)
         # Compiled once here, so forked workers inherit them instead of compiling their own: with
         # every template they extend or include, when there will be workers.
-        templates = {name: self.get_template(name.removesuffix(".html")) for name in sorted({page.template for page in pending})}
-        if system.processes_for(len(pending), MIN_PAGES_PER_WORKER) > 1:
+        self.templates.update({name: self.env.get_template(name) for name in sorted({page.template for page in pending})})
+        if workers > 1:
             for theme_template in sorted((Path(self.settings["THEME"]) / "templates").glob("*.html")):
                 self.env.get_template(theme_template.name)
-        shared = dict(self.context)
-        folders: set[Path] = set()
+        render_on_every_core(pending, self.render, workers)
 
-        def render(page: PageModel) -> None:
-            # As Pelican's writer does with RELATIVE_URLS: SITEURL is the way back to the site root.
-            site_url = path_to_url(get_relative_path(page.save_as)) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
-            html = templates[page.template].render(
-                {
-                    **shared,
-                    "SITEURL": site_url,
-                    "localsiteurl": site_url,
-                    "output_file": page.save_as,
-                    "page_url": page.save_as.removesuffix("index.html"),
-                    **page.context,
-                }
-            )
-            target = output / page.save_as
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            # "x": a new file in the new release, never a write into a file linked from another release.
-            with target.open("xb") as handle:
-                handle.write(html.encode("utf-8"))
-
-        render_on_every_core(pending, render)
+    def render(self, page: PageModel) -> None:
+        # As Pelican's writer does with RELATIVE_URLS: SITEURL is the way back to the site root.
+        site_url = path_to_url(get_relative_path(page.save_as)) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
+        html = self.templates[page.template].render(
+            {
+                **self.context,
+                "SITEURL": site_url,
+                "localsiteurl": site_url,
+                "output_file": page.save_as,
+                "page_url": page.save_as.removesuffix("index.html"),
+                **page.context,
+            }
+        )
+        target = self.output / page.save_as
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        # "x": a new file in the new release, never a write into a file linked from another release.
+        with target.open("xb") as handle:
+            handle.write(html.encode("utf-8"))
 
 
-def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None]) -> None:
+def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None], workers: int) -> None:
     """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
     gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
-    workers = system.processes_for(len(pages), MIN_PAGES_PER_WORKER)
     children = []
     try:
         for index in range(1, workers):

@@ -94,20 +94,18 @@ class PublishLocked(RuntimeError):
     pass
 
 
-_held: dict[Path, int] = {}  # lock files this process holds, with nesting depth (publish calls build_release)
-_held_descriptors: set[int] = set()
+_held: dict[Path, int] = {}  # publish lock files this process holds → their file descriptors
 
 
 def _drop_locks_in_child() -> None:
     """A forked worker must not hold the publish lock: killed, the publish has to release it at once,
     whatever its workers are doing. The descriptor is pointed at /dev/null rather than closed, so
     that it stays valid for the file object the child inherited."""
-    if _held_descriptors:
+    if _held:
         null = os.open(os.devnull, os.O_RDONLY)
-        for descriptor in _held_descriptors:
+        for descriptor in _held.values():
             os.dup2(null, descriptor)
         os.close(null)
-        _held_descriptors.clear()
         _held.clear()
 
 
@@ -120,25 +118,19 @@ def exclusive(function):
     @functools.wraps(function)
     def locked(paths: Paths, *args, **kwargs):
         lock_path = paths.work / "publish.lock"
-        if _held.get(lock_path):
-            _held[lock_path] += 1
-            try:
-                return function(paths, *args, **kwargs)
-            finally:
-                _held[lock_path] -= 1
+        if lock_path in _held:  # a call inside one holding it (publish calls build_release)
+            return function(paths, *args, **kwargs)
         paths.work.mkdir(parents=True, exist_ok=True)
         with lock_path.open("w") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise PublishLocked("Một lần công bố hoặc quay lại khác đang chạy; hãy đợi nó xong rồi chạy lại.") from None
-            _held[lock_path] = 1
-            _held_descriptors.add(handle.fileno())
+            _held[lock_path] = handle.fileno()
             try:
                 return function(paths, *args, **kwargs)
             finally:
                 del _held[lock_path]
-                _held_descriptors.discard(handle.fileno())
 
     return locked
 

@@ -42,7 +42,7 @@ STYLES = (
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet: a bold, frozen header row, then rows, each given as its cells' XML (``cells_xml``),
+    """One worksheet: a bold, frozen header row, then rows, each given as its cells' XML (``column_cells``),
     so that a row shown in several workbooks is encoded once."""
 
     name: str
@@ -59,18 +59,18 @@ def text_cell(value: str, style: int) -> str:
     return f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
 
 
-def cells_xml(values: tuple, text_columns: frozenset[int] = frozenset()) -> str:
-    """One row's cells from str, int, float or None (an empty cell); ``text_columns`` are the indexes
-    of columns whose cells are formatted as text ("@")."""
-    cells = []
-    for index, value in enumerate(values):
-        if value is None:
-            cells.append("<c/>")
-        elif isinstance(value, str):
-            cells.append(text_cell(value, TEXT_STYLE if index in text_columns else 0))
-        else:
-            cells.append(f"<c><v>{value!r}</v></c>")
-    return "".join(cells)
+def column_cells(values: list, style: int = 0) -> list[str]:
+    """One column's cells from str, int, float or None (an empty cell); ``style`` for its text cells.
+    Inlined rather than a call to ``text_cell`` for each: this runs for every cell of every table."""
+    styled = f' s="{style}"' if style else ""
+    return [
+        "<c/>"
+        if value is None
+        else f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{escape(ILLEGAL_XML.sub("", value))}</t></is></c>'
+        if value.__class__ is str
+        else f"<c><v>{value!r}</v></c>"
+        for value in values
+    ]
 
 
 def sheet_xml(sheet: Sheet) -> bytes:

@@ -103,12 +103,18 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
     from openpyxl import load_workbook
 
     resource = downloads.Resource(Table("t", "", "", "", (Column("name", "text", "", ""), Column("code", "code", "", ""))), "t", lambda d: [])
-    rows = downloads.encode(resource, [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}])
+    rows = downloads.encode(
+        resource,
+        [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}, {"name": "<b>Tổ & \x0bbản</b>", "code": None}],
+    )
     content = downloads.xlsx_bytes([(resource, rows)], downloads.dt.datetime(2025, 1, 1))
     (tmp_path / "t.xlsx").write_bytes(content)
-    name, code = load_workbook(tmp_path / "t.xlsx").active[2]
+    sheet = load_workbook(tmp_path / "t.xlsx").active
+    name, code = sheet[2]
     assert (name.value, name.data_type) == ('=HYPERLINK("http://x")', "s")
     assert (code.value, code.number_format) == ("01273", "@")
+    # Markup is text; a character XML cannot carry is dropped rather than breaking the whole file.
+    assert [cell.value for cell in sheet[3]] == ["<b>Tổ & bản</b>", None]
 
 
 def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path):

@@ -5,9 +5,14 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import jinja2
 import pytest
+from pelican.writers import FileOverwriteFailedError
 
 from scripts import publish
+from scripts.pages import PageModel
+from scripts.pelican_data import PageWriter
+from scripts.reuse import PageReuse
 from scripts.validate import ValidationFailed
 from tests.helpers import set_cell
 
@@ -70,3 +75,21 @@ def test_rollback_returns_to_the_previous_release(tiny_paths):
     assert tiny_paths.output.resolve() == second.resolve()
     assert publish.rollback(tiny_paths).resolve() == first.resolve()
     assert tiny_paths.output.resolve() == first.resolve()
+
+
+@pytest.mark.parametrize("already_there", ["other generator", "same run"])
+def test_a_data_page_never_overwrites_another_file(tmp_path, already_there):
+    """Two writers of one path are a bug in the site's layout: the build stops instead of keeping either."""
+    env = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{{ text }}"}))
+    settings = {"RELATIVE_URLS": True, "THEME": str(tmp_path)}
+    if already_there == "other generator":
+        (tmp_path / "gioi-thieu").mkdir()
+        (tmp_path / "gioi-thieu" / "index.html").write_text("prose page", encoding="utf-8")
+    writer = PageWriter(tmp_path, PageReuse(tmp_path, None), "site key", settings, env, {})
+    first = PageModel("gioi-thieu/index.html", "page.html", {"text": "first"})
+    if already_there == "same run":
+        writer.write([first])
+    with pytest.raises(FileOverwriteFailedError, match="gioi-thieu/index.html"):
+        writer.write([PageModel("gioi-thieu/index.html", "page.html", {"text": "second"})])
+    kept = "prose page" if already_there == "other generator" else "first"
+    assert (tmp_path / "gioi-thieu" / "index.html").read_text(encoding="utf-8") == kept
