@@ -393,8 +393,9 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
+    archive = releases.Archive(archive_dir, current_files)
     for release in history:
-        for name, content in sorted(releases.snapshot(archive_dir, release, current_files).items()):
+        for name, content in sorted(archive.files(release).items()):
             files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
     write_tree(downloads_dir / "files" / ROOT, {download.path: download.content for download in files})
     manifest = {
@@ -402,7 +403,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry() for download in files],
-        "history": releases.describe(archive_dir, history, current_files),
+        "history": releases.describe(archive, history, downloads_dir / "release-summaries.pickle"),
     }
     manifest_path = downloads_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
 import os
+import pickle
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
+from scripts import csv_cells
 from scripts.csv_cells import restore
 
 FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
@@ -75,63 +77,101 @@ def plan(archive_dir: Path, files: dict[str, bytes], dataset: dict) -> list[dict
     return [*history, {"version": version, "date": date, "kind": kind, "years": years, "files": files_digest}]
 
 
-def snapshot(archive_dir: Path, release: dict, current: dict[str, bytes]) -> dict[str, bytes]:
-    """A release's files: this build's own when they are the same, else the archived ones, checked."""
-    if release["files"] == digest(current):
-        return current
-    folder = archive_dir / release["version"]
-    files = {name: (folder / name).read_bytes() for name in release["files"]}
-    if digest(files) != release["files"]:
-        raise ArchiveDamaged(f"Tệp của phiên bản {release['version']} trong {folder} không khớp mã băm đã ghi.")
-    return files
+class Archive:
+    """The committed releases in ``folder``, beside this build's own files ``current``."""
+
+    def __init__(self, folder: Path, current: dict[str, bytes]):
+        self.folder, self.current, self.current_digest = Path(folder), current, digest(current)
+
+    def files(self, release: dict) -> dict[str, bytes]:
+        """A release's files: this build's own when they are the same, else the archived ones, checked."""
+        if release["files"] == self.current_digest:
+            return self.current
+        folder = self.folder / release["version"]
+        files = {name: (folder / name).read_bytes() for name in release["files"]}
+        if digest(files) != release["files"]:
+            raise ArchiveDamaged(f"Tệp của phiên bản {release['version']} trong {folder} không khớp mã băm đã ghi.")
+        return files
 
 
-def read_table(files: dict[str, bytes], name: str) -> list[dict]:
-    """The rows of one file of a release; shared between callers, so read-only."""
-    return parse_table(files[name]) if name in files else []
-
-
-# Memoised by content: describing the history reads each release's tables several times.
-@functools.lru_cache(maxsize=32)
 def parse_table(content: bytes) -> list[dict]:
     rows = csv.DictReader(io.StringIO(content.decode("utf-8"), newline=""))
     return [{key: restore(value) for key, value in row.items()} for row in rows]
 
 
-def team_totals(files: dict[str, bytes], name: str) -> dict[tuple[int, str], dict]:
-    """(year, team id) → team name, commune and the sum of amount_vnd over the rows of ``name``; read-only."""
-    return totals_of(files.get("to.csv", b""), files.get(name, b""))
-
-
-@functools.lru_cache(maxsize=32)
-def totals_of(teams_table: bytes, amounts_table: bytes) -> dict[tuple[int, str], dict]:
-    teams = {(int(r["fiscal_year"]), r["team_id"]): r for r in parse_table(teams_table)}
+def totals_of(teams: list[dict], amounts: list[dict]) -> dict[tuple[int, str], dict]:
+    """(year, team id) → team name, commune and the sum of amount_vnd over ``amounts``."""
+    by_key = {(int(r["fiscal_year"]), r["team_id"]): r for r in teams}
     totals: dict[tuple[int, str], dict] = {}
-    for row in parse_table(amounts_table):
+    for row in amounts:
         key = (int(row["fiscal_year"]), row["team_id"])
-        team = teams.get(key, row)
+        team = by_key.get(key, row)
         total = totals.setdefault(key, {"name": team["team_name"], "commune_code": team["commune_code"], "amount_vnd": 0})
         total["amount_vnd"] += int(row["amount_vnd"])
     return totals
 
 
-def commune_amounts(files: dict[str, bytes]) -> dict[tuple[int, str], int]:
-    return {(int(r["fiscal_year"]), r["commune_code"]): int(r["amount_vnd"]) for r in read_table(files, "du-toan-xa.csv")}
+@dataclass(frozen=True)
+class Summary:
+    """What the change log needs from one release's tables: team totals allocated and paid, and commune allocations."""
+
+    allocations: dict[tuple[int, str], dict]
+    payments: dict[tuple[int, str], dict]
+    communes: dict[tuple[int, str], int]
+
+    @classmethod
+    def of(cls, files: dict[str, bytes]) -> Summary:
+        tables = {name: parse_table(content) for name, content in files.items() if name in SUMMARISED}
+        teams = tables.get("to.csv", [])
+        return cls(
+            totals_of(teams, tables.get("phan-bo-to.csv", [])),
+            totals_of(teams, tables.get("chi-tra.csv", [])),
+            {(int(r["fiscal_year"]), r["commune_code"]): int(r["amount_vnd"]) for r in tables.get("du-toan-xa.csv", [])},
+        )
+
+    @property
+    def years(self) -> set[int]:
+        return {fiscal_year for fiscal_year, _ in self.communes}
 
 
-def years_of(files: dict[str, bytes]) -> set[int]:
-    return {fiscal_year for fiscal_year, _ in commune_amounts(files)}
+SUMMARISED = ("to.csv", "phan-bo-to.csv", "chi-tra.csv", "du-toan-xa.csv")
+CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(csv_cells.__file__).read_bytes()).hexdigest()
 
 
-def changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[dict]:
+class Summaries:
+    """Each release's ``Summary``, kept in ``path`` (a build cache) by the digests of its files and this
+    code: an archived release is parsed once, not on every publish after it."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.known: dict[str, Summary] = {}
+        if path and path.is_file():
+            stored = pickle.loads(path.read_bytes())
+            self.known = stored["summaries"] if stored["code"] == CODE else {}
+        self.used: dict[str, Summary] = {}
+
+    def of(self, release: dict, archive: Archive) -> Summary:
+        key = hashlib.sha256(json.dumps(release["files"], sort_keys=True).encode()).hexdigest()
+        self.used[key] = self.known.get(key) or Summary.of(archive.files(release))
+        return self.used[key]
+
+    def save(self) -> None:
+        """Only the summaries of the releases just described: the cache never outgrows the history."""
+        if self.path:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            pending = self.path.with_name(f".{self.path.name}.tmp")
+            pending.write_bytes(pickle.dumps({"code": CODE, "summaries": self.used}, protocol=5))
+            os.replace(pending, self.path)
+
+
+def changes(old: Summary, new: Summary) -> list[dict]:
     """What a release changed, old → new: fiscal years added or removed (one line each), then within
     the other years teams added and removed, team allocations, payments and commune allocations."""
-    old_years, new_years = years_of(old), years_of(new)
-    new_teams = team_totals(new, "phan-bo-to.csv")
+    old_years, new_years = old.years, new.years
     result = [
         {"kind": "year_added", "fiscal_year": fiscal_year, "id": "", "name": "", "commune_code": "", "old": None,
-         "new": sum(team["amount_vnd"] for (y, _), team in new_teams.items() if y == fiscal_year),
-         "teams": sum(1 for y, _ in new_teams if y == fiscal_year)}
+         "new": sum(team["amount_vnd"] for (y, _), team in new.allocations.items() if y == fiscal_year),
+         "teams": sum(1 for y, _ in new.allocations if y == fiscal_year)}
         for fiscal_year in sorted(new_years - old_years)
     ]
     result += [
@@ -140,8 +180,7 @@ def changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[dict]:
     ]
     compared = old_years & new_years
 
-    def team_changes(name: str, kinds: tuple[str, str, str]) -> None:
-        before_all, after_all = team_totals(old, name), team_totals(new, name)
+    def team_changes(before_all: dict, after_all: dict, kinds: tuple[str, str, str]) -> None:
         for key in sorted(before_all.keys() | after_all.keys()):
             if key[0] not in compared:
                 continue
@@ -154,53 +193,46 @@ def changes(old: dict[str, bytes], new: dict[str, bytes]) -> list[dict]:
             if old_amount != new_amount:
                 result.append({**change, "kind": kind, "old": old_amount, "new": new_amount})
 
-    team_changes("phan-bo-to.csv", ("team_added", "team_removed", "team_amount"))
-    team_changes("chi-tra.csv", ("team_paid", "team_paid", "team_paid"))
-    old_communes, new_communes = commune_amounts(old), commune_amounts(new)
-    for key in sorted(old_communes.keys() | new_communes.keys()):
-        before, after = old_communes.get(key), new_communes.get(key)
+    team_changes(old.allocations, new.allocations, ("team_added", "team_removed", "team_amount"))
+    team_changes(old.payments, new.payments, ("team_paid", "team_paid", "team_paid"))
+    for key in sorted(old.communes.keys() | new.communes.keys()):
+        before, after = old.communes.get(key), new.communes.get(key)
         if key[0] in compared and before != after:
             result.append({"fiscal_year": key[0], "id": key[1], "name": "", "commune_code": key[1], "kind": "commune_amount", "old": before, "new": after})
     return result
 
 
-def describe(archive_dir: Path, history: list[dict], current: dict[str, bytes]) -> dict:
-    """Every release with its files and changes, and the pages earlier releases had that this one lacks."""
-    try:
-        return describe_releases(archive_dir, history, current)
-    finally:
-        # Memoised for one description only: a process that publishes again must not keep old tables.
-        parse_table.cache_clear()
-        totals_of.cache_clear()
-
-
-def describe_releases(archive_dir: Path, history: list[dict], current: dict[str, bytes]) -> dict:
-    described, previous = [], {}
+def describe(archive: Archive, history: list[dict], cache: Path | None = None) -> dict:
+    """Every release with its files and changes, and the pages earlier releases had that this one lacks.
+    ``cache`` keeps each release's summary for the next publish (``Summaries``)."""
+    summaries = Summaries(cache)
+    described, previous, previous_summary = [], {}, None
     seen_teams: dict[str, dict] = {}
     seen_communes: dict[tuple[int, str], str] = {}
     for release in history:
-        files = snapshot(archive_dir, release, current)
+        summary = summaries.of(release, archive)
         described.append(
             {
                 **release,
-                "changes": changes(previous, files) if previous else [],
-                "changed_files": sorted(name for name in files if previous.get(name) != files[name]),
+                "changes": changes(previous_summary, summary) if previous_summary else [],
+                "changed_files": sorted(name for name, digest in release["files"].items() if previous.get(name) != digest),
             }
         )
-        for (fiscal_year, team_id), team in team_totals(files, "phan-bo-to.csv").items():
+        for (fiscal_year, team_id), team in summary.allocations.items():
             seen_teams[team_id] = {**team, "team_id": team_id, "fiscal_year": fiscal_year, "version": release["version"]}
-        for key in commune_amounts(files):
+        for key in summary.communes:
             seen_communes[key] = release["version"]
-        previous = files
-    now_teams = {team_id for _, team_id in team_totals(current, "phan-bo-to.csv")}
-    now_communes = set(commune_amounts(current))
+        previous, previous_summary = release["files"], summary
+    now = previous_summary if history and history[-1]["files"] == archive.current_digest else Summary.of(archive.current)
+    summaries.save()
+    now_teams = {team_id for _, team_id in now.allocations}
     return {
         "releases": described,
         "gone_teams": [team for team_id, team in sorted(seen_teams.items()) if team_id not in now_teams],
         "gone_communes": [
             {"fiscal_year": fiscal_year, "commune_code": code, "version": version}
             for (fiscal_year, code), version in sorted(seen_communes.items())
-            if (fiscal_year, code) not in now_communes
+            if (fiscal_year, code) not in now.communes
         ],
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -104,7 +105,7 @@ def test_a_new_fiscal_year_is_a_minor_release(tiny_data, tmp_path):
     shutil.copytree(tiny_data / "allocations/2025", tiny_data / "allocations/2026")
     publish.publish(paths)
     assert index(paths) == [("1.0.0", "initial"), ("1.1.0", "minor")]
-    (added,) = releases.describe(paths.archive, releases.load_index(paths.archive), {})["releases"][1]["changes"]
+    (added,) = releases.describe(releases.Archive(paths.archive, {}), releases.load_index(paths.archive))["releases"][1]["changes"]
     assert (added["kind"], added["fiscal_year"], added["teams"], added["new"]) == ("year_added", 2026, 3, 16_000_000)
 
 
@@ -116,3 +117,22 @@ def test_a_tampered_archive_is_refused(tiny_data, tmp_path):
     with pytest.raises(releases.ArchiveDamaged):
         publish.publish(paths)
     assert json.loads((paths.archive / "index.json").read_text(encoding="utf-8"))[-1]["version"] == "1.0.0"
+
+
+def test_an_archived_release_is_parsed_once_not_on_every_publish(two_releases, tmp_path, monkeypatch):
+    paths, _ = two_releases
+    history, archive = releases.load_index(paths.archive), releases.Archive(paths.archive, {})
+    cache = tmp_path / "release-summaries.pickle"
+    described = releases.describe(archive, history)
+    assert releases.describe(archive, history, cache) == described
+    stored = pickle.loads(cache.read_bytes())
+    assert len(stored["summaries"]) == len(history) == 2
+
+    with monkeypatch.context() as patched:
+        patched.setattr(releases, "parse_table", lambda content: pytest.fail("an archived table was parsed again"))
+        assert releases.describe(archive, history, cache) == described
+
+    # Summaries kept by other code are not trusted: how a summary is made may have changed.
+    empty = releases.Summary({}, {}, {})
+    cache.write_bytes(pickle.dumps({"code": "older code", "summaries": dict.fromkeys(stored["summaries"], empty)}))
+    assert releases.describe(archive, history, cache) == described
