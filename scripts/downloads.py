@@ -18,7 +18,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,11 +162,10 @@ class Row:
     """One published row in each format: the whole-table, per-year and per-commune files share it."""
 
     values: dict
-    cells: tuple[str, ...]  # CSV text
+    csv_line: str
     typed: tuple  # as JSON and XLSX carry them
     xlsx_cells: str
     record: dict
-    csv_line: str | None = None  # set by ``csv_lines``
 
 
 def encode(resource: Resource, rows: list[dict]) -> list[Row]:
@@ -174,13 +173,13 @@ def encode(resource: Resource, rows: list[dict]) -> list[Row]:
     rather than a function call per cell, which took most of this stage."""
     columns = [[row.get(column.name) for row in rows] for column in resource.columns]
     typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
-    cells = zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)])
+    lines = csv_lines(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]))
     styles = [xlsx.TEXT_STYLE if index in resource.text_columns else 0 for index in range(len(columns))]
     xml = map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(typed_columns, styles)]))
     names = resource.column_names
     return [
-        Row(values, row_cells, typed, row_xml, dict(zip(names, typed)))
-        for values, row_cells, typed, row_xml in zip(rows, cells, zip(*typed_columns), xml)
+        Row(values, line, typed, row_xml, dict(zip(names, typed)))
+        for values, line, typed, row_xml in zip(rows, lines, zip(*typed_columns), xml)
     ]
 
 
@@ -190,23 +189,20 @@ def csv_writer(buffer: io.StringIO):
     return csv.writer(buffer, lineterminator="\r\n")
 
 
-def csv_lines(rows: list[Row]) -> None:
-    """Give each row its CSV line, written once for the all-years, per-year and per-commune files."""
-    pending = [row for row in rows if row.csv_line is None]
+def csv_lines(rows: Iterable[tuple[str, ...]]) -> list[str]:
+    """Each row's CSV line, all written by one writer."""
     buffer = io.StringIO()
     writer, ends = csv_writer(buffer), []
-    for row in pending:
-        writer.writerow(row.cells)
+    for cells in rows:
+        writer.writerow(cells)
         ends.append(buffer.tell())
-    text, start = buffer.getvalue(), 0
-    for row, end in zip(pending, ends):
-        row.csv_line, start = text[start:end], end
+    text = buffer.getvalue()
+    return [text[start:end] for start, end in zip([0, *ends], ends)]
 
 
 def csv_bytes(resource: Resource, rows: list[Row]) -> bytes:
     buffer = io.StringIO()
     csv_writer(buffer).writerow(resource.column_names)
-    csv_lines(rows)
     return (buffer.getvalue() + "".join(row.csv_line for row in rows)).encode("utf-8")
 
 
