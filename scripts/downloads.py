@@ -259,7 +259,9 @@ class Download:
     def extension(self) -> str:
         return self.path.rsplit(".", 1)[1]
 
+    @functools.cached_property
     def entry(self) -> dict:
+        """Its line in the manifest; the data package describes it from the same (one hash per file)."""
         return {
             "path": f"{ROOT}/{self.path}",
             "scope": self.scope,
@@ -280,7 +282,7 @@ def decisions(dataset: dict) -> list[dict]:
 
 
 def resource_descriptor(download: Download) -> dict:
-    entry = download.entry()
+    entry = download.entry
     stem = download.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     descriptor = {
         "name": stem if download.resource else f"{stem}-{download.extension}",
@@ -398,7 +400,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
         "root": ROOT,
         "version": current["version"],
         "date": current["date"],
-        "files": [download.entry() for download in files],
+        "files": [download.entry for download in files],
         "history": releases.describe(archive, history, downloads_dir / "release-summaries.pickle"),
     }
     manifest_path = downloads_dir / "manifest.json"

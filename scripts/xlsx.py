@@ -20,6 +20,7 @@ from scripts.archives import fixed_zip
 TEXT_STYLE, HEADER_STYLE = 1, 2  # indexes into cellXfs below; 0 is the default
 # Characters XML 1.0 cannot carry at all (a spreadsheet would refuse the whole file).
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_VERBATIM = re.compile("[&<>" + ILLEGAL_XML.pattern[1:])  # what ``xml_text`` escapes or drops
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -61,12 +62,15 @@ def text_cell(value: str, style: int) -> str:
 
 def column_cells(values: list, style: int = 0) -> list[str]:
     """One column's cells from str, int, float or None (an empty cell); ``style`` for its text cells.
-    Inlined rather than a call to ``text_cell`` for each: this runs for every cell of every table."""
+    Inlined rather than a call to ``text_cell`` for each: this runs for every cell of every table. Most
+    columns hold nothing to escape or drop, which one search over the whole column tells."""
     styled = f' s="{style}"' if style else ""
+    texts = "".join(value for value in values if value.__class__ is str)
+    text = xml_text if NOT_VERBATIM.search(texts) else str
     return [
         "<c/>"
         if value is None
-        else f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{escape(ILLEGAL_XML.sub("", value))}</t></is></c>'
+        else f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{text(value)}</t></is></c>'
         if value.__class__ is str
         else f"<c><v>{value!r}</v></c>"
         for value in values
