@@ -110,7 +110,8 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     synthetic.generate(TINY, tmp_path / "data")
     results, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
     site = tmp_path / "root" / "output"
-    tree = lxml.html.fromstring((site / "index.html").read_bytes())
+    index = (site / "index.html").read_bytes()
+    tree = lxml.html.fromstring(index)
     links = tree.xpath("//main//a/@href")
     assert links == [f"{synthetic.province_slug(n)}/" for n in range(1, TINY.provinces + 1)]
     assert all((site / link / "index.html").is_file() for link in links)
@@ -118,3 +119,8 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     assert not any(result.skipped for result in results)
     again, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
     assert all(result.skipped for result in again)  # unchanged provinces are not rebuilt
+    # The roll-up reads each province's small summary, not its whole dataset.
+    for dataset in (tmp_path / "root" / "provinces").glob("*/build/dataset.json"):
+        dataset.unlink()
+    nation.run(tmp_path / "data", tmp_path / "root", processes=2, only=[])
+    assert (site / "index.html").read_bytes() == index
