@@ -69,8 +69,8 @@ class PageWriter:
     """Writes data pages into ``output``: each unchanged page linked from the previous release, the
     others rendered on every core."""
 
-    def __init__(self, output: Path, reuse: PageReuse, site: str, settings: dict, env: Environment, context: dict):
-        self.output, self.reuse, self.site, self.settings, self.env, self.context = output, reuse, site, settings, env, context
+    def __init__(self, output: Path, reuse: PageReuse, site_key: str, settings: dict, env: Environment, context: dict):
+        self.output, self.reuse, self.site_key, self.settings, self.env, self.context = output, reuse, site_key, settings, env, context
         # What other generators wrote before: the pages written here are in reuse.new.
         self.taken = {path.relative_to(output).as_posix() for path in output.rglob("*")}
         self.folders: set[Path] = set()
@@ -81,7 +81,7 @@ class PageWriter:
         for page in pages:
             if page.save_as in self.reuse.new or page.save_as in self.taken:
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
-            if not self.reuse.link(page.save_as, page_key(self.site, page)):
+            if not self.reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)
         workers = system.processes_for(len(pending), MIN_PAGES_PER_WORKER)
         # Compiled once here, so forked workers inherit them instead of compiling their own: with

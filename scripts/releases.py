@@ -26,6 +26,7 @@ from pathlib import Path
 
 from scripts import csv_cells
 from scripts.csv_cells import restore
+from scripts.reuse import write_new
 
 FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 INDEX = "index.json"
@@ -158,10 +159,7 @@ class Summaries:
     def save(self) -> None:
         """Only the summaries of the releases just described: the cache never outgrows the history."""
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            pending = self.path.with_name(f".{self.path.name}.tmp")
-            pending.write_bytes(pickle.dumps({"code": CODE, "summaries": self.used}, protocol=5))
-            os.replace(pending, self.path)
+            write_new(self.path, pickle.dumps({"code": CODE, "summaries": self.used}, protocol=5))
 
 
 def changes(old: Summary, new: Summary) -> list[dict]:
@@ -215,7 +213,7 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
             {
                 **release,
                 "changes": changes(previous_summary, summary) if previous_summary else [],
-                "changed_files": sorted(name for name, digest in release["files"].items() if previous.get(name) != digest),
+                "changed_files": sorted(name for name, entry in release["files"].items() if previous.get(name) != entry),
             }
         )
         for (fiscal_year, team_id), team in summary.allocations.items():

@@ -55,15 +55,10 @@ def xml_text(value: str) -> str:
     return escape(ILLEGAL_XML.sub("", value))
 
 
-def text_cell(value: str, style: int) -> str:
-    styled = f' s="{style}"' if style else ""
-    return f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{xml_text(value)}</t></is></c>'
-
-
 def column_cells(values: list, style: int = 0) -> list[str]:
     """One column's cells from str, int, float or None (an empty cell); ``style`` for its text cells.
-    Inlined rather than a call to ``text_cell`` for each: this runs for every cell of every table. Most
-    columns hold nothing to escape or drop, which one search over the whole column tells."""
+    This runs for every cell of every table, and most columns hold nothing to escape or drop, which
+    one search over the whole column tells."""
     styled = f' s="{style}"' if style else ""
     texts = "".join(value for value in values if value.__class__ is str)
     text = xml_text if NOT_VERBATIM.search(texts) else str
@@ -82,7 +77,7 @@ def sheet_xml(sheet: Sheet) -> bytes:
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}">'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
         '<sheetData><row r="1">',
-        *(text_cell(name, HEADER_STYLE) for name in sheet.header),
+        *column_cells(list(sheet.header), HEADER_STYLE),
         "</row>",
     ]
     parts += [f'<row r="{number}">{cells}</row>' for number, cells in enumerate(sheet.rows, start=2)]
