@@ -325,14 +325,19 @@ def year_title(text: str, fiscal_year: int | None) -> str:
     return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
 
 
-def table_files(dataset: dict) -> tuple[dict[Resource, list[dict]], list[Download]]:
+def table_files(dataset: dict) -> tuple[dict[Resource, list[Row]], list[Download]]:
     """The canonical CSVs (all years in one file per table): what a release is made of."""
     rows = {resource: encode(resource, resource.rows(dataset)) for resource in RESOURCES}
     files = [Download(f"{r.slug}.csv", csv_bytes(r, rows[r]), r.table.title, r) for r in RESOURCES]
     return rows, files
 
 
-def derived_files(dataset: dict, rows: dict[Resource, list[dict]], release: dict) -> list[Download]:
+def summary_tables(rows: dict[Resource, list[Row]]) -> dict[str, list[dict]]:
+    """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
+    return {f"{r.slug}.csv": [row.values for row in rows[r]] for r in RESOURCES}
+
+
+def derived_files(dataset: dict, rows: dict[Resource, list[Row]], release: dict) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
     files = [
@@ -391,7 +396,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
-    archive = releases.Archive(archive_dir, current_files)
+    archive = releases.Archive(archive_dir, current_files, summary_tables(rows))
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))

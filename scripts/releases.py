@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -81,8 +82,17 @@ def plan(archive_dir: Path, files: dict[str, bytes], dataset: dict) -> list[dict
 class Archive:
     """The committed releases in ``folder``, beside this build's own files ``current``."""
 
-    def __init__(self, folder: Path, current: dict[str, bytes]):
+    def __init__(self, folder: Path, current: dict[str, bytes], current_tables: dict[str, list[dict]] | None = None):
         self.folder, self.current, self.current_digest = Path(folder), current, digest(current)
+        self.current_tables = current_tables  # the rows ``current`` was encoded from, by file name
+
+    @functools.cached_property
+    def current_summary(self) -> Summary:
+        """From the rows before encoding when given: parsing this build's own CSVs back gives the same."""
+        return Summary.of_tables(self.current_tables) if self.current_tables is not None else Summary.of(self.current)
+
+    def summary(self, release: dict) -> Summary:
+        return self.current_summary if release["files"] == self.current_digest else Summary.of(self.files(release))
 
     def files(self, release: dict) -> dict[str, bytes]:
         """A release's files: this build's own when they are the same, else the archived ones, checked."""
@@ -122,7 +132,10 @@ class Summary:
 
     @classmethod
     def of(cls, files: dict[str, bytes]) -> Summary:
-        tables = {name: parse_table(content) for name, content in files.items() if name in SUMMARISED}
+        return cls.of_tables({name: parse_table(content) for name, content in files.items() if name in SUMMARISED})
+
+    @classmethod
+    def of_tables(cls, tables: dict[str, list[dict]]) -> Summary:
         teams = tables.get("to.csv", [])
         return cls(
             totals_of(teams, tables.get("phan-bo-to.csv", [])),
@@ -153,7 +166,7 @@ class Summaries:
 
     def of(self, release: dict, archive: Archive) -> Summary:
         key = hashlib.sha256(json.dumps(release["files"], sort_keys=True).encode()).hexdigest()
-        self.used[key] = self.known.get(key) or Summary.of(archive.files(release))
+        self.used[key] = self.known.get(key) or archive.summary(release)
         return self.used[key]
 
     def save(self) -> None:
@@ -221,7 +234,7 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
         for key in summary.communes:
             seen_communes[key] = release["version"]
         previous, previous_summary = release["files"], summary
-    now = previous_summary if history and history[-1]["files"] == archive.current_digest else Summary.of(archive.current)
+    now = previous_summary if history and history[-1]["files"] == archive.current_digest else archive.current_summary
     summaries.save()
     now_teams = {team_id for _, team_id in now.allocations}
     return {

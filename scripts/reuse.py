@@ -97,9 +97,10 @@ class PageReuse:
         self.new[save_as] = key
         if self.old.get(save_as) != key:
             return False
-        target = self.output / save_as
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.link(self.previous / save_as, target)
+        # os, not pathlib: this runs for every page, and a one-cell republish links nearly all of them.
+        target = os.path.join(self.output, save_as)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(os.path.join(self.previous, save_as), target)
         self.linked += 1
         return True
 

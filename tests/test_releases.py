@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts import publish, releases
+from scripts import downloads, publish, releases
 from scripts.validate import ValidationFailed
 from tests.helpers import set_cell
 
@@ -136,3 +136,14 @@ def test_an_archived_release_is_parsed_once_not_on_every_publish(two_releases, t
     empty = releases.Summary({}, {}, {})
     cache.write_bytes(pickle.dumps({"code": "older code", "summaries": dict.fromkeys(stored["summaries"], empty)}))
     assert releases.describe(archive, history, cache) == described
+
+
+def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):
+    """The change log summarises this build's tables from their rows, without parsing its own CSVs back."""
+    paths, _ = two_releases
+    dataset = downloads.read_dataset(paths.work / "dataset.json")
+    dataset["years"][0]["teams"][0]["team_name"] = '=HYPERLINK("x")'  # neutralised in the CSV, restored when read
+    rows, files = downloads.table_files(dataset)
+    from_csv = releases.Summary.of({file.path: file.content for file in files})
+    assert any(team["name"] == '=HYPERLINK("x")' for team in from_csv.allocations.values())
+    assert releases.Archive(paths.archive, {}, downloads.summary_tables(rows)).current_summary == from_csv
