@@ -141,18 +141,21 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     """validate → downloads → Pelican → page checks → maps (+ downloads copied in) → notice PDFs →
     search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
-    Three stages run beside the others: the downloads and the notice PDFs in worker processes from
-    the start, and pagefind while maps, downloads and notices go in. Their times are the waits they cost.
+    Work runs beside the stages: the previous release's page folders are made during validation
+    (``reuse.Folders``), the downloads and the notice PDFs in worker processes from then on, and
+    pagefind while maps, downloads and notices go in. Their times are the waits they cost.
     """
     timer = timer or StageTimer()
-    with timer.stage("validate"):
-        dataset = validate.run(paths.data, paths.work)
     paths.releases.mkdir(parents=True, exist_ok=True)
     release = staging_dir(paths)
-    overrides = {"REUSE_FROM": live_release(paths), **(overrides or {})}
-    background = system.background_pool(max(1, system.cores() - 1))
-    rendering = indexing = None
+    previous = live_release(paths)
+    folders = reuse.Folders(release, previous)  # while the data is validated
+    background = rendering = indexing = None
     try:
+        with timer.stage("validate"):
+            dataset = validate.run(paths.data, paths.work)
+        overrides = {"REUSE_FROM": previous, "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})}
+        background = system.background_pool(max(1, system.cores() - 1))
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
             # Beside the main build, on all cores but one: the downloads first (Pelican waits for
@@ -163,6 +166,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
             build.run(settings)
+            folders.finish()
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset, overrides["REUSE_FROM"])
         with timer.stage("search"):
@@ -181,12 +185,14 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("checks"):
             checks.conclude(inspection)
     except BaseException:
+        folders.stop()
         if indexing:
             indexing.stop()
         discard(release)
         raise
     finally:
-        background.shutdown(cancel_futures=True)
+        if background:
+            background.shutdown(cancel_futures=True)
     return promote(release)
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import jinja2
 import pytest
 from pelican.writers import FileOverwriteFailedError
 
-from scripts import publish
+from scripts import publish, reuse
 from scripts.pages import PageModel
 from scripts.pelican_data import PageWriter
 from scripts.reuse import PageReuse
@@ -93,3 +94,21 @@ def test_a_data_page_never_overwrites_another_file(tmp_path, already_there):
         writer.write([PageModel("gioi-thieu/index.html", "page.html", {"text": "second"})])
     kept = "prose page" if already_there == "other generator" else "first"
     assert (tmp_path / "gioi-thieu" / "index.html").read_text(encoding="utf-8") == kept
+
+
+def test_folders_made_ahead_that_no_page_came_back_to_are_removed(tmp_path):
+    """A republish makes the previous release's page folders while it validates. A folder no page came
+    back to must go, with parents it leaves empty: a clean build would not have it."""
+
+    def record_pages(release: Path, pages: list[str]) -> None:
+        reuse.write_new(reuse.keys_file(release), json.dumps(dict.fromkeys(pages, "key")).encode())
+
+    previous, release = tmp_path / "releases" / "000001", tmp_path / "releases" / "000002.partial"
+    record_pages(previous, ["index.html", "to/a/index.html", "to/b/index.html", "xa/1/2025/index.html", "ban-do/x/index.html"])
+    folders = reuse.Folders(release, previous)
+    record_pages(release, ["index.html", "to/a/index.html"])
+    for kept in ("to/a/index.html", "ban-do/x/ban-do.html"):  # a page that came back; another stage's file
+        (release / kept).parent.mkdir(parents=True, exist_ok=True)
+        (release / kept).write_text("…", encoding="utf-8")
+    folders.finish()
+    assert sorted(path.relative_to(release).as_posix() for path in release.rglob("*") if path.is_dir()) == ["ban-do", "ban-do/x", "to", "to/a"]
