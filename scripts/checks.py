@@ -56,6 +56,9 @@ class PageFacts:
 
     references: list[str]
     searchable: str
+    # The file each reference pointed at when first resolved. Only whether a path is a folder could
+    # change that, and then the old target is no file at all: it misses, and ``conclude`` resolves it again.
+    targets: list[str | None] | None = None
 
 
 def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
@@ -131,7 +134,8 @@ class CheckedPages:
     """Pages that already passed, with their facts, so a republish re-parses only what changed.
 
     A page's own result depends only on its path, its bytes, the sample flag and this module's code;
-    its references are resolved again on every run, so a link to a file that has gone still fails.
+    the files its references point at are looked for again on every run, so a link to a file that
+    has gone still fails.
     """
 
     def __init__(self, path: Path, context: str):
@@ -155,14 +159,14 @@ class CheckedPages:
             return None
         device, inode, key = self.files[page]
         try:
-            same = all((found.st_dev, found.st_ino) == (device, inode) for found in (os.stat(site / page), os.stat(previous / page)))
+            same = all((found.st_dev, found.st_ino) == (device, inode) for found in (os.stat(os.path.join(site, page)), os.stat(os.path.join(previous, page))))
         except FileNotFoundError:
             return None
         return key if same and key in self.passed else None
 
     def save(self, site: Path, facts: dict[str, tuple[str, PageFacts]]) -> None:
-        pages = {key: {"references": page_facts.references, "searchable": page_facts.searchable} for key, (_, page_facts) in facts.items()}
-        files = {page: [(found := os.stat(site / page)).st_dev, found.st_ino, key] for key, (page, _) in facts.items()}
+        pages = {key: vars(page_facts) for key, (_, page_facts) in facts.items()}
+        files = {page: [(found := os.stat(os.path.join(site, page))).st_dev, found.st_ino, key] for key, (page, _) in facts.items()}
         self.path.write_bytes(orjson.dumps({"context": self.context, "pages": pages, "files": files}, option=orjson.OPT_SORT_KEYS))
 
 
@@ -190,18 +194,28 @@ class Inspection:
         resolved: dict[tuple[str, str], str | None] = {}
         self.missed = []
         for page, facts in self.facts.values():
-            folder = posixpath.dirname(page)
-            depth = folder.count("/") + 1 if folder else 0
-            root_relative = "../" * depth
-            for reference in facts.references:
-                # A reference that climbs exactly to the site root (every link the theme makes from
-                # SITEURL) means the same on every page at that depth: one resolution for all of them.
-                base = "" if reference.startswith(root_relative) and not reference.startswith("../", len(root_relative)) else folder
-                if (base, reference) not in resolved:
-                    resolved[base, reference] = resolve(page, reference, listing.directories)
-                target = resolved[base, reference]
-                if target is not None and target not in listing.files:
-                    self.missed.append((page, reference))
+            if facts.targets is None:
+                facts.targets = resolve_all(page, facts.references, listing.directories, resolved)
+            self.missed += [
+                (page, reference)
+                for reference, target in zip(facts.references, facts.targets)
+                if target is not None and target not in listing.files
+            ]
+
+
+def resolve_all(page: str, references: list[str], directories: set[str], resolved: dict[tuple[str, str], str | None]) -> list[str | None]:
+    """``resolve`` of each reference of ``page``; ``resolved`` memoises across pages."""
+    folder = posixpath.dirname(page)
+    root_relative = "../" * (folder.count("/") + 1 if folder else 0)
+    targets = []
+    for reference in references:
+        # A reference that climbs exactly to the site root (every link the theme makes from
+        # SITEURL) means the same on every page at that depth: one resolution for all of them.
+        base = "" if reference.startswith(root_relative) and not reference.startswith("../", len(root_relative)) else folder
+        if (base, reference) not in resolved:
+            resolved[base, reference] = resolve(page, reference, directories)
+        targets.append(resolved[base, reference])
+    return targets
 
 
 def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Inspection:

@@ -26,6 +26,7 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import FileOverwriteFailedError
 
 from scripts import open_data, system
+from scripts.checks import Listing
 from scripts.downloads import RESOURCES
 from scripts.progress import track
 from scripts.pages import PageModel, build_page_models
@@ -72,7 +73,7 @@ class PageWriter:
     def __init__(self, output: Path, reuse: PageReuse, site_key: str, settings: dict, env: Environment, context: dict):
         self.output, self.reuse, self.site_key, self.settings, self.env, self.context = output, reuse, site_key, settings, env, context
         # What other generators wrote before: the pages written here are in reuse.new.
-        self.taken = {path.relative_to(output).as_posix() for path in output.rglob("*")}
+        self.taken = Listing.of(output).files
         self.folders: set[Path] = set()
         self.templates: dict[str, Template] = {}
 

@@ -99,9 +99,11 @@ def content_key(searchable: dict[str, str]) -> str:
 
 
 def link_tree(source: Path, target: Path) -> None:
-    """Hard links: releases never write into a file in place (scripts/reuse.py)."""
+    """Hard links: releases never write into a file in place (scripts/reuse.py). Paths as strings:
+    the bundle holds a file per page."""
+    source = os.fspath(source)
     for folder, _, names in os.walk(source):
-        destination = target / Path(folder).relative_to(source)
-        destination.mkdir(parents=True, exist_ok=True)
+        destination = os.path.normpath(os.path.join(target, os.path.relpath(folder, source)))
+        os.makedirs(destination, exist_ok=True)
         for name in names:
-            os.link(Path(folder) / name, destination / name)
+            os.link(os.path.join(folder, name), os.path.join(destination, name))

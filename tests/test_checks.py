@@ -46,6 +46,21 @@ def test_a_link_that_breaks_after_a_passing_run_is_still_caught(site_copy):
     assert any("liên kết hỏng" in failure and "chinh-sach" in failure for failure in failures(site, dataset))
 
 
+def test_a_link_whose_target_turned_from_folder_to_file_is_resolved_again(site_copy):
+    """A passed page keeps the files its links pointed at. When a folder became a file of the same
+    name, the kept target is no file at all: it is resolved again, not reported broken."""
+    site, dataset = site_copy
+    for folder, link in (("x", '<a href="../bao-cao">r</a>'), ("bao-cao", "")):
+        (site / folder).mkdir()
+        (site / folder / "index.html").write_text(f'<html lang="vi"><body><div class="sample-notice"></div><h1>x</h1>{link}</body></html>', encoding="utf-8")
+    checks.run(site, dataset)
+    shutil.rmtree(site / "bao-cao")
+    (site / "bao-cao").write_text("…", encoding="utf-8")
+    checks.run(site, dataset)
+    (site / "bao-cao").unlink()
+    assert "x/index.html: liên kết hỏng ../bao-cao" in failures(site, dataset)
+
+
 def test_a_link_to_the_site_root_is_resolved_from_each_page_s_own_depth(site_copy):
     """Links that climb exactly to the root are resolved once per depth: the same text one folder
     deeper points somewhere else, and there it is broken."""
