@@ -58,6 +58,8 @@ rl_config.useA85 = 0
 REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
 pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
 pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
+# What else a PDF's bytes depend on: this code and the fonts, read once, not once per notice.
+RENDERER = hashlib.sha256(b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
 
 
 def public_url(base_url: str, path: str) -> str:
@@ -366,10 +368,7 @@ def draw_qr(sheet: Sheet, url: str, side: float = 30) -> None:
 
 
 def fingerprint(notice: dict) -> str:
-    digest = hashlib.sha256(json.dumps(notice, ensure_ascii=False, sort_keys=True).encode())
-    for path in (Path(__file__), REGULAR, BOLD):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return hashlib.sha256(json.dumps(notice, ensure_ascii=False, sort_keys=True).encode() + RENDERER.encode()).hexdigest()
 
 
 class Rendering:
