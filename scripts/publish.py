@@ -138,12 +138,12 @@ def exclusive(function):
 @exclusive
 @system.fewer_collections()
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """validate → maps → Pelican → page checks → downloads and notice PDFs linked in → search index →
-    link checks, into a fresh release directory; return it. Raises on any failure.
+    """validate → downloads → Pelican → page checks → maps (+ downloads copied in) → notice PDFs →
+    search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
     Work runs beside the stages: the previous release's page folders are made during validation
     (``reuse.Folders``), the downloads and the notice PDFs in worker processes from then on, and
-    pagefind while downloads and notices go in. Their times are the waits they cost.
+    pagefind while maps, downloads and notices go in. Their times are the waits they cost.
     """
     timer = timer or StageTimer()
     paths.releases.mkdir(parents=True, exist_ok=True)
@@ -162,9 +162,6 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             # their manifest only when it comes to the pages that list files), then the notice PDFs.
             preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
-        with timer.stage("maps"):
-            # Before Pelican, while the downloads are prepared: they need neither.
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
@@ -175,6 +172,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("search"):
             # From the searchable parts the checks cut out of every page; indexed in the background.
             indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])
+        with timer.stage("maps"):
+            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("downloads"):
             downloads.install(preparing.result(), release)
         with timer.stage("notices"):
