@@ -16,7 +16,8 @@ from __future__ import annotations
 import fcntl
 import functools
 import os
-import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -197,9 +198,20 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
 
 
 def discard(release: Path) -> None:
-    shutil.rmtree(release, ignore_errors=True)
+    """Remove a release and its records. Deleting a release's two thousand folders took 0.26–0.28 s, which
+    every republish after the fifth waited for: the release leaves ``releases/`` at once, by a rename into
+    ``trash/``, and is deleted there by an ``rm`` of its own that may outlive this process."""
     for kind in reuse.RECORDS:
         reuse.record_file(release, kind).unlink(missing_ok=True)
+    if not release.exists():
+        return
+    trash = release.parent.with_name("trash")
+    trash.mkdir(exist_ok=True)
+    os.rename(release, Path(tempfile.mkdtemp(dir=trash)) / release.name)
+    # All of the trash, so a deletion killed half-way is finished by the next. sh waits for nothing: rm
+    # runs on alone, and this process keeps no child to reap.
+    leftovers = [str(path) for path in trash.iterdir()]
+    subprocess.run(["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "discard", *leftovers], check=True, start_new_session=True)
 
 
 def staging_dir(paths: Paths) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import jinja2
@@ -76,6 +77,25 @@ def test_rollback_returns_to_the_previous_release(tiny_paths):
     assert tiny_paths.output.resolve() == second.resolve()
     assert publish.rollback(tiny_paths).resolve() == first.resolve()
     assert tiny_paths.output.resolve() == first.resolve()
+
+
+def test_old_releases_are_pruned_but_never_the_live_one(tiny_paths):
+    """Pruned releases leave releases/ at once, with their records; their files are deleted in the background."""
+    for members in ("11", "12"):
+        publish.publish(tiny_paths)
+        set_cell(tiny_paths.data / "allocations/2025/teams/01273.csv", 2, "member_count", members)
+    publish.publish(tiny_paths)
+    live = publish.rollback(tiny_paths)
+    publish.prune_releases(tiny_paths, keep=1)
+    assert sorted(release.name for release in tiny_paths.releases.iterdir()) == [live.name, "000003"]
+    assert tiny_paths.output.resolve() == live.resolve() and (tiny_paths.output / "index.html").is_file()
+    assert not reuse.keys_file(tiny_paths.releases / "000001").exists()
+    trash = tiny_paths.work / "trash"
+    for _ in range(200):
+        if not any(trash.rglob("*.html")):
+            break
+        time.sleep(0.05)
+    assert not any(trash.rglob("*.html"))
 
 
 @pytest.mark.parametrize("already_there", ["other generator", "same run"])
