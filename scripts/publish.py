@@ -211,7 +211,10 @@ def discard(release: Path) -> None:
     # All of the trash, so a deletion killed half-way is finished by the next. sh waits for nothing: rm
     # runs on alone, and this process keeps no child to reap.
     leftovers = [str(path) for path in trash.iterdir()]
-    subprocess.run(["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "discard", *leftovers], check=True, start_new_session=True)
+    subprocess.run(
+        ["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "discard", *leftovers],
+        stdin=subprocess.DEVNULL, check=True, start_new_session=True,
+    )
 
 
 def staging_dir(paths: Paths) -> Path:
