@@ -153,26 +153,42 @@ CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(csv_cells.__file__).rea
 
 
 class Summaries:
-    """Each release's ``Summary``, kept in ``path`` (a build cache) by the digests of its files and this
-    code: an archived release is parsed once, not on every publish after it."""
+    """Each release's ``Summary`` and the changes between consecutive ones, kept in ``path`` (a build
+    cache) by the digests of their files and this code: an archived release is parsed once, and the
+    changes between two archived releases are found once, not on every publish after them (with 21
+    releases of the sample, finding them all again took most of ``describe``'s 0.24–0.29 s)."""
 
     def __init__(self, path: Path | None):
         self.path = path
         self.known: dict[str, Summary] = {}
+        self.known_changes: dict[tuple[str, str], list[dict]] = {}
         if path and path.is_file():
             stored = pickle.loads(path.read_bytes())
-            self.known = stored["summaries"] if stored["code"] == CODE else {}
+            if stored["code"] == CODE:
+                self.known, self.known_changes = stored["summaries"], stored["changes"]
         self.used: dict[str, Summary] = {}
+        self.used_changes: dict[tuple[str, str], list[dict]] = {}
+
+    @staticmethod
+    def key(release: dict) -> str:
+        return hashlib.sha256(json.dumps(release["files"], sort_keys=True).encode()).hexdigest()
 
     def of(self, release: dict, archive: Archive) -> Summary:
-        key = hashlib.sha256(json.dumps(release["files"], sort_keys=True).encode()).hexdigest()
+        key = self.key(release)
         self.used[key] = self.known.get(key) or archive.summary(release)
         return self.used[key]
 
+    def between(self, old: dict, new: dict) -> list[dict]:
+        """``changes`` from release ``old`` to ``new``, both summarised by ``of`` before."""
+        pair = (self.key(old), self.key(new))
+        found = self.known_changes[pair] if pair in self.known_changes else changes(self.used[pair[0]], self.used[pair[1]])
+        self.used_changes[pair] = found
+        return found
+
     def save(self) -> None:
-        """Only the summaries of the releases just described: the cache never outgrows the history."""
+        """Only what the releases just described use: the cache never outgrows the history."""
         if self.path:
-            write_new(self.path, pickle.dumps({"code": CODE, "summaries": self.used}, protocol=5))
+            write_new(self.path, pickle.dumps({"code": CODE, "summaries": self.used, "changes": self.used_changes}, protocol=5))
 
 
 def changes(old: Summary, new: Summary) -> list[dict]:
@@ -217,7 +233,7 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
     """Every release with its files and changes, and the pages earlier releases had that this one lacks.
     ``cache`` keeps each release's summary for the next publish (``Summaries``)."""
     summaries = Summaries(cache)
-    described, previous, previous_summary = [], {}, None
+    described, previous_release, previous_summary = [], None, None
     seen_teams: dict[str, dict] = {}
     seen_communes: dict[tuple[int, str], str] = {}
     for release in history:
@@ -225,15 +241,17 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
         described.append(
             {
                 **release,
-                "changes": changes(previous_summary, summary) if previous_summary else [],
-                "changed_files": sorted(name for name, entry in release["files"].items() if previous.get(name) != entry),
+                "changes": summaries.between(previous_release, release) if previous_release else [],
+                "changed_files": sorted(
+                    name for name, entry in release["files"].items() if not previous_release or previous_release["files"].get(name) != entry
+                ),
             }
         )
         for (fiscal_year, team_id), team in summary.allocations.items():
             seen_teams[team_id] = {**team, "team_id": team_id, "fiscal_year": fiscal_year, "version": release["version"]}
         for key in summary.communes:
             seen_communes[key] = release["version"]
-        previous, previous_summary = release["files"], summary
+        previous_release, previous_summary = release, summary
     now = previous_summary if history and history[-1]["files"] == archive.current_digest else archive.current_summary
     summaries.save()
     now_teams = {team_id for _, team_id in now.allocations}

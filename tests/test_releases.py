@@ -119,7 +119,7 @@ def test_a_tampered_archive_is_refused(tiny_data, tmp_path):
     assert json.loads((paths.archive / "index.json").read_text(encoding="utf-8"))[-1]["version"] == "1.0.0"
 
 
-def test_an_archived_release_is_parsed_once_not_on_every_publish(two_releases, tmp_path, monkeypatch):
+def test_an_archived_release_is_parsed_once_and_compared_once_not_on_every_publish(two_releases, tmp_path, monkeypatch):
     paths, _ = two_releases
     history, archive = releases.load_index(paths.archive), releases.Archive(paths.archive, {})
     cache = tmp_path / "release-summaries.pickle"
@@ -130,6 +130,7 @@ def test_an_archived_release_is_parsed_once_not_on_every_publish(two_releases, t
 
     with monkeypatch.context() as patched:
         patched.setattr(releases, "parse_table", lambda content: pytest.fail("an archived table was parsed again"))
+        patched.setattr(releases, "changes", lambda old, new: pytest.fail("changes between archived releases were found again"))
         assert releases.describe(archive, history, cache) == described
 
     # Summaries kept by other code are not trusted: how a summary is made may have changed.
