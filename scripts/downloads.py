@@ -75,6 +75,11 @@ class Resource:
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    @property
+    def canonical_name(self) -> str:
+        """Its all-years CSV, one of the files a release is made of (``releases.SUMMARISED`` names some)."""
+        return f"{self.slug}.csv"
+
     @functools.cached_property
     def text_columns(self) -> frozenset[int]:
         """Codes are formatted as text in a spreadsheet, so an edit keeps their leading zeros."""
@@ -328,13 +333,13 @@ def year_title(text: str, fiscal_year: int | None) -> str:
 def table_files(dataset: dict) -> tuple[dict[Resource, list[Row]], list[Download]]:
     """The canonical CSVs (all years in one file per table): what a release is made of."""
     rows = {resource: encode(resource, resource.rows(dataset)) for resource in RESOURCES}
-    files = [Download(f"{r.slug}.csv", csv_bytes(r, rows[r]), r.table.title, r) for r in RESOURCES]
+    files = [Download(r.canonical_name, csv_bytes(r, rows[r]), r.table.title, r) for r in RESOURCES]
     return rows, files
 
 
 def summary_tables(rows: dict[Resource, list[Row]]) -> dict[str, list[dict]]:
     """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
-    return {f"{r.slug}.csv": [row.values for row in rows[r]] for r in RESOURCES}
+    return {r.canonical_name: [row.values for row in rows[r]] for r in RESOURCES}
 
 
 def derived_files(dataset: dict, rows: dict[Resource, list[Row]], release: dict) -> list[Download]:

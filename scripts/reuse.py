@@ -98,7 +98,6 @@ class PageReuse:
         self.previous = Path(previous) if previous else None
         self.old = stored_keys(self.previous)
         self.new: dict[str, str] = {}
-        self.linked = 0
 
     def link(self, save_as: str, key: str) -> bool:
         self.new[save_as] = key
@@ -108,7 +107,6 @@ class PageReuse:
         target = os.path.join(self.output, save_as)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(os.path.join(self.previous, save_as), target)
-        self.linked += 1
         return True
 
     def save(self) -> None:
