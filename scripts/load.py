@@ -8,6 +8,7 @@ row and column.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,8 @@ class RawTable:
     problems: list[P.Problem] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each row (header = 1)
     detected: str = ""
+    # What validation made of it, by schema name: (problems, typed rows); kept with it by scripts/file_cache.py.
+    typed: dict[str, tuple[list[P.Problem], list[dict]]] = field(default_factory=dict)
 
     def row_number(self, index: int) -> int:
         return self.row_numbers[index]
@@ -64,10 +67,10 @@ class RawInput:
         return [table for year in self.years for table in (year.province, *year.teams, *year.payments)]
 
 
-def read_file(path: Path, data_dir: Path) -> RawTable:
-    relative = path.relative_to(data_dir).as_posix()
-    if not path.exists():
-        return RawTable(path, relative, [], [], [P.FileMissing(file=relative)])
+Reader = Callable[[Path, str], RawTable]  # a file that exists, and its path relative to data/ → its table
+
+
+def read_file(path: Path, relative: str) -> RawTable:
     table = read_table(path, relative)
     return RawTable(
         path, relative, table.header, [cells for _, cells in table.rows], table.problems,
@@ -75,19 +78,22 @@ def read_file(path: Path, data_dir: Path) -> RawTable:
     )
 
 
-def read_named(folder: Path, stem: str, data_dir: Path) -> RawTable:
+def read_named(folder: Path, stem: str, data_dir: Path, reader: Reader) -> RawTable:
     """``<stem>.csv`` or ``<stem>.xlsx``; both at once is refused rather than one picked silently."""
     found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").exists()]
+    path = found[0] if found else folder / f"{stem}{SUFFIXES[0]}"
+    relative = path.relative_to(data_dir).as_posix()
     if len(found) > 1:
-        relative = found[0].relative_to(data_dir).as_posix()
         duplicate = P.DuplicateSource(file=relative, value=found[0].name, params={"other": found[1].name})
-        return RawTable(found[0], relative, [], [], [duplicate])
-    return read_file(found[0] if found else folder / f"{stem}{SUFFIXES[0]}", data_dir)
+        return RawTable(path, relative, [], [], [duplicate])
+    if not found:
+        return RawTable(path, relative, [], [], [P.FileMissing(file=relative)])
+    return reader(path, relative)
 
 
-def read_folder(folder: Path, data_dir: Path) -> list[RawTable]:
+def read_folder(folder: Path, data_dir: Path, reader: Reader) -> list[RawTable]:
     stems = sorted({path.stem for suffix in SUFFIXES for path in folder.glob(f"*{suffix}")})
-    return [read_named(folder, stem, data_dir) for stem in stems]
+    return [read_named(folder, stem, data_dir, reader) for stem in stems]
 
 
 def read_toml(path: Path) -> dict:
@@ -105,7 +111,8 @@ def load_references(data_dir: Path) -> pd.DataFrame:
     return communes.rename(columns={"name_dataset": "name", "full_name_sapnhap": "full_name"})
 
 
-def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
+def load(data_dir: Path, years: list[int] | None = None, reader: Reader = read_file) -> RawInput:
+    """``reader`` reads each table file (``FileCache.read`` keeps what it read, by content)."""
     data_dir = Path(data_dir)
     year_inputs = []
     for directory in sorted((data_dir / "allocations").iterdir()):
@@ -118,9 +125,9 @@ def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
                 fiscal_year=int(directory.name),
                 directory=directory,
                 metadata=read_toml(directory / "year.toml"),
-                province=read_named(directory, "province", data_dir),
-                teams=read_folder(directory / "teams", data_dir),
-                payments=read_folder(directory / "payments", data_dir),
+                province=read_named(directory, "province", data_dir, reader),
+                teams=read_folder(directory / "teams", data_dir, reader),
+                payments=read_folder(directory / "payments", data_dir, reader),
             )
         )
     return RawInput(

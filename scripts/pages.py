@@ -391,14 +391,13 @@ def reconciliation(site: SiteData, year: dict) -> dict:
 
 
 def checks_page(site: SiteData) -> PageModel:
-    titles = {kind.code: kind.title for kind in problems.ALL_KINDS}
     groups: dict[str, list[dict]] = defaultdict(list)
     for finding in site.dataset["findings"]:
         groups[finding["code"]].append({**finding, "link": finding_link(site, finding)})
     context = {
         "years": [reconciliation(site, year) for year in reversed(site.years)],
         "finding_groups": [
-            {"code": code, "title": titles[code], "findings": findings} for code, findings in sorted(groups.items())
+            {"code": code, "title": problems.KINDS_BY_CODE[code].title, "findings": findings} for code, findings in sorted(groups.items())
         ],
         "deadline_days": site.deadline_days,
         "deadline_basis": site.dataset["policy"]["publication_deadline_basis"],

@@ -31,6 +31,11 @@ class Problem:
     def message(self) -> str:
         return self.template.format(value=self.value, column=self.column, **self.params)
 
+    def __reduce__(self):
+        # Pickled by code (scripts/file_cache.py): a kind's class is named after its code, not after
+        # the name this module gives it, so pickle could not find it by name.
+        return kind_of, (self.code,), self.__dict__
+
     def as_row(self) -> dict:
         return {
             "code": self.code,
@@ -278,3 +283,10 @@ CodeRestored = _kind(
 ALL_KINDS: tuple[type[Problem], ...] = tuple(
     value for value in list(globals().values()) if isinstance(value, type) and issubclass(value, Problem) and value is not Problem
 )
+KINDS_BY_CODE = {kind.code: kind for kind in ALL_KINDS}
+
+
+def kind_of(code: str) -> Problem:
+    """An empty problem of the kind ``code``, for unpickling to fill in."""
+    kind = KINDS_BY_CODE[code]
+    return kind.__new__(kind)

@@ -23,6 +23,7 @@ from pathlib import Path
 import orjson
 
 from scripts import parse, personal, quality_report
+from scripts.file_cache import FileCache
 from scripts import problems as P
 from scripts.formatting import months
 from scripts.load import RawInput, RawTable, YearInput, load
@@ -84,7 +85,17 @@ def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Rep
 
 
 def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
-    """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
+    """Check the header and every cell; return rows whose cells all parsed (with their row number).
+    Kept with the table (``table.typed``), so a file read from scripts/file_cache.py is not typed again."""
+    if schema.name not in table.typed:
+        found = Report()
+        table.typed[schema.name] = found.problems, check_cells(table, schema, found)
+    problems, rows = table.typed[schema.name]
+    report.problems.extend(problems)
+    return rows
+
+
+def check_cells(table: RawTable, schema: Table, report: Report) -> list[dict]:
     report.problems.extend(table.problems)
     if not table.header:
         return []
@@ -507,8 +518,10 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 def run(data_dir: Path, build_dir: Path) -> Path:
     """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
-    raw = load(data_dir)
+    cache = FileCache(build_dir)
+    raw = load(data_dir, reader=cache.read)
     dataset, report = validate(raw)
+    cache.save()
     build_dir.mkdir(parents=True, exist_ok=True)
     write_report(report, build_dir / "validation.csv")
     quality_report.write(build_dir / quality_report.REPORT_NAME, report, raw.tables, dataset)

@@ -186,3 +186,61 @@ def test_only_public_columns_reach_the_dataset(tiny_data, tmp_path):
     for year in dataset["years"]:
         for team in year["teams"]:
             assert set(team) <= public
+
+
+def validation_output(build: Path) -> tuple[bytes, bytes]:
+    return (build / "dataset.json").read_bytes(), (build / "validation.csv").read_bytes()
+
+
+def count_reads(monkeypatch) -> list[str]:
+    import scripts.load
+
+    read = []
+    original = scripts.load.read_table
+    monkeypatch.setattr(scripts.load, "read_table", lambda path, file: read.append(file) or original(path, file))
+    return read
+
+
+def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same(tiny_data, tmp_path, monkeypatch):
+    build = tmp_path / "build"
+    run(tiny_data, build)
+    read = count_reads(monkeypatch)
+    run(tiny_data, build)
+    assert read == []
+    set_cell(tiny_data / TEAMS, 2, "team_name", "Tổ đổi tên")
+    set_cell(tiny_data / OTHER_TEAMS, 2, "member_count", "2")  # a finding (below the minimum), kept with its file
+    run(tiny_data, build)
+    assert sorted(read) == [TEAMS, OTHER_TEAMS]
+    read.clear()
+    run(tiny_data, build)
+    assert read == []
+    assert validation_output(build) == validation_output(run(tiny_data, tmp_path / "fresh").parent)
+    assert b"team-below-minimum" in validation_output(build)[1]
+
+
+def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data, tmp_path, monkeypatch):
+    set_cell(tiny_data / TEAMS, 2, "amount_vnd", "6000000.5")
+    for _ in range(2):
+        read = count_reads(monkeypatch)
+        with pytest.raises(ValidationFailed) as failure:
+            run(tiny_data, tmp_path / "build")
+        assert [(p.code, p.file, p.row, p.column) for p in failure.value.report.errors] == [
+            ("non-integer-amount", TEAMS, 2, "amount_vnd")
+        ]
+    assert read == []
+
+
+def test_a_cache_entry_cut_short_by_a_killed_run_is_read_again(tiny_data, tmp_path):
+    from scripts.file_cache import FOLDER
+
+    build = tmp_path / "build"
+    run(tiny_data, build)
+    expected = validation_output(build)
+    entries = sorted((build / FOLDER).iterdir())
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:40])
+    (build / FOLDER / "left-by-another-version.pickle").write_bytes(b"old")
+    run(tiny_data, build)
+    assert validation_output(build) == expected
+    assert sorted((build / FOLDER).iterdir()) == entries
+    assert all(len(entry.read_bytes()) > 40 for entry in entries)
