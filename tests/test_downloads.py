@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
 
 from scripts import downloads, validate
-from scripts.archives import ZIP_TIME
+from scripts.archives import ZIP_TIME, fixed_zip
 from scripts.formatting import filesize
 from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
 
@@ -125,7 +125,9 @@ def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path):
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / p).read_bytes() == (second / p).read_bytes() for p in files)
     with zipfile.ZipFile(first / "files/du-lieu/tat-ca.zip") as bundle:
+        assert bundle.testzip() is None  # every member's CRC holds
         assert {info.date_time for info in bundle.infolist()} == {ZIP_TIME}
+        assert all(bundle.read(name) == (first / "files/du-lieu" / name).read_bytes() for name in bundle.namelist())
         assert "datapackage.json" in bundle.namelist() and "tat-ca.xlsx" in bundle.namelist()
     with zipfile.ZipFile(first / "files/du-lieu/tat-ca.xlsx") as workbook:
         assert {info.date_time for info in workbook.infolist()} == {ZIP_TIME}
@@ -184,3 +186,11 @@ def test_frictionless_catches_a_broken_foreign_key_and_a_wrong_hash(tiny_site, t
 def test_a_tiny_package_validates(tiny_site):
     report = frictionless_validate(tiny_site / "du-lieu" / "datapackage.json")
     assert report.valid, report.flatten(["type", "note"])[:10]
+
+
+def test_a_zip_gives_back_every_member_byte_for_byte_under_its_utf8_name():
+    members = [("xa/phân-bổ.csv", "mã,tên\r\n01273,Tổ “A”\r\n".encode() * 500), ("rỗng.txt", b""), ("a.json", b"{}")]
+    with zipfile.ZipFile(io.BytesIO(fixed_zip(members))) as archive:
+        assert archive.testzip() is None
+        assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
+        assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {(ZIP_TIME, 0o100644)}
