@@ -154,14 +154,18 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     background = rendering = indexing = None
     try:
         with timer.stage("validate"):
-            dataset = validate.run(paths.data, paths.work)
+            validation = validate.check(paths.data, paths.work)
+            dataset = validation.dataset_file()
         overrides = {"REUSE_FROM": previous, "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})}
         background = system.background_pool(max(1, system.cores() - 1))
+        # Beside the main build, on all cores but one: the downloads first (Pelican waits for
+        # their manifest only when it comes to the pages that list files), then the notice PDFs.
+        preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
+        with timer.stage("validate"):
+            validation.write_reports()  # the downloads take longer: a one-cell republish waits for them
+            del validation  # every input table, read: not needed past here
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
-            # Beside the main build, on all cores but one: the downloads first (Pelican waits for
-            # their manifest only when it comes to the pages that list files), then the notice PDFs.
-            preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
