@@ -2,7 +2,7 @@
 
 Both need absolute addresses, taken from the PUBLIC_BASE_URL setting. The sitemap lists the
 canonical data pages (not the home and latest-year aliases, which point at their canonical URL)
-and the prose pages, in a stable order; lastmod is the publication date of the page's year.
+and the prose pages, each sorted by address; lastmod is the publication date of the page's year.
 """
 
 from __future__ import annotations
@@ -31,10 +31,7 @@ class DiscoveryGenerator(Generator):
         base_url = self.settings["PUBLIC_BASE_URL"].rstrip("/")
         entries = [("", None)]
         entries += [(page.url, None) for page in sorted(self.context["pages"], key=lambda page: page.url)]
-        for page in self.context["DATA_PAGES"]:
-            canonical = page.context.get("canonical")
-            if canonical and page.save_as == canonical + "index.html":
-                entries.append((canonical, page.context["year"]["published_on"] if "year" in page.context else None))
+        entries += sorted(self.context["DATA_SITEMAP"])  # scripts/pelican_data.py
         output = Path(self.output_path)
         (output / "sitemap.xml").write_text(sitemap(base_url, entries), encoding="utf-8")
         (output / "robots.txt").write_text(robots(base_url), encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -142,8 +143,11 @@ class SiteData:
     commune_rows: dict[int, list[dict]] = field(init=False)
     teams_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
     findings_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
+    findings_by_file: dict[str, list[dict]] = field(init=False)
     payments_by_team: dict[tuple[int, str], list[dict]] = field(init=False)
     team_of_row: dict[tuple[str, int], str] = field(init=False)  # (source file, row) → team id
+    rows_by_code: dict[int, dict[str, dict]] = field(init=False)
+    team_history: dict[str, dict[str, list[tuple[dict, dict]]]] = field(init=False)
 
     def __post_init__(self):
         self.communes = {c["code"]: c for c in self.dataset["communes"]}
@@ -159,10 +163,17 @@ class SiteData:
                 self.payments_by_team[year["fiscal_year"], payment["team_id"]].append(payment)
                 self.team_of_row[payment["source_file"], payment["source_row"]] = payment["team_id"]
         self.findings_by_commune = defaultdict(list)
+        self.findings_by_file = defaultdict(list)
         for finding in self.dataset["findings"]:
+            self.findings_by_file[finding["file"]].append(finding)
             if (key := finding_commune(finding)) is not None:
                 self.findings_by_commune[key].append(finding)
         self.commune_rows = {year["fiscal_year"]: self._commune_rows(year) for year in self.years}
+        self.rows_by_code = {fiscal_year: {row["code"]: row for row in rows} for fiscal_year, rows in self.commune_rows.items()}
+        self.team_history = defaultdict(dict)  # commune code → team id → [(year, team record)], oldest first
+        for year in self.years:
+            for team in year["teams"]:
+                self.team_history[team["commune_code"]].setdefault(team["team_id"], []).append((year, team))
 
     @property
     def latest_year(self) -> int:
@@ -229,6 +240,9 @@ class SiteData:
             )
         return sorted(rows, key=lambda row: row["code"])
 
+    def commune_row(self, fiscal_year: int, code: str) -> dict | None:
+        return self.rows_by_code.get(fiscal_year, {}).get(code)
+
     def year(self, fiscal_year: int) -> dict:
         return next(year for year in self.years if year["fiscal_year"] == fiscal_year)
 
@@ -270,59 +284,53 @@ def year_pages(site: SiteData) -> list[PageModel]:
     return pages
 
 
-def commune_pages(site: SiteData) -> list[PageModel]:
+def commune_pages(site: SiteData, code: str) -> list[PageModel]:
+    """Each year's page of a commune, its notice, and its latest year's page at the year-less URL."""
     pages = []
     for year in site.years:
         fiscal_year = year["fiscal_year"]
-        for row in site.commune_rows[fiscal_year]:
-            code = row["code"]
-            teams = [
-                site.team_figures(fiscal_year, team)
-                for team in sorted(site.teams_by_commune[fiscal_year, code], key=lambda team: team["team_id"])
-            ]
-            context = {
-                "year": year_heading(year),
-                "fiscal_year": fiscal_year,
-                "commune": row,
-                "teams": teams,
-                "findings": site.findings_by_commune[fiscal_year, code],
-                "year_links": [
-                    (y, commune_url(code, y)) for y in site.year_numbers if any(r["code"] == code for r in site.commune_rows[y])
-                ],
-                "canonical": commune_url(code, fiscal_year),
-                "map_src": commune_map_path(code, fiscal_year),
-                "notice_url": notice_url(code, fiscal_year),
-                "notice_pdf": notice_pdf(code, fiscal_year),
-                "source": site.source(
-                    year,
-                    [year["province_decision"], *row["decisions"]],
-                    [province_file(fiscal_year), team_file(fiscal_year, code), payment_file(fiscal_year, code)],
-                ),
-            }
-            pages.append(PageModel(commune_url(code, fiscal_year) + "index.html", "commune.html", context))
-            pages.append(PageModel(context["notice_url"] + "index.html", "notice.html", {**context, "canonical": context["notice_url"]}))
-            if fiscal_year == site.latest_year:
-                pages.append(PageModel(commune_url(code) + "index.html", "commune.html", {**context, "is_alias": True}))
+        row = site.commune_row(fiscal_year, code)
+        if row is None:
+            continue
+        teams = [
+            site.team_figures(fiscal_year, team)
+            for team in sorted(site.teams_by_commune[fiscal_year, code], key=lambda team: team["team_id"])
+        ]
+        context = {
+            "year": year_heading(year),
+            "fiscal_year": fiscal_year,
+            "commune": row,
+            "teams": teams,
+            "findings": site.findings_by_commune[fiscal_year, code],
+            "year_links": [(y, commune_url(code, y)) for y in site.year_numbers if site.commune_row(y, code)],
+            "canonical": commune_url(code, fiscal_year),
+            "map_src": commune_map_path(code, fiscal_year),
+            "notice_url": notice_url(code, fiscal_year),
+            "notice_pdf": notice_pdf(code, fiscal_year),
+            "source": site.source(
+                year,
+                [year["province_decision"], *row["decisions"]],
+                [province_file(fiscal_year), team_file(fiscal_year, code), payment_file(fiscal_year, code)],
+            ),
+        }
+        pages.append(PageModel(commune_url(code, fiscal_year) + "index.html", "commune.html", context))
+        pages.append(PageModel(context["notice_url"] + "index.html", "notice.html", {**context, "canonical": context["notice_url"]}))
+        if fiscal_year == site.latest_year:
+            pages.append(PageModel(commune_url(code) + "index.html", "commune.html", {**context, "is_alias": True}))
     return pages
 
 
-def team_pages(site: SiteData) -> list[PageModel]:
-    history: dict[str, list[tuple[dict, dict]]] = defaultdict(list)
-    for year in site.years:
-        for team in year["teams"]:
-            history[team["team_id"]].append((year, team))
-    findings_by_file = defaultdict(list)
-    for finding in site.dataset["findings"]:
-        findings_by_file[finding["file"]].append(finding)
+def team_pages(site: SiteData, code: str) -> list[PageModel]:
+    """One page per team of a commune, over every year it was funded (a team id starts with its commune's code)."""
     pages = []
-    for team_id, entries in sorted(history.items()):
+    for team_id, entries in sorted(site.team_history[code].items()):
         latest_year, latest = entries[-1]
         commune = site.communes[latest["commune_code"]]
         findings = []
         for _, team in entries:
             rows = {(p["source_file"], p["source_row"]) for p in team["periods"]}
             for file in dict.fromkeys(p["source_file"] for p in team["periods"]):
-                findings += [finding for finding in findings_by_file[file] if (file, finding["row"]) in rows]
+                findings += [finding for finding in site.findings_by_file[file] if (file, finding["row"]) in rows]
         context = {
             "team": latest,
             "commune": commune,
@@ -348,6 +356,50 @@ def team_pages(site: SiteData) -> list[PageModel]:
         }
         pages.append(PageModel(team_url(team_id) + "index.html", "team.html", context))
     return pages
+
+
+@dataclass
+class Block:
+    """The pages of one commune: its year pages with their notices, and its teams' pages. They show
+    site-wide data (covered by every page's site key, scripts/reuse.py) and ``inputs``, this commune's
+    own rows, only; when those are unchanged, so is every page of the block, and none needs a model."""
+
+    code: str
+    inputs: list
+    pages: Callable[[], list[PageModel]]
+
+
+def block_inputs(site: SiteData, code: str) -> list:
+    """Everything of the dataset the commune's and its teams' pages read that is not site-wide."""
+    inputs = []
+    for year in site.years:
+        fiscal_year = year["fiscal_year"]
+        teams = site.teams_by_commune.get((fiscal_year, code), [])
+        payments = [site.payments_by_team.get((fiscal_year, team["team_id"]), []) for team in teams]
+        own_files = {team_file(fiscal_year, code), payment_file(fiscal_year, code)}
+        own_files |= {p["source_file"] for team in teams for p in team["periods"]}
+        own_files |= {p["source_file"] for paid in payments for p in paid}
+        row = site.commune_row(fiscal_year, code)
+        inputs.append(
+            [
+                fiscal_year,
+                row and row["allocation"],
+                teams,
+                payments,
+                {path: year["sources"].get(path) for path in sorted(own_files | {province_file(fiscal_year)})},
+                site.findings_by_commune.get((fiscal_year, code), []),
+                [finding for path in sorted(own_files) for finding in site.findings_by_file.get(path, [])],
+            ]
+        )
+    return inputs
+
+
+def commune_blocks(site: SiteData) -> list[Block]:
+    codes = {row["code"] for rows in site.commune_rows.values() for row in rows} | set(site.team_history)
+    return [
+        Block(code, block_inputs(site, code), lambda code=code: [*commune_pages(site, code), *team_pages(site, code)])
+        for code in sorted(codes)
+    ]
 
 
 def finding_link(site: SiteData, finding: dict) -> dict | None:
@@ -407,6 +459,21 @@ def checks_page(site: SiteData) -> PageModel:
     return PageModel(checks_url() + "index.html", "checks.html", context)
 
 
-def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:
+def sitemap_entry(page: PageModel) -> tuple[str, str | None] | None:
+    """(canonical URL, publication date of its year) of a page at its canonical URL; None for an alias."""
+    canonical = page.context.get("canonical")
+    if canonical is None or page.save_as != canonical + "index.html":
+        return None
+    return canonical, page.context["year"]["published_on"] if "year" in page.context else None
+
+
+def site_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel], list[Block]]:
+    """The pages that show the whole province (years, checks), and one block per commune."""
     site = site_data(dataset_path)
-    return site, [*year_pages(site), *commune_pages(site), *team_pages(site), checks_page(site)]
+    return site, [*year_pages(site), checks_page(site)], commune_blocks(site)
+
+
+def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:
+    """Every data page's model."""
+    site, pages, blocks = site_page_models(dataset_path)
+    return site, [*pages, *(page for block in blocks for page in block.pages())]

@@ -29,8 +29,8 @@ from scripts import open_data, system
 from scripts.checks import Listing
 from scripts.downloads import RESOURCES
 from scripts.progress import track
-from scripts.pages import PageModel, build_page_models
-from scripts.reuse import PageReuse, page_key, site_key
+from scripts.pages import Block, PageModel, site_page_models, sitemap_entry
+from scripts.reuse import PageReuse, block_key, page_key, site_key
 from scripts.schema import INPUT_TABLES, TYPE_LABELS
 
 MIN_PAGES_PER_WORKER = 40  # below this a fork costs more than it saves (a fork: ~10 ms; a commune page: ~2 ms)
@@ -38,9 +38,10 @@ MIN_PAGES_PER_WORKER = 40  # below this a fork costs more than it saves (a fork:
 
 class DataPagesGenerator(Generator):
     def generate_context(self):
-        self.site, self.page_models = build_page_models(self.settings["DATASET_PATH"])
+        self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"])
         self.context["SITE_DATA"] = self.site
-        self.context["DATA_PAGES"] = self.page_models  # for the sitemap (scripts/discovery.py)
+        # Filled in by generate_output, read by the sitemap (scripts/discovery.py, a later generator).
+        self.context["DATA_SITEMAP"] = []
         self.context["SCHEMA_TABLES"] = INPUT_TABLES
         self.context["TYPE_LABELS"] = TYPE_LABELS
         self.context["DATA_RESOURCES"] = RESOURCES
@@ -55,15 +56,16 @@ class DataPagesGenerator(Generator):
             self.env,
             dict(self.context),
         )
+        models = self.page_models + pages.link_unchanged_blocks(self.blocks)
         # Pages that list files wait for the downloads' manifest (built beside Pelican): the others first.
-        listing = [page for page in self.page_models if page.template in open_data.LISTS_FILES]
-        pages.write([page for page in self.page_models if page.template not in open_data.LISTS_FILES])
+        listing = [page for page in models if page.template in open_data.LISTS_FILES]
+        pages.write([page for page in models if page.template not in open_data.LISTS_FILES])
         manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
         open_data.attach_downloads(listing, manifest)
-        # Appended in place: the sitemap (scripts/discovery.py, a later generator) lists them too.
-        self.page_models += (added := open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()}))
+        added = open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
         pages.write(listing + added)
         pages.reuse.save()
+        self.context["DATA_SITEMAP"] += pages.reuse.sitemap + [entry for page in models + added if (entry := sitemap_entry(page))]
 
 
 class PageWriter:
@@ -76,6 +78,17 @@ class PageWriter:
         self.taken = Listing.of(output).files
         self.folders: set[Path] = set()
         self.templates: dict[str, Template] = {}
+
+    def link_unchanged_blocks(self, blocks: list[Block]) -> list[PageModel]:
+        """Link every page of each block whose inputs are unchanged; return the models of the others' pages."""
+        models = []
+        for block in blocks:
+            key = block_key(self.site_key, block)
+            if not self.reuse.link_block(block.code, key):
+                block_pages = block.pages()
+                self.reuse.record_block(block.code, key, block_pages)
+                models += block_pages
+        return models
 
     def write(self, pages: list[PageModel]) -> None:
         pending = []

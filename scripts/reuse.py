@@ -7,6 +7,11 @@ holds a page with the same key, the new release gets a hard link to that file in
 Rule that keeps this sound: templates read per-page figures from the page context only;
 SITE_DATA is for site-wide facts. tests/test_bench.py compares against a clean build.
 
+The pages of one commune and its teams (``pages.Block``) are made from site-wide data and that
+commune's own rows only. A block whose rows are unchanged (``block_key``) is linked whole from the
+release before, with no page model made or key computed: a one-cell correction models one commune.
+tests/test_reuse.py checks that equal block keys come with equal page contexts.
+
 Releases share those inodes, so no file in a release is ever opened for writing in place: new
 files go to a temporary name and are renamed over (``write_new``); the live release never changes.
 Keys are kept per release outside the site and the releases folder, in ``build/page-keys/<release>.json``.
@@ -22,7 +27,7 @@ import posixpath
 import subprocess
 from pathlib import Path
 
-from scripts.pages import PageModel, year_heading
+from scripts.pages import Block, PageModel, sitemap_entry, year_heading
 
 CODE = Path(__file__).resolve().parent
 # Settings that name where this build goes and how it is emptied first, not what it contains.
@@ -43,10 +48,15 @@ def keys_file(release: Path) -> Path:
     return record_file(release, PAGE_KEYS)
 
 
-def stored_keys(release: Path | None) -> dict[str, str]:
-    """Page → key, as ``release`` recorded them; none for no release or one without a record."""
+def stored_record(release: Path | None) -> dict:
+    """What ``release`` recorded (``PageReuse.save``); nothing for no release or one without a record."""
     stored = keys_file(release) if release else None
     return json.loads(stored.read_text(encoding="utf-8")) if stored and stored.is_file() else {}
+
+
+def stored_keys(release: Path | None) -> dict[str, str]:
+    """Page → key, as ``release`` recorded them."""
+    return stored_record(release).get("pages", {})
 
 
 def write_new(path: Path, data: bytes) -> None:
@@ -84,6 +94,11 @@ def site_key(settings: dict, dataset: dict) -> str:
     return hasher.hexdigest()
 
 
+def block_key(site: str, block: Block) -> str:
+    """Of a commune's inputs (``pages.Block``): equal keys, equal pages, without making their models."""
+    return hashlib.sha256(pickle.dumps([site, block.code, block.inputs], protocol=5)).hexdigest()
+
+
 def page_key(site: str, page: PageModel) -> str:
     """Pickled, not JSON-dumped (4× faster over the sample's 1,700 pages). Equal bytes can only come
     from equal contexts, so reuse stays sound; a context built in another order only costs a render."""
@@ -96,8 +111,28 @@ class PageReuse:
     def __init__(self, output: Path, previous: Path | None):
         self.output = Path(output)
         self.previous = Path(previous) if previous else None
-        self.old = stored_keys(self.previous)
+        record = stored_record(self.previous)
+        self.old: dict[str, str] = record.get("pages", {})
+        self.old_blocks: dict[str, dict] = record.get("blocks", {})
         self.new: dict[str, str] = {}
+        self.new_blocks: dict[str, dict] = {}
+        self.sitemap: list[tuple[str, str | None]] = []  # of the pages of blocks linked whole
+
+    def link_block(self, code: str, key: str) -> bool:
+        """Link every page of the commune's block when the previous release recorded the same key."""
+        stored = self.old_blocks.get(code)
+        if stored is None or stored["key"] != key or not all(page in self.old for page in stored["pages"]):
+            return False
+        for page in stored["pages"]:
+            self.link(page, self.old[page])
+        self.new_blocks[code] = stored
+        self.sitemap += [tuple(entry) for entry in stored["sitemap"]]
+        return True
+
+    def record_block(self, code: str, key: str, pages: list[PageModel]) -> None:
+        """For the next release: the block's pages (their keys are recorded as they are written)."""
+        entries = [entry for page in pages if (entry := sitemap_entry(page))]
+        self.new_blocks[code] = {"key": key, "pages": [page.save_as for page in pages], "sitemap": entries}
 
     def link(self, save_as: str, key: str) -> bool:
         self.new[save_as] = key
@@ -110,7 +145,8 @@ class PageReuse:
         return True
 
     def save(self) -> None:
-        write_new(keys_file(self.output), json.dumps(self.new, sort_keys=True).encode())
+        record = {"pages": self.new, "blocks": self.new_blocks}
+        write_new(keys_file(self.output), json.dumps(record, sort_keys=True).encode())
 
 
 class Folders:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from pathlib import Path
 
@@ -121,7 +120,9 @@ def test_folders_made_ahead_that_no_page_came_back_to_are_removed(tmp_path):
     back to must go, with parents it leaves empty: a clean build would not have it."""
 
     def record_pages(release: Path, pages: list[str]) -> None:
-        reuse.write_new(reuse.keys_file(release), json.dumps(dict.fromkeys(pages, "key")).encode())
+        recorder = reuse.PageReuse(release, None)
+        recorder.new.update(dict.fromkeys(pages, "key"))
+        recorder.save()
 
     previous, release = tmp_path / "releases" / "000001", tmp_path / "releases" / "000002.partial"
     record_pages(previous, ["index.html", "to/a/index.html", "to/b/index.html", "xa/1/2025/index.html", "ban-do/x/index.html"])

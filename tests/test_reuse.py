@@ -1,0 +1,52 @@
+"""A commune's pages are linked whole from the release before when its block key is unchanged,
+without being modelled: that is only sound if an equal key always comes with equal pages.
+
+Each case changes the tiny dataset the way staff would, in one commune or in the province file,
+and every commune whose key stayed the same must have exactly the same page contexts as before.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import pytest
+
+from scripts import pages, validate
+from scripts.reuse import block_key
+from tests.helpers import set_cell
+
+YEAR = "allocations/2025"
+
+
+def blocks_of(data: Path, build: Path) -> dict[str, tuple[str, bytes]]:
+    """Commune code → (block key, its pages' paths, templates and contexts, pickled)."""
+    _, _, blocks = pages.site_page_models(validate.run(data, build))
+    return {
+        block.code: (block_key("site", block), pickle.dumps([(p.save_as, p.template, p.context) for p in block.pages()]))
+        for block in blocks
+    }
+
+
+CHANGES = {
+    "a team's amount": (lambda d: set_cell(d / f"{YEAR}/teams/01786.csv", 2, "amount_vnd", "5500000"), "01786"),
+    "a team's name": (lambda d: set_cell(d / f"{YEAR}/teams/01786.csv", 2, "team_name", "Tổ đổi tên"), "01786"),
+    "a payment": (lambda d: set_cell(d / f"{YEAR}/payments/01273.csv", 2, "amount_vnd", "2000000"), "01273"),
+    "a finding (members below the minimum)": (lambda d: set_cell(d / f"{YEAR}/teams/01786.csv", 2, "member_count", "2"), "01786"),
+    "the province's decision file": (lambda d: set_cell(d / f"{YEAR}/province.csv", 2, "decision_date", "2025-01-14"), None),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_commune_whose_block_key_is_unchanged_has_the_same_pages(tiny_data, tmp_path, change):
+    make_change, changed_commune = CHANGES[change]
+    before = blocks_of(tiny_data, tmp_path / "before")
+    make_change(tiny_data)
+    after = blocks_of(tiny_data, tmp_path / "after")
+    assert before.keys() == after.keys()
+    kept = {code for code in before if before[code][0] == after[code][0]}
+    for code in kept:
+        assert before[code][1] == after[code][1], f"{code}: same key, other pages"
+    # The commune changed is modelled again, and, but for a province-wide change, the others are not.
+    expected_kept = set() if changed_commune is None else before.keys() - {changed_commune}
+    assert kept == expected_kept
