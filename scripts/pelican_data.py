@@ -26,7 +26,6 @@ from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import FileOverwriteFailedError
 
 from scripts import open_data, system
-from scripts.checks import Listing
 from scripts.downloads import RESOURCES
 from scripts.progress import track
 from scripts.pages import Block, PageModel, site_page_models, sitemap_entry
@@ -74,8 +73,6 @@ class PageWriter:
 
     def __init__(self, output: Path, reuse: PageReuse, site_key: str, settings: dict, env: Environment, context: dict):
         self.output, self.reuse, self.site_key, self.settings, self.env, self.context = output, reuse, site_key, settings, env, context
-        # What other generators wrote before: the pages written here are in reuse.new.
-        self.taken = Listing.of(output).files
         self.folders: set[Path] = set()
         self.templates: dict[str, Template] = {}
 
@@ -93,7 +90,9 @@ class PageWriter:
     def write(self, pages: list[PageModel]) -> None:
         pending = []
         for page in pages:
-            if page.save_as in self.reuse.new or page.save_as in self.taken:
+            # Written here before, or by another generator (a prose page): asked of the disk per page,
+            # since a one-cell republish writes a few dozen pages and a walk of the site costs more.
+            if page.save_as in self.reuse.new or os.path.lexists(os.path.join(self.output, page.save_as)):
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
             if not self.reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)

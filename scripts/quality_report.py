@@ -8,6 +8,7 @@ Values come from staff files and may be hostile: the template is rendered with a
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -124,17 +125,22 @@ def commune_totals(dataset: dict) -> list[dict]:
     return years
 
 
-def render(report, files: list, dataset: dict) -> str:
-    environment = jinja2.Environment(
+@functools.cache  # one per process: compiling the template took a fifth of writing the report
+def environment() -> jinja2.Environment:
+    templates = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    environment.filters.update(JINJA_FILTERS)
+    templates.filters.update(JINJA_FILTERS)
+    return templates
+
+
+def render(report, files: list, dataset: dict) -> str:
     errors = Counter(p.file for p in report.problems if p.severity == P.ERROR)
-    return environment.get_template(REPORT_NAME).render(
+    return environment().get_template(REPORT_NAME).render(
         passed=not report.errors,
         counts={severity: sum(p.severity == severity for p in report.problems) for severity in SEVERITY_ORDER},
         labels=SEVERITY_LABELS,
