@@ -405,7 +405,11 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
-    write_tree(downloads_dir / "files" / ROOT, {download.path: download.content for download in files})
+    manifest_path = downloads_dir / "manifest.json"
+    # Gone while the files change, so that a manifest always describes the files beside it.
+    written = manifest_hashes(manifest_path)
+    manifest_path.unlink(missing_ok=True)
+    write_tree(downloads_dir / "files" / ROOT, files, written)
     manifest = {
         "root": ROOT,
         "version": current["version"],
@@ -413,20 +417,27 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
         "files": [download.entry for download in files],
         "history": releases.describe(archive, history, downloads_dir / "release-summaries.pickle"),
     }
-    manifest_path = downloads_dir / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return manifest_path
 
 
-def write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    """Make ``folder`` hold exactly ``files``, keeping each file whose bytes are unchanged (a one-cell
-    correction changes a few of them) and writing the others under a new inode (``write_new``)."""
+def manifest_hashes(manifest_path: Path) -> dict[str, str]:
+    """Path under du-lieu/ → sha256 of each file the last complete run wrote; none without its manifest."""
+    if not manifest_path.is_file():
+        return {}
+    prefix = f"{ROOT}/"
+    return {entry["path"].removeprefix(prefix): entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
+
+
+def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> None:
+    """Make ``folder`` hold exactly ``files``. A file whose SHA-256 is the one the last run wrote
+    (``written``) is kept without being read (a one-cell correction changes a few of them); the others
+    are written under a new inode (``write_new``)."""
     existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
-    for relative, content in files.items():
-        path = folder / relative
-        if relative not in existing or path.read_bytes() != content:
-            write_new(path, content)
-    for relative in existing.keys() - files.keys():
+    for download in files:
+        if download.path not in existing or written.get(download.path) != download.entry["sha256"]:
+            write_new(folder / download.path, download.content)
+    for relative in existing.keys() - {download.path for download in files}:
         existing[relative].unlink()
 
 

@@ -139,7 +139,7 @@ def exclusive(function):
 @exclusive
 @system.fewer_collections()
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """validate → downloads → Pelican → page checks → maps (+ downloads copied in) → notice PDFs →
+    """validate → downloads → maps → Pelican → page checks (+ downloads copied in) → notice PDFs →
     search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
     Work runs beside the stages: the previous release's page folders are made during validation
@@ -167,6 +167,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
+        with timer.stage("maps"):
+            # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
+            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
@@ -177,8 +180,6 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("search"):
             # From the searchable parts the checks cut out of every page; indexed in the background.
             indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])
-        with timer.stage("maps"):
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name)
         with timer.stage("downloads"):
             downloads.install(preparing.result(), release)
         with timer.stage("notices"):

@@ -194,3 +194,20 @@ def test_a_zip_gives_back_every_member_byte_for_byte_under_its_utf8_name():
         assert archive.testzip() is None
         assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
         assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {(ZIP_TIME, 0o100644)}
+
+
+def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(tiny_data, tmp_path):
+    """Files are compared by the hashes the last complete run wrote in its manifest, not read again;
+    a run killed while writing leaves no manifest, so the next one writes every file."""
+    dataset = validate.run(tiny_data, tmp_path / "build")
+    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    files = manifest.parent / "files"
+    inodes = {path: path.stat().st_ino for path in files.rglob("*") if path.is_file()}
+    expected = {path: path.read_bytes() for path in inodes}
+    downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    assert {path: path.stat().st_ino for path in files.rglob("*") if path.is_file()} == inodes
+    damaged = next(path for path in inodes if path.name == "phan-bo-to.csv")
+    damaged.write_bytes(b"half written")  # as a run killed in the middle leaves it, with no manifest:
+    manifest.unlink()
+    downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    assert {path: path.read_bytes() for path in files.rglob("*") if path.is_file()} == expected
