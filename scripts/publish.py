@@ -153,13 +153,15 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     folders = reuse.Folders(release, previous)  # while the data is validated
     background = rendering = indexing = None
     try:
+        # Beside the main build, on all cores but one: the downloads first (Pelican waits for their
+        # manifest only when it comes to the pages that list files), then the notice PDFs. Its worker
+        # is forked now, by a first task, while this process holds little: not once it holds the data.
+        background = system.background_pool(max(1, system.cores() - 1))
+        background.submit(int)
         with timer.stage("validate"):
             validation = validate.check(paths.data, paths.work)
             dataset = validation.dataset_file()
         overrides = {"REUSE_FROM": previous, "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})}
-        background = system.background_pool(max(1, system.cores() - 1))
-        # Beside the main build, on all cores but one: the downloads first (Pelican waits for
-        # their manifest only when it comes to the pages that list files), then the notice PDFs.
         preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
         with timer.stage("validate"):
             validation.write_reports()  # the downloads take longer: a one-cell republish waits for them
