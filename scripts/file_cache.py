@@ -3,7 +3,7 @@
 A one-cell correction changes one of the ~230 files of a province; reading and typing every cell
 of the others again was most of its validation. What ``load`` read from a file (header, rows,
 problems) and what ``validate.typed_rows`` made of it (problems, typed rows) are kept in
-``build/validation-cache/<key>.pickle``, the key being the SHA-256 of the code that reads and
+``build/validation-cache.pickle``, each under a key: the the SHA-256 of the code that reads and
 types files, the file's path under data/ (problems name it) and its bytes. Every rule across
 files (totals, duplicates, payments against allocations) still runs on every publish.
 """
@@ -11,7 +11,6 @@ files (totals, duplicates, payments against allocations) still runs on every pub
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from scripts import load, parse, personal, problems, read, schema
 from scripts.load import RawTable
 from scripts.reuse import write_new
 
-FOLDER = "validation-cache"
+FILE = "validation-cache.pickle"
 # typed_rows lives in validate.py, which imports this module: its file is hashed by path.
 CODE = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (load, parse, personal, problems, read, schema))
@@ -29,29 +28,32 @@ TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed"
 
 
 class FileCache:
+    """One file for all entries: read once and written once per run, not one file per input file
+    (at national size, ~330 small files per province to write on a full publish and to read back)."""
+
     def __init__(self, build_dir: Path):
-        self.folder = Path(build_dir) / FOLDER
+        self.path = Path(build_dir) / FILE
+        try:
+            self.stored: dict[str, tuple] = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError):  # none yet, or damaged: read every file
+            self.stored = {}
         # id of each table read this run → the table, its key, and what validation had typed it as when found
         self.read_tables: dict[int, tuple[RawTable, str, frozenset[str] | None]] = {}
 
     def read(self, path: Path, relative: str) -> RawTable:
         """``load.read_file``, or what it gave for the same bytes at the same path before."""
         key = hashlib.sha256(f"{CODE}\0{relative}\0".encode() + path.read_bytes()).hexdigest()
-        try:
-            stored = pickle.loads((self.folder / f"{key}.pickle").read_bytes())
-            table = RawTable(path, relative, **dict(zip(TABLE_FIELDS, stored)))
+        if key in self.stored:
+            table = RawTable(path, relative, **dict(zip(TABLE_FIELDS, self.stored[key])))
             found = frozenset(table.typed)
-        except (OSError, pickle.UnpicklingError, EOFError, TypeError):  # absent, or cut short by a killed run
+        else:
             table, found = load.read_file(path, relative), None
         self.read_tables[id(table)] = (table, key, found)
         return table
 
     def save(self) -> None:
-        """Write the entries that are new or that validation typed further; remove those no file had this run."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for table, key, found in self.read_tables.values():
-            if found != frozenset(table.typed):
-                write_new(self.folder / f"{key}.pickle", pickle.dumps(tuple(getattr(table, name) for name in TABLE_FIELDS), protocol=5))
-        kept = {f"{key}.pickle" for _, key, _ in self.read_tables.values()}
-        for name in set(os.listdir(self.folder)) - kept:
-            os.unlink(self.folder / name)
+        """Keep the entries of the files read this run, with what validation added; drop the others."""
+        entries = {key: tuple(getattr(table, name) for name in TABLE_FIELDS) for table, key, _ in self.read_tables.values()}
+        unchanged = all(found == frozenset(table.typed) for table, _, found in self.read_tables.values())
+        if not (unchanged and entries.keys() == self.stored.keys()):
+            write_new(self.path, pickle.dumps(entries, protocol=5))

@@ -230,17 +230,19 @@ def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data,
     assert read == []
 
 
-def test_a_cache_entry_cut_short_by_a_killed_run_is_read_again(tiny_data, tmp_path):
-    from scripts.file_cache import FOLDER
+def test_a_damaged_cache_is_read_past_and_the_cache_keeps_only_the_files_read(tiny_data, tmp_path):
+    import pickle
+
+    from scripts.file_cache import FILE
 
     build = tmp_path / "build"
     run(tiny_data, build)
     expected = validation_output(build)
-    entries = sorted((build / FOLDER).iterdir())
-    for entry in entries:
-        entry.write_bytes(entry.read_bytes()[:40])
-    (build / FOLDER / "left-by-another-version.pickle").write_bytes(b"old")
+    cache = build / FILE
+    cache.write_bytes(cache.read_bytes()[:40])
     run(tiny_data, build)
     assert validation_output(build) == expected
-    assert sorted((build / FOLDER).iterdir()) == entries
-    assert all(len(entry.read_bytes()) > 40 for entry in entries)
+    entries = pickle.loads(cache.read_bytes())
+    set_cell(tiny_data / TEAMS, 2, "team_name", "Tổ đổi tên")
+    run(tiny_data, build)
+    assert len(pickle.loads(cache.read_bytes())) == len(entries)  # the entry of the file's old bytes is gone
