@@ -116,8 +116,9 @@ def totals_of(teams: list[dict], amounts: list[dict]) -> dict[tuple[int, str], d
     totals: dict[tuple[int, str], dict] = {}
     for row in amounts:
         key = (int(row["fiscal_year"]), row["team_id"])
-        team = by_key.get(key, row)
-        total = totals.setdefault(key, {"name": team["team_name"], "commune_code": team["commune_code"], "amount_vnd": 0})
+        if (total := totals.get(key)) is None:  # not setdefault: its default would be built for every row
+            team = by_key.get(key, row)
+            total = totals[key] = {"name": team["team_name"], "commune_code": team["commune_code"], "amount_vnd": 0}
         total["amount_vnd"] += int(row["amount_vnd"])
     return totals
 
@@ -233,11 +234,10 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
     """Every release with its files and changes, and the pages earlier releases had that this one lacks.
     ``cache`` keeps each release's summary for the next publish (``Summaries``)."""
     summaries = Summaries(cache)
-    described, previous_release, previous_summary = [], None, None
-    seen_teams: dict[str, dict] = {}
+    described, previous_release, previous_summary, summary_of = [], None, None, {}
     seen_communes: dict[tuple[int, str], str] = {}
     for release in history:
-        summary = summaries.of(release, archive)
+        summary = summary_of[release["version"]] = summaries.of(release, archive)
         described.append(
             {
                 **release,
@@ -247,17 +247,21 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
                 ),
             }
         )
-        for (fiscal_year, team_id), team in summary.allocations.items():
-            seen_teams[team_id] = {**team, "team_id": team_id, "fiscal_year": fiscal_year, "version": release["version"]}
         for key in summary.communes:
             seen_communes[key] = release["version"]
         previous_release, previous_summary = release, summary
     now = previous_summary if history and history[-1]["files"] == archive.current_digest else archive.current_summary
     summaries.save()
     now_teams = {team_id for _, team_id in now.allocations}
+    # Each team gone from the data as the last release that had it shows it: newest release first.
+    gone_teams: dict[str, dict] = {}
+    for release in reversed(history):
+        for (fiscal_year, team_id), team in reversed(summary_of[release["version"]].allocations.items()):
+            if team_id not in now_teams and team_id not in gone_teams:
+                gone_teams[team_id] = {**team, "team_id": team_id, "fiscal_year": fiscal_year, "version": release["version"]}
     return {
         "releases": described,
-        "gone_teams": [team for team_id, team in sorted(seen_teams.items()) if team_id not in now_teams],
+        "gone_teams": [team for _, team in sorted(gone_teams.items())],
         "gone_communes": [
             {"fiscal_year": fiscal_year, "commune_code": code, "version": version}
             for (fiscal_year, code), version in sorted(seen_communes.items())
