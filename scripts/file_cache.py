@@ -29,7 +29,7 @@ TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed"
 
 class FileCache:
     """One file for all entries: read once and written once per run, not one file per input file
-    (at national size, ~330 small files per province to write on a full publish and to read back)."""
+    (at national size, ~400 small files per province to write on a full publish and to read back)."""
 
     def __init__(self, build_dir: Path):
         self.path = Path(build_dir) / FILE
