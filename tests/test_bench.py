@@ -16,7 +16,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from scripts import nation, publish, synthetic, validate
+from scripts import nation, publish, reuse, synthetic, validate
 from scripts.bench import change_one_amount, tree_differences
 
 TINY = synthetic.SIZES["tiny"]
@@ -87,6 +87,9 @@ def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data
     assert second != first and tree_differences(first, second) == []
     data_pages = [page for folder in ("to", "xa") for page in (second / folder).rglob("index.html")]
     assert data_pages and all(os.path.samefile(page, first / page.relative_to(second)) for page in data_pages)
+    # Each commune's pages were linked as a whole: its block key is the one the other process computed.
+    blocks = reuse.stored_record(first)["blocks"]
+    assert blocks and reuse.stored_record(second)["blocks"] == blocks
 
 
 def rename_first_team(data_dir) -> None:
