@@ -3,7 +3,7 @@
 A one-cell correction changes one of the ~230 files of a province; reading and typing every cell
 of the others again was most of its validation. What ``load`` read from a file (header, rows,
 problems) and what ``validate.typed_rows`` made of it (problems, typed rows) are kept in
-``build/validation-cache.pickle``, each under a key: the the SHA-256 of the code that reads and
+``build/validation-cache.pickle``, each under a key: the SHA-256 of the code that reads and
 types files, the file's path under data/ (problems name it) and its bytes. Every rule across
 files (totals, duplicates, payments against allocations) still runs on every publish.
 """
@@ -37,8 +37,8 @@ class FileCache:
             self.stored: dict[str, tuple] = pickle.loads(self.path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError):  # none yet, or damaged: read every file
             self.stored = {}
-        # id of each table read this run → the table, its key, and what validation had typed it as when found
-        self.read_tables: dict[int, tuple[RawTable, str, frozenset[str] | None]] = {}
+        # Each table read this run, its key, and what validation had typed it as when found (None: not found)
+        self.read_tables: list[tuple[RawTable, str, frozenset[str] | None]] = []
 
     def read(self, path: Path, relative: str) -> RawTable:
         """``load.read_file``, or what it gave for the same bytes at the same path before."""
@@ -48,12 +48,12 @@ class FileCache:
             found = frozenset(table.typed)
         else:
             table, found = load.read_file(path, relative), None
-        self.read_tables[id(table)] = (table, key, found)
+        self.read_tables.append((table, key, found))
         return table
 
     def save(self) -> None:
         """Keep the entries of the files read this run, with what validation added; drop the others."""
-        entries = {key: tuple(getattr(table, name) for name in TABLE_FIELDS) for table, key, _ in self.read_tables.values()}
-        unchanged = all(found == frozenset(table.typed) for table, _, found in self.read_tables.values())
+        entries = {key: tuple(getattr(table, name) for name in TABLE_FIELDS) for table, key, _ in self.read_tables}
+        unchanged = all(found == frozenset(table.typed) for table, _, found in self.read_tables)
         if not (unchanged and entries.keys() == self.stored.keys()):
             write_new(self.path, pickle.dumps(entries, protocol=5))
