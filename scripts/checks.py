@@ -98,13 +98,14 @@ def inspect_file(site: Path, sample: bool, page_and_key: tuple[str, str | None])
 class Listing:
     """Every file and folder of the site, relative to its root, read once."""
 
-    files: set[str] = field(default_factory=set)
+    files: dict[str, int] = field(default_factory=dict)  # each file's inode, as its folder lists it: no stat
     directories: set[str] = field(default_factory=set)
+    device: int = 0
 
     @classmethod
     def of(cls, site: Path) -> Listing:
         """As os.walk would list it (a link to a folder is a folder, not followed), in 0.6 of its time."""
-        listing = cls()
+        listing = cls(device=os.stat(site).st_dev)
         pending = [(os.fspath(site), "")]
         while pending:
             folder, prefix = pending.pop()
@@ -115,7 +116,7 @@ class Listing:
                         if not entry.is_symlink():
                             pending.append((entry.path, f"{prefix}{entry.name}/"))
                     else:
-                        listing.files.add(prefix + entry.name)
+                        listing.files[prefix + entry.name] = entry.inode()
         return listing
 
 
@@ -151,7 +152,7 @@ class CheckedPages:
     def key(page: str, html: bytes) -> str:
         return hashlib.sha256(page.encode() + b"\0" + html).hexdigest()
 
-    def known(self, site: Path, previous: Path | None, page: str) -> str | None:
+    def known(self, site: Listing, previous: Path | None, page: str) -> str | None:
         """The key of a page that passed, without reading it: when the page is, by hard link, the very
         file that passed in ``previous`` (releases never change a file in place; both files exist,
         so the inode cannot have been reused)."""
@@ -159,14 +160,15 @@ class CheckedPages:
             return None
         device, inode, key = self.files[page]
         try:
-            same = all((found.st_dev, found.st_ino) == (device, inode) for found in (os.stat(os.path.join(site, page)), os.stat(os.path.join(previous, page))))
+            before = os.stat(os.path.join(previous, page))
         except FileNotFoundError:
             return None
+        same = (site.device, site.files[page]) == (before.st_dev, before.st_ino) == (device, inode)
         return key if same and key in self.passed else None
 
-    def save(self, site: Path, facts: dict[str, tuple[str, PageFacts]]) -> None:
+    def save(self, site: Listing, facts: dict[str, tuple[str, PageFacts]]) -> None:
         pages = {key: vars(page_facts) for key, (_, page_facts) in facts.items()}
-        files = {page: [(found := os.stat(os.path.join(site, page))).st_dev, found.st_ino, key] for key, (page, _) in facts.items()}
+        files = {page: [site.device, site.files[page], key] for key, (page, _) in facts.items()}
         self.path.write_bytes(orjson.dumps({"context": self.context, "pages": pages, "files": files}, option=orjson.OPT_SORT_KEYS))
 
 
@@ -228,10 +230,11 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
     cache = CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}")
     # map documents are standalone Leaflet pages, checked by the maps tests
-    pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith("ban-do/"))
+    listing = Listing.of(site)
+    pages = sorted(page for page in listing.files if page.endswith(".html") and not page.startswith("ban-do/"))
     failures, facts, unknown = [], {}, []
     for page in pages:
-        key = cache.known(site, previous, page)
+        key = cache.known(listing, previous, page)
         if key is None and cache.passed:
             key = CheckedPages.key(page, (site / page).read_bytes())
         if key in cache.passed:
@@ -258,7 +261,7 @@ def conclude(inspection: Inspection) -> int:
     ]
     if failures:
         raise SiteCheckFailed(failures)
-    inspection.cache.save(inspection.site, inspection.facts)
+    inspection.cache.save(listing, inspection.facts)
     return inspection.pages
 
 

@@ -20,6 +20,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +152,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     release = staging_dir(paths)
     previous = live_release(paths)
     folders = reuse.Folders(release, previous)  # while the data is validated
-    background = rendering = indexing = None
+    background = rendering = indexing = reports = None
     try:
         # Beside the main build, on all cores but one: the downloads first (Pelican waits for their
         # manifest only when it comes to the pages that list files), then the notice PDFs. Its worker
@@ -164,7 +165,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         overrides = {"REUSE_FROM": previous, "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})}
         preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
         with timer.stage("validate"):
-            validation.write_reports()  # the downloads take longer: a one-cell republish waits for them
+            # The staff's reports, by the worker once the downloads are made: a one-cell republish
+            # waits for those, and for this process.
+            reports = StaffReportsWriting(validation.staff_reports(), background)
             del validation  # every input table, read: not needed past here
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
@@ -192,16 +195,32 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             indexing.finish()
         with timer.stage("checks"):
             checks.conclude(inspection)
+        reports.finish()
     except BaseException:
         folders.stop()
         if indexing:
             indexing.stop()
+        if reports:
+            reports.finish()  # whatever else failed: staff read them to find why
         discard(release)
         raise
     finally:
         if background:
             background.shutdown(cancel_futures=True)
     return promote(release)
+
+
+class StaffReportsWriting:
+    """``validate.StaffReports`` written by ``pool``'s worker, or by this process when the worker has
+    not begun them or could not write them."""
+
+    def __init__(self, reports: validate.StaffReports, pool: Executor):
+        self.reports = reports
+        self.future = pool.submit(reports.write)
+
+    def finish(self) -> None:
+        if self.future.cancel() or self.future.exception() is not None:
+            self.reports.write()
 
 
 def discard(release: Path) -> None:

@@ -138,26 +138,24 @@ def environment() -> jinja2.Environment:
     return templates
 
 
-def render(report, files: list, dataset: dict) -> str:
+def file_rows(tables: list) -> list[dict]:
+    """What the report says of each input file read (``load.RawTable``): not its rows, only how many."""
+    return [{"path": table.relative_path, "detected": table.detected, "rows": len(table.rows)} for table in tables]
+
+
+def render(report, files: list[dict], years: list[dict]) -> str:
+    """``files`` from ``file_rows``, ``years`` from ``commune_totals``."""
     errors = Counter(p.file for p in report.problems if p.severity == P.ERROR)
     return environment().get_template(REPORT_NAME).render(
         passed=not report.errors,
         counts={severity: sum(p.severity == severity for p in report.problems) for severity in SEVERITY_ORDER},
         labels=SEVERITY_LABELS,
-        files=[
-            {
-                "path": table.relative_path,
-                "detected": table.detected,
-                "rows": len(table.rows),
-                "errors": errors[table.relative_path],
-            }
-            for table in files
-        ],
+        files=[{**file, "errors": errors[file["path"]]} for file in files],
         groups=groups(report),
-        years=commune_totals(dataset),
+        years=years,
     )
 
 
-def write(path: Path, report, files: list, dataset: dict) -> Path:
-    path.write_text(render(report, files, dataset), encoding="utf-8")
+def write(path: Path, report, files: list[dict], years: list[dict]) -> Path:
+    path.write_text(render(report, files, years), encoding="utf-8")
     return path

@@ -139,9 +139,13 @@ class PageReuse:
         if self.old.get(save_as) != key:
             return False
         # os, not pathlib: this runs for every page, and a one-cell republish links nearly all of them.
-        target = os.path.join(self.output, save_as)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        os.link(os.path.join(self.previous, save_as), target)
+        # Its folder is nearly always made already (``Folders``): made here only when the link says not.
+        source, target = os.path.join(self.previous, save_as), os.path.join(self.output, save_as)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
         return True
 
     def save(self) -> None:

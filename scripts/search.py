@@ -45,15 +45,19 @@ class SearchIndexFailed(Exception):
 class Indexing:
     """pagefind in its own process, started as soon as the checks have cut out the searchable parts,
     so that the stages after them run meanwhile. When nothing searchable changed since ``previous``
-    (a corrected amount changes no name), that release's bundle is hard-linked instead."""
+    (a corrected amount changes no name), that release's bundle is hard-linked instead, by ``cp -al``
+    in its own process too: linking its ~1,900 files from Python took 0.03 s of a one-cell republish."""
 
     def __init__(self, site: Path, searchable: dict[str, str], previous: Path | None = None):
         self.bundle = site / BUNDLE
         self.key = content_key(searchable)
         self.process = self.excerpts = None
+        self.failure = "pagefind không tạo được chỉ mục tìm kiếm"
         record = reuse.record_file(previous, reuse.SEARCH_KEYS) if previous else None
         if record and record.is_file() and record.read_text(encoding="utf-8") == self.key and (previous / BUNDLE / "pagefind.js").is_file():
-            link_tree(previous / BUNDLE, self.bundle)
+            # Hard links: releases never write into a file in place (scripts/reuse.py).
+            self.failure = "không liên kết được chỉ mục tìm kiếm của bản trước"
+            self.process = subprocess.Popen(["cp", "-al", "-T", "--", previous / BUNDLE, self.bundle], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         else:
             self.start(searchable)
 
@@ -75,9 +79,10 @@ class Indexing:
         """Wait for the index; return the bundle. Raises with pagefind's own output on failure."""
         if self.process is not None:
             output, _ = self.process.communicate()
-            self.excerpts.cleanup()
+            if self.excerpts is not None:
+                self.excerpts.cleanup()
             if self.process.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
-                raise SearchIndexFailed(f"pagefind không tạo được chỉ mục tìm kiếm:\n{output}")
+                raise SearchIndexFailed(f"{self.failure}:\n{output}")
         reuse.write_new(reuse.record_file(self.bundle.parent, reuse.SEARCH_KEYS), self.key.encode("utf-8"))
         return self.bundle
 
@@ -96,14 +101,3 @@ def content_key(searchable: dict[str, str]) -> str:
     for page in sorted(searchable):
         hasher.update(f"{page}\0{searchable[page]}\0".encode())
     return hasher.hexdigest()
-
-
-def link_tree(source: Path, target: Path) -> None:
-    """Hard links: releases never write into a file in place (scripts/reuse.py). Paths as strings:
-    the bundle holds a file per page."""
-    source = os.fspath(source)
-    for folder, _, names in os.walk(source):
-        destination = os.path.normpath(os.path.join(target, os.path.relpath(folder, source)))
-        os.makedirs(destination, exist_ok=True)
-        for name in names:
-            os.link(os.path.join(folder, name), os.path.join(destination, name))

@@ -537,9 +537,25 @@ class Validation:
         return path
 
     def write_reports(self) -> None:
-        """The staff's reports (CSV, HTML): a publish writes them while the downloads are made."""
+        self.staff_reports().write()
+
+    def staff_reports(self) -> StaffReports:
+        return StaffReports(self.build_dir, self.report, quality_report.file_rows(self.raw.tables), quality_report.commune_totals(self.dataset))
+
+
+@dataclass
+class StaffReports:
+    """What the staff's reports (CSV, HTML) are made of, without the input tables or the dataset: small
+    enough for a publish to hand to its worker process, which writes them after the downloads."""
+
+    build_dir: Path
+    report: Report
+    files: list[dict]  # quality_report.file_rows
+    years: list[dict]  # quality_report.commune_totals
+
+    def write(self) -> None:
         write_report(self.report, self.build_dir / "validation.csv")
-        quality_report.write(self.build_dir / quality_report.REPORT_NAME, self.report, self.raw.tables, self.dataset)
+        quality_report.write(self.build_dir / quality_report.REPORT_NAME, self.report, self.files, self.years)
 
 
 def check(data_dir: Path, build_dir: Path) -> Validation:

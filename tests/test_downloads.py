@@ -21,6 +21,7 @@ from scripts import downloads, validate
 from scripts.archives import ZIP_TIME, fixed_zip
 from scripts.formatting import filesize
 from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
+from tests.helpers import set_cell
 
 
 
@@ -211,3 +212,24 @@ def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(t
     manifest.unlink()
     downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
     assert {path: path.read_bytes() for path in files.rglob("*") if path.is_file()} == expected
+
+
+def downloaded(manifest: Path) -> dict[str, bytes]:
+    files = manifest.parent / "files"
+    return {path.relative_to(files).as_posix(): path.read_bytes() for path in sorted(files.rglob("*")) if path.is_file()}
+
+
+def test_a_one_cell_change_encodes_one_chunk_again_and_the_files_equal_those_made_from_nothing(tiny_data, tmp_path, monkeypatch):
+    """Rows are encoded per table, year and commune, and kept by their content for the next run
+    (``downloads.EncodedChunks``); a damaged cache is read past."""
+    downloads.run(validate.run(tiny_data, tmp_path / "build"), tiny_data / "releases", tmp_path / "d")
+    set_cell(tiny_data / "allocations/2025/teams/01273.csv", 2, "member_count", "11")
+    dataset = validate.run(tiny_data, tmp_path / "build")
+    encoded, encode_runs = [], downloads.encode_runs
+    monkeypatch.setattr(downloads, "encode_runs", lambda resource, chunks: encoded.append((resource.slug, chunks)) or encode_runs(resource, chunks))
+    again = downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "d"))
+    changed = [(slug, {(row["fiscal_year"], row["commune_code"]) for chunk in chunks for row in chunk}) for slug, chunks in encoded if chunks]
+    assert changed == [("phan-bo-to", {(2025, "01273")})]
+    assert again == downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "fresh"))
+    (tmp_path / "d" / downloads.ENCODED_CHUNKS).write_bytes(b"\x80\x05 half written")
+    assert downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "d")) == again

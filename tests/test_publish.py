@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import jinja2
 import pytest
 from pelican.writers import FileOverwriteFailedError
 
-from scripts import publish, reuse
+from scripts import publish, quality_report, reuse, validate
 from scripts.pages import PageModel
 from scripts.pelican_data import PageWriter
 from scripts.reuse import PageReuse
@@ -61,6 +63,43 @@ def test_a_failing_site_check_leaves_output_untouched(tiny_paths, monkeypatch):
         publish.publish(tiny_paths)
     assert tree_digest(tiny_paths.output) == before
     assert len(list(tiny_paths.releases.iterdir())) == 1
+
+
+def staff_reports(paths: publish.Paths) -> list[Path]:
+    return [paths.work / "validation.csv", paths.work / quality_report.REPORT_NAME]
+
+
+def worker_dies(*args):
+    os._exit(1)
+
+
+def test_the_staff_reports_are_written_even_when_the_worker_dies_first(tiny_paths, monkeypatch):
+    """The downloads' worker writes them after the downloads; a build whose worker is gone before
+    writes them itself, and fails."""
+    publish.publish(tiny_paths)
+    for report in staff_reports(tiny_paths):
+        report.unlink()
+    monkeypatch.setattr(publish.downloads, "run", worker_dies)
+    with pytest.raises(BrokenProcessPool):
+        publish.publish(tiny_paths)
+    assert all(report.is_file() for report in staff_reports(tiny_paths))
+
+
+def test_the_staff_reports_are_written_when_the_worker_cannot_write_them(tiny_paths, monkeypatch):
+    publish.publish(tiny_paths)
+    expected = [report.read_bytes() for report in staff_reports(tiny_paths)]
+    for report in staff_reports(tiny_paths):
+        report.unlink()
+    parent, write = os.getpid(), validate.StaffReports.write
+
+    def not_in_the_worker(reports):
+        if os.getpid() != parent:
+            raise OSError("không ghi được")
+        write(reports)
+
+    monkeypatch.setattr(validate.StaffReports, "write", not_in_the_worker)
+    publish.publish(tiny_paths)
+    assert [report.read_bytes() for report in staff_reports(tiny_paths)] == expected
 
 
 def test_two_builds_of_the_same_data_are_byte_identical(tiny_data, tmp_path):
