@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import posixpath
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -119,6 +120,18 @@ class Listing:
                         listing.files[prefix + entry.name] = entry.inode()
         return listing
 
+    def including(self, paths: Iterable[str]) -> Listing:
+        """This listing and the files at ``paths``, added since by a stage that knows where it put
+        them: no walk of the site again. Their inodes are not known (0)."""
+        added = dict.fromkeys(paths, 0)
+        folders = set(self.directories)
+        for path in added:
+            folder = posixpath.dirname(path)
+            while folder and folder not in folders:
+                folders.add(folder)
+                folder = posixpath.dirname(folder)
+        return Listing({**self.files, **added}, folders, self.device)
+
 
 def expected_pages(dataset: dict) -> list[str]:
     years = [year["fiscal_year"] for year in dataset["years"]]
@@ -179,6 +192,7 @@ class Inspection:
     site: Path
     dataset: dict
     cache: CheckedPages
+    listing: Listing  # the site as ``inspect`` found it
     failures: list[str]
     facts: dict[str, tuple[str, PageFacts]]  # page key → (page, its facts)
     pages: int
@@ -188,20 +202,22 @@ class Inspection:
         """Page → its searchable HTML, for pages that have some."""
         return {page: facts.searchable for page, facts in self.facts.values() if facts.searchable}
 
-    def resolve_references(self) -> None:
-        """Resolve every reference against the site as it is now, and keep those that miss. Run
-        while the last files are still coming (the search index): ``conclude`` then looks again
-        only at these."""
-        listing = Listing.of(self.site)
+    def resolve_references(self, added: Iterable[str] = ()) -> None:
+        """Resolve every reference against the site as ``inspect`` listed it and the files ``added``
+        since (the downloads and notices, linked in by path), and keep those that miss. Run while the
+        last files are still coming (the search index): ``conclude`` then lists the site again, and
+        looks again only at these."""
+        listing = self.listing.including(added)
         resolved: dict[tuple[str, str], str | None] = {}
         self.missed = []
         for page, facts in self.facts.values():
             if facts.targets is None:
                 facts.targets = resolve_all(page, facts.references, listing.directories, resolved)
+            # A file only said to be added is looked for again by ``conclude``, in its own listing.
             self.missed += [
                 (page, reference)
                 for reference, target in zip(facts.references, facts.targets)
-                if target is not None and target not in listing.files
+                if target is not None and target not in self.listing.files
             ]
 
 
@@ -244,7 +260,7 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     for (page, _), (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, sample), unknown)):
         failures += page_failures
         facts[key] = (page, page_facts)
-    return Inspection(site, dataset, cache, failures, facts, len(pages))
+    return Inspection(site, dataset, cache, listing, failures, facts, len(pages))
 
 
 def conclude(inspection: Inspection) -> int:

@@ -504,15 +504,20 @@ def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> 
         existing[relative].unlink()
 
 
-def install(manifest_path: Path, site_dir: Path) -> None:
-    """Hard-link the prepared files into the rendered site; never over a page Pelican wrote.
+def install(manifest_path: Path, site_dir: Path) -> list[str]:
+    """Hard-link the prepared files into the rendered site; never over a page Pelican wrote. Return
+    their paths in the site.
 
     Linking is safe: ``run`` never writes into a file in place, so never into a file a release holds."""
     source = manifest_path.parent / "files"
+    installed = []
     for path in sorted(source.rglob("*")):
         if path.is_file():
-            target = site_dir / path.relative_to(source)
+            relative = path.relative_to(source)
+            target = site_dir / relative
             if target.exists():
                 raise FileExistsError(f"{target} đã có trong trang dựng ra; không ghi đè")
             target.parent.mkdir(parents=True, exist_ok=True)
             os.link(path, target)
+            installed.append(relative.as_posix())
+    return installed

@@ -410,6 +410,10 @@ class Rendering:
                 stale.unlink()
         return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
 
+    def paths(self) -> list[str]:
+        """Where ``install`` puts the notices, in the release."""
+        return [path for paths in self.targets.values() for path in paths]
+
 
 def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""

@@ -186,11 +186,11 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             # From the searchable parts the checks cut out of every page; indexed in the background.
             indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])
         with timer.stage("downloads"):
-            downloads.install(preparing.result(), release)
+            installed = downloads.install(preparing.result(), release)
         with timer.stage("notices"):
             rendering.install(release)
         with timer.stage("checks"):
-            inspection.resolve_references()  # every file is in but the search index
+            inspection.resolve_references(installed + rendering.paths())  # every file is in but the search index
         with timer.stage("search"):
             indexing.finish()
         with timer.stage("checks"):

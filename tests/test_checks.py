@@ -46,6 +46,20 @@ def test_a_link_that_breaks_after_a_passing_run_is_still_caught(site_copy):
     assert any("liên kết hỏng" in failure and "chinh-sach" in failure for failure in failures(site, dataset))
 
 
+def test_a_file_a_stage_says_it_added_still_has_to_be_there(site_copy):
+    """The downloads and notices are linked into the release after the pages are parsed, and say
+    where; links are resolved against those paths without walking the site again, but a link to a
+    file that is not there fails all the same."""
+    site, dataset = site_copy
+    download = next(site.glob("du-lieu/nam-*/*.csv"))
+    download.unlink()
+    inspection = checks.inspect(site, dataset)
+    inspection.resolve_references([download.relative_to(site).as_posix()])
+    with pytest.raises(checks.SiteCheckFailed) as raised:
+        checks.conclude(inspection)
+    assert any("liên kết hỏng" in failure and download.name in failure for failure in raised.value.failures)
+
+
 def test_a_link_whose_target_turned_from_folder_to_file_is_resolved_again(site_copy):
     """A passed page keeps the files its links pointed at. When a folder became a file of the same
     name, the kept target is no file at all: it is resolved again, not reported broken."""
