@@ -168,6 +168,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             # The staff's reports, by the worker once the downloads are made: a one-cell republish
             # waits for those, and for this process.
             reports = StaffReportsWriting(validation.staff_reports(), background)
+            validation.keep_cache()
             del validation  # every input table, read: not needed past here
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)

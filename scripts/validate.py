@@ -419,8 +419,11 @@ def check_publication_dates(rows: list[dict], column: str, published_on: dt.date
             )
 
 
+PUBLIC_PAYMENT_COLUMNS = tuple(column.name for column in PAYMENTS.columns if column.public)
+
+
 def public_payment(row: dict) -> dict:
-    record = {column.name: row[column.name] for column in PAYMENTS.columns if column.public}
+    record = {name: row[name] for name in PUBLIC_PAYMENT_COLUMNS}
     record["payment_date"] = row["payment_date"].isoformat()
     return {**record, "source_file": row["_file"], "source_row": row["_row"]}
 
@@ -518,16 +521,18 @@ def write_if_changed(path: Path, content: bytes) -> bool:
 
 @dataclass
 class Validation:
-    """What one run found, before anything but the file cache is written."""
+    """What one run found, before anything is written."""
 
     raw: RawInput
     dataset: dict
     report: Report
     build_dir: Path
+    cache: FileCache
 
     def dataset_file(self) -> Path:
         """Write the dataset and return its path; on any error, write the reports and stop instead."""
         if self.report.errors:
+            self.keep_cache()
             self.write_reports()
             raise ValidationFailed(self.report)
         path = self.build_dir / "dataset.json"
@@ -535,6 +540,10 @@ class Validation:
         # writes dates as ISO 8601 itself, and refuses any other type it does not know).
         write_if_changed(path, orjson.dumps(self.dataset, option=orjson.OPT_SORT_KEYS))
         return path
+
+    def keep_cache(self) -> None:
+        """For the next run: a publish does it once the downloads have begun, which wait for nothing else."""
+        self.cache.save()
 
     def write_reports(self) -> None:
         self.staff_reports().write()
@@ -559,18 +568,18 @@ class StaffReports:
 
 
 def check(data_dir: Path, build_dir: Path) -> Validation:
-    """load + validate, every rule; nothing written yet but the file cache."""
+    """load + validate, every rule; nothing written yet."""
     build_dir.mkdir(parents=True, exist_ok=True)
     cache = FileCache(build_dir)
     raw = load(data_dir, reader=cache.read)
     dataset, report = validate(raw)
-    cache.save()
-    return Validation(raw, dataset, report, build_dir)
+    return Validation(raw, dataset, report, build_dir, cache)
 
 
 def run(data_dir: Path, build_dir: Path) -> Path:
     """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
     validation = check(data_dir, build_dir)
     dataset = validation.dataset_file()
+    validation.keep_cache()
     validation.write_reports()
     return dataset

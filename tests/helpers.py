@@ -43,3 +43,13 @@ def drop_column(path: Path, column: str) -> None:
     rows = read_rows(path)
     index = rows[0].index(column)
     write_rows(path, [row[:index] + row[index + 1 :] for row in rows])
+
+
+def count_reads(monkeypatch) -> list[str]:
+    """The input files (paths under data/) that validation reads from here on, rather than from its cache."""
+    import scripts.load
+
+    read = []
+    original = scripts.load.read_table
+    monkeypatch.setattr(scripts.load, "read_table", lambda path, file: read.append(file) or original(path, file))
+    return read

@@ -14,7 +14,7 @@ import pytest
 from scripts import problems
 from scripts.load import load
 from scripts.validate import ValidationFailed, run, validate
-from tests.helpers import append_row, drop_column, rename_column, set_cell
+from tests.helpers import append_row, count_reads, drop_column, rename_column, set_cell
 
 YEAR = "allocations/2025"
 PROVINCE = f"{YEAR}/province.csv"
@@ -190,15 +190,6 @@ def test_only_public_columns_reach_the_dataset(tiny_data, tmp_path):
 
 def validation_output(build: Path) -> tuple[bytes, bytes]:
     return (build / "dataset.json").read_bytes(), (build / "validation.csv").read_bytes()
-
-
-def count_reads(monkeypatch) -> list[str]:
-    import scripts.load
-
-    read = []
-    original = scripts.load.read_table
-    monkeypatch.setattr(scripts.load, "read_table", lambda path, file: read.append(file) or original(path, file))
-    return read
 
 
 def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same(tiny_data, tmp_path, monkeypatch):
