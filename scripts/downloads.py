@@ -33,7 +33,10 @@ from scripts.reuse import write_new
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 # What an encoded chunk's bytes depend on besides its rows: the code that encodes them.
-ENCODING = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("downloads.py", "xlsx.py", "csv_cells.py", "schema.py"))).hexdigest()
+ENCODING = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("downloads.py", "xlsx.py", "csv_cells.py", "schema.py"))
+    + orjson.__version__.encode()
+).hexdigest()
 ENCODED_CHUNKS = "encoded-chunks.pickle"
 
 ROOT = "du-lieu"  # every download lives under this folder of the site

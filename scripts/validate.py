@@ -39,6 +39,11 @@ class ValidationFailed(Exception):
         self.report = report
         super().__init__(f"{len(report.errors)} lỗi dữ liệu")
 
+    def __reduce__(self):
+        # Raised in a province's own process (scripts/nation.py) and read back in the parent: by its
+        # report, not by its message, or the parent gets only "a process ... terminated abruptly".
+        return ValidationFailed, (self.report,)
+
 
 @dataclass
 class Report:

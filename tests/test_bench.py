@@ -18,6 +18,7 @@ import pytest
 
 from scripts import nation, publish, reuse, synthetic, validate
 from scripts.bench import change_one_amount, tree_differences
+from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,6 +107,17 @@ def test_a_renamed_team_is_searchable_after_an_incremental_publish(tiny_data, tm
     first, second, clean, _ = publish_change_and_clean(tiny_data, tmp_path, rename_first_team)
     assert tree_differences(second, clean) == []
     assert tree_differences(first / "pagefind", second / "pagefind") != []  # the index was rebuilt
+
+
+def test_a_bad_cell_in_one_province_stops_the_national_build_with_its_file_and_row(tmp_path):
+    """Each province builds in a process of its own: its validation error comes back whole, not as a broken pool."""
+    synthetic.generate(TINY, tmp_path / "data")
+    teams = sorted((tmp_path / "data" / synthetic.province_slug(2)).glob("allocations/*/teams/*.csv"))[0]
+    set_cell(teams, 2, "amount_vnd", "ba triệu")
+    with pytest.raises(validate.ValidationFailed) as failure:
+        nation.run(tmp_path / "data", tmp_path / "root", processes=1, only=[synthetic.province_slug(2)])
+    (problem,) = failure.value.report.errors
+    assert (problem.file, problem.row, problem.column) == (teams.relative_to(teams.parents[3]).as_posix(), 2, "amount_vnd")
 
 
 @pytest.mark.slow
