@@ -132,6 +132,19 @@ def test_run_returns_every_file_it_writes(tmp_path, dataset_path):
     assert sorted(written) == sorted(p for p in (tmp_path / maps.MAPS_DIR).rglob("*") if p.is_file())
 
 
+def test_a_new_release_links_the_map_files_the_last_one_holds_and_writes_the_others(tmp_path, dataset_path):
+    last = tmp_path / "last"
+    maps.run(dataset_path, last, TILES_OFF)
+    changed = next((last / maps.MAPS_DIR).glob("*.json"))
+    expected = changed.read_bytes()
+    changed.unlink()  # as a release that showed other figures holds it
+    changed.write_bytes(b"{}")
+    written = maps.run(dataset_path, tmp_path / "new", TILES_OFF, previous=last)
+    linked = [path for path in written if path.stat().st_ino == (last / path.relative_to(tmp_path / "new")).stat().st_ino]
+    assert sorted(written) == sorted(linked + [tmp_path / "new" / changed.relative_to(last)])
+    assert (tmp_path / "new" / changed.relative_to(last)).read_bytes() == expected and changed.read_bytes() == b"{}"
+
+
 def test_no_cdn_in_any_map_file_or_vendored_asset(site):
     files = [p for p in (site / maps.MAPS_DIR).rglob("*") if p.is_file()]
     files += [p for p in (site / "theme" / "vendor").rglob("*") if p.suffix in (".js", ".css", ".html")]
