@@ -175,7 +175,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
         with timer.stage("maps"):
             # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, previous)
+            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, overrides["REUSE_FROM"])
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
