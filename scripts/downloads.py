@@ -174,7 +174,8 @@ def typed_column(column: Column, values: list) -> list:
 class Chunk:
     """Consecutive rows of one table with the same year and commune, in every format. Every file is
     made of whole chunks (a table, a year's slice, a commune's year), so a one-cell correction
-    encodes one chunk again and the others come from the last run (``EncodedChunks``)."""
+    encodes that commune's chunks of that year again and the others come from the last run
+    (``EncodedChunks``)."""
 
     fiscal_year: int | None
     commune_code: str | None
@@ -395,27 +396,27 @@ def year_title(text: str, fiscal_year: int | None) -> str:
 
 
 def table_files(dataset: dict, cache: EncodedChunks | None = None) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
-    """The canonical CSVs (all years in one file per table): what a release is made of."""
-    rows = {resource: encode(resource, resource.rows(dataset), cache) for resource in RESOURCES}
-    files = [Download(r.canonical_name, csv_bytes(r, rows[r]), r.table.title, r) for r in RESOURCES]
-    return rows, files
+    """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
+    chunks = {resource: encode(resource, resource.rows(dataset), cache) for resource in RESOURCES}
+    files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES]
+    return chunks, files
 
 
-def summary_tables(rows: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]:
+def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]:
     """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
-    return {r.canonical_name: [values for chunk in rows[r] for values in chunk.values] for r in RESOURCES}
+    return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
 
 
-def derived_files(dataset: dict, rows: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
+def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
     files = [
-        Download("tat-ca.xlsx", xlsx_bytes(list(rows.items()), created), "Tất cả các bảng (Excel)"),
-        Download("tat-ca.json", json_bytes(release["version"], list(rows.items())), "Tất cả các bảng (JSON)"),
+        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created), "Tất cả các bảng (Excel)"),
+        Download("tat-ca.json", json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
         fiscal_year = year["fiscal_year"]
-        sheets = [(r, [chunk for chunk in rows[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
+        sheets = [(r, [chunk for chunk in chunks[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
         folder = f"nam-{fiscal_year}"
         scope = str(fiscal_year)
         files += [
@@ -458,15 +459,15 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
     dataset = read_dataset(dataset_path)
     encoded = EncodedChunks(downloads_dir / ENCODED_CHUNKS)
-    rows, canonical = table_files(dataset, encoded)
+    chunks, canonical = table_files(dataset, encoded)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, rows, current)]
+    files = [*canonical, *derived_files(dataset, chunks, current)]
     files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
-    archive = releases.Archive(archive_dir, current_files, summary_tables(rows))
+    archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
