@@ -232,7 +232,8 @@ class Sheet:
             self.y += height
 
 
-def render(notice: dict) -> bytes:
+def render(notice: dict, qr: tuple | None = None) -> bytes:
+    """The notice's PDF; ``qr``, ``qr_runs`` of its address, when the caller has it already."""
     published = dt.date.fromisoformat(notice["published_on"])
     out = io.BytesIO()
     # invariant: no clock and a fixed document ID, so the same notice gives the same bytes. Without
@@ -283,7 +284,7 @@ def render(notice: dict) -> bytes:
         f"{notice['commune']} ít nhất 30 ngày kể từ ngày công bố.",
         5,
     )
-    draw_qr(sheet, notice["url"])
+    draw_qr(sheet, notice["url"], qr or qr_runs(notice["url"]))
     canvas.showPage()
     canvas.save()
     return out.getvalue()
@@ -345,9 +346,9 @@ def draw_row(sheet: Sheet, cells: tuple[str, ...], edges: list[float], heading: 
     edges.append(sheet.y)
 
 
-def draw_qr(sheet: Sheet, url: str, side: float = 30) -> None:
-    """The QR code to the commune page, with the address in words beside it for those without a phone."""
-    size, runs = qr_runs(url)
+def draw_qr(sheet: Sheet, url: str, qr: tuple, side: float = 30) -> None:
+    """The QR code to the commune page (``qr_runs``), with the address in words beside it for those without a phone."""
+    size, runs = qr
     if sheet.y + side + 8 > BOTTOM:
         sheet.new_page()
     sheet.y += 4
@@ -391,7 +392,8 @@ class Rendering:
                 self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
                 if not (cache / name).exists():
                     missing[name] = notice
-        self.pending = {name: pool.submit(render, notice) for name, notice in missing.items()}
+        # Each QR code is made here, where the notice page's HTML finds it memoised, not a second time in the worker.
+        self.pending = {name: pool.submit(render, notice, qr_runs(notice["url"])) for name, notice in missing.items()}
 
     def install(self, release: Path) -> dict[str, int]:
         """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
