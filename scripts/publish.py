@@ -144,8 +144,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
     Work runs beside the stages: the previous release's page folders are made during validation
-    (``reuse.Folders``), the downloads and the notice PDFs in worker processes from then on, and
-    pagefind while maps, downloads and notices go in. Their times are the waits they cost.
+    (``reuse.Folders``), the downloads, the staff's reports and the notice PDFs in a worker process
+    from then on, and pagefind (or ``cp -al`` of the last index) while downloads and notices go in.
+    Their times are the waits they cost.
     """
     timer = timer or StageTimer()
     paths.releases.mkdir(parents=True, exist_ok=True)
