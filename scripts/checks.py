@@ -120,17 +120,16 @@ class Listing:
                         listing.files[prefix + entry.name] = entry.inode()
         return listing
 
-    def including(self, paths: Iterable[str]) -> Listing:
-        """This listing and the files at ``paths``, added since by a stage that knows where it put
-        them: no walk of the site again. Their inodes are not known (0)."""
-        added = dict.fromkeys(paths, 0)
+    def directories_with(self, paths: Iterable[str]) -> set[str]:
+        """These folders and those of the files at ``paths``, added since by a stage that knows where
+        it put them: no walk of the site again."""
         folders = set(self.directories)
-        for path in added:
+        for path in paths:
             folder = posixpath.dirname(path)
             while folder and folder not in folders:
                 folders.add(folder)
                 folder = posixpath.dirname(folder)
-        return Listing({**self.files, **added}, folders, self.device)
+        return folders
 
 
 def expected_pages(dataset: dict) -> list[str]:
@@ -203,16 +202,16 @@ class Inspection:
         return {page: facts.searchable for page, facts in self.facts.values() if facts.searchable}
 
     def resolve_references(self, added: Iterable[str] = ()) -> None:
-        """Resolve every reference against the site as ``inspect`` listed it and the files ``added``
-        since (the downloads and notices, linked in by path), and keep those that miss. Run while the
-        last files are still coming (the search index): ``conclude`` then lists the site again, and
-        looks again only at these."""
-        listing = self.listing.including(added)
+        """Resolve every reference against the site as ``inspect`` listed it and the folders of the
+        files ``added`` since (the downloads and notices, linked in by path), and keep those that miss.
+        Run while the last files are still coming (the search index): ``conclude`` then lists the site
+        again, and looks again only at these."""
+        directories = self.listing.directories_with(added)
         resolved: dict[tuple[str, str], str | None] = {}
         self.missed = []
         for page, facts in self.facts.values():
             if facts.targets is None:
-                facts.targets = resolve_all(page, facts.references, listing.directories, resolved)
+                facts.targets = resolve_all(page, facts.references, directories, resolved)
             # A file only said to be added is looked for again by ``conclude``, in its own listing.
             self.missed += [
                 (page, reference)

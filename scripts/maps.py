@@ -287,13 +287,13 @@ class Writer:
 
     def __call__(self, relative: str, data: bytes) -> Path:
         path = self.out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
         before = self.previous / relative if self.previous else None
         if before and before.is_file() and before.read_bytes() == data:
             # Releases never write into a file in place (scripts/reuse.py): the link stays as it is.
+            path.parent.mkdir(parents=True, exist_ok=True)
             os.link(before, path)
         else:
-            write_if_changed(path, data)
+            write_if_changed(path, data)  # makes the folder itself
         return path
 
 

@@ -156,8 +156,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     background = rendering = indexing = reports = None
     try:
         # Beside the main build, on all cores but one: the downloads first (Pelican waits for their
-        # manifest only when it comes to the pages that list files), then the notice PDFs. Its worker
-        # is forked now, by a first task, while this process holds little: not once it holds the data.
+        # manifest only when it comes to the pages that list files), the staff's reports, then the
+        # notice PDFs. Its worker is forked now, by a first task, while this process holds little:
+        # not once it holds the data.
         background = system.background_pool(max(1, system.cores() - 1))
         background.submit(int)
         with timer.stage("validate"):
