@@ -18,7 +18,6 @@ import hashlib
 import io
 import json
 import os
-import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from scripts import releases, xlsx
 from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.pages import read_dataset
-from scripts.reuse import write_new
+from scripts.reuse import read_cache, write_cache, write_new
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 # What an encoded chunk's bytes depend on besides its rows: the code that encodes them.
@@ -193,16 +192,13 @@ class EncodedChunks:
 
     def __init__(self, path: Path | None):
         self.path = path
-        try:
-            self.stored: dict[str, tuple[str, list[str], bytes]] = pickle.loads(path.read_bytes()) if path else {}
-        except (OSError, pickle.UnpicklingError, EOFError):  # none yet, or damaged: encode everything
-            self.stored = {}
+        self.stored: dict[str, tuple[str, list[str], bytes]] = read_cache(path) if path else {}
         self.used: dict[str, tuple[str, list[str], bytes]] = {}
 
     def save(self) -> None:
         """Keep the chunks of this run only."""
         if self.path and self.used.keys() != self.stored.keys():
-            write_new(self.path, pickle.dumps(self.used, protocol=5))
+            write_cache(self.path, self.used)
 
 
 def runs(rows: list[dict]) -> list[list[dict]]:

@@ -11,12 +11,11 @@ files (totals, duplicates, payments against allocations) still runs on every pub
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
 
 from scripts import load, parse, personal, problems, read, schema
 from scripts.load import RawTable
-from scripts.reuse import write_new
+from scripts.reuse import read_cache, write_cache
 
 FILE = "validation-cache.pickle"
 # typed_rows lives in validate.py, which imports this module: its file is hashed by path.
@@ -33,10 +32,7 @@ class FileCache:
 
     def __init__(self, build_dir: Path):
         self.path = Path(build_dir) / FILE
-        try:
-            self.stored: dict[str, tuple] = pickle.loads(self.path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError):  # none yet, or damaged: read every file
-            self.stored = {}
+        self.stored: dict[str, tuple] = read_cache(self.path)
         # Each table read this run, its key, and what validation had typed it as when found (None: not found)
         self.read_tables: list[tuple[RawTable, str, frozenset[str] | None]] = []
 
@@ -56,4 +52,4 @@ class FileCache:
         entries = {key: tuple(getattr(table, name) for name in TABLE_FIELDS) for table, key, _ in self.read_tables}
         unchanged = all(found == frozenset(table.typed) for table, _, found in self.read_tables)
         if not (unchanged and entries.keys() == self.stored.keys()):
-            write_new(self.path, pickle.dumps(entries, protocol=5))
+            write_cache(self.path, entries)

@@ -67,6 +67,18 @@ def write_new(path: Path, data: bytes) -> None:
     os.replace(pending, path)
 
 
+def read_cache(path: Path) -> dict:
+    """A build cache's entries (``write_cache``); none when it is missing or damaged: then everything is made again."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return {}
+
+
+def write_cache(path: Path, entries: dict) -> None:
+    write_new(path, pickle.dumps(entries, protocol=5))
+
+
 def stable(value) -> str:
     """Modules and functions in settings, by name: their repr carries a memory address."""
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
