@@ -20,14 +20,13 @@ import hashlib
 import io
 import json
 import os
-import pickle
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from scripts import csv_cells
 from scripts.csv_cells import restore
-from scripts.reuse import write_new
+from scripts.reuse import read_cache, write_cache
 
 FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 INDEX = "index.json"
@@ -163,10 +162,9 @@ class Summaries:
         self.path = path
         self.known: dict[str, Summary] = {}
         self.known_changes: dict[tuple[str, str], list[dict]] = {}
-        if path and path.is_file():
-            stored = pickle.loads(path.read_bytes())
-            if stored["code"] == CODE:
-                self.known, self.known_changes = stored["summaries"], stored["changes"]
+        stored = read_cache(path) if path else {}
+        if stored.get("code") == CODE:
+            self.known, self.known_changes = stored["summaries"], stored["changes"]
         self.used: dict[str, Summary] = {}
         self.used_changes: dict[tuple[str, str], list[dict]] = {}
 
@@ -189,7 +187,7 @@ class Summaries:
     def save(self) -> None:
         """Only what the releases just described use: the cache never outgrows the history."""
         if self.path:
-            write_new(self.path, pickle.dumps({"code": CODE, "summaries": self.used, "changes": self.used_changes}, protocol=5))
+            write_cache(self.path, {"code": CODE, "summaries": self.used, "changes": self.used_changes})
 
 
 def changes(old: Summary, new: Summary) -> list[dict]:

@@ -71,7 +71,9 @@ def read_cache(path: Path) -> dict:
     """A build cache's entries (``write_cache``); none when it is missing or damaged: then everything is made again."""
     try:
         return pickle.loads(path.read_bytes())
-    except (OSError, pickle.UnpicklingError, EOFError):
+    # Besides UnpicklingError, a damaged pickle or one naming a class since renamed may raise
+    # "AttributeError, EOFError, ImportError, and IndexError" among others (the pickle docs).
+    except Exception:
         return {}
 
 

@@ -139,6 +139,19 @@ def test_an_archived_release_is_parsed_once_and_compared_once_not_on_every_publi
     assert releases.describe(archive, history, cache) == described
 
 
+def test_a_damaged_summaries_cache_is_read_past(two_releases, tmp_path):
+    """A cache stops no publish: cut short, or naming a class the code no longer has, it is made again."""
+    paths, _ = two_releases
+    history, archive = releases.load_index(paths.archive), releases.Archive(paths.archive, {})
+    cache = tmp_path / "release-summaries.pickle"
+    described = releases.describe(archive, history, cache)
+    whole = cache.read_bytes()
+    for damaged in (whole[: len(whole) // 2], whole.replace(b"Summary", b"Summarx")):
+        cache.write_bytes(damaged)
+        assert releases.describe(archive, history, cache) == described
+        assert cache.read_bytes() == whole
+
+
 def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):
     """The change log summarises this build's tables from their rows, without parsing its own CSVs back."""
     paths, _ = two_releases
