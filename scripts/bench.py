@@ -74,6 +74,15 @@ def tree_differences(left: Path, right: Path) -> list[str]:
     return sorted(differences)
 
 
+def machine_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds the whole machine has spent so far, (user, kernel), from /proc/stat: every process
+    of a build counted, the national build's provinces too, whose parent is the fork server."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    user, nice, system, _, _, irq, softirq = fields
+    tick = os.sysconf("SC_CLK_TCK")
+    return (user + nice) / tick, (system + irq + softirq) / tick
+
+
 def site_figures(site: Path) -> dict:
     pages = size = 0
     for folder, _, names in os.walk(site, followlinks=True):
@@ -126,19 +135,21 @@ class Run:
         settings = nation.province_settings(nation.read_provinces(self.data)[0]["name"]) if self.multi else {}
         return publish.Paths(self.work / "clean", copy), settings
 
-    def full_publishes(self, repeats: int) -> tuple[float, dict[str, float], list[float]]:
-        """``repeats`` full publishes, each into a fresh root; the median one's seconds and stages, and all
-        the seconds. The first root is kept: the incremental publish starts from it."""
+    def full_publishes(self, repeats: int) -> tuple[float, dict[str, float], list[tuple[float, list[float]]]]:
+        """``repeats`` full publishes, each into a fresh root; the median one's seconds and stages, and
+        every run's seconds with the machine's CPU seconds (user, kernel) during it. The first root is
+        kept: the incremental publish starts from it."""
         runs, roots = [], [self.work / ("site" if attempt == 0 else f"site-repeat-{attempt}") for attempt in range(repeats)]
         for root in roots:
             os.sync()
-            start = time.perf_counter()
+            start, cpu_before = time.perf_counter(), machine_cpu_seconds()
             stages = self.publish(self.data, root)
-            runs.append((time.perf_counter() - start, stages))
+            cpu = [after - before for before, after in zip(cpu_before, machine_cpu_seconds())]
+            runs.append((time.perf_counter() - start, stages, cpu))
         for root in roots[1:]:
             shutil.rmtree(root)  # after, not between: see hugo_peer
-        full, stages = median(runs, key=lambda run: run[0])
-        return full, stages, [seconds for seconds, _ in runs]
+        full, stages, _ = median(runs, key=lambda run: run[0])
+        return full, stages, [(seconds, cpu) for seconds, _, cpu in runs]
 
     def measure(self, repeats: int = 1) -> dict:
         self.prepare()
@@ -163,7 +174,8 @@ class Run:
             # Transfer budgets are for one province's pages: measured on the bundled province only.
             "budgets": None if self.multi else budgets.measure(self.work / "site" / "output"),
             "full_seconds": full,
-            "full_runs": full_runs,
+            "full_runs": [seconds for seconds, _ in full_runs],
+            "full_cpu": [cpu for _, cpu in full_runs],
             "stages": stages,
             "incremental_seconds": incremental,
             "incremental_runs": [seconds for seconds, _ in incremental_runs],
@@ -335,16 +347,18 @@ def report(results: list[dict], host: dict) -> str:
         " trừ thêm 500.000 ₫ ở cùng ô đó rồi công bố lại, và được so với một bản dựng sạch. Ngay trước mỗi cỡ, máy đo hai con số chuẩn:"
         " «Vòng lặp chuẩn», số mili giây chạy một vòng lặp Python cố định (tốt nhất của 5 lần), và «Ghi tệp chuẩn»,"
         " số mili giây tạo 2.000 tệp 1 KB, mỗi tệp một thư mục, rồi sync (tốt nhất của 3 lần). Hai lần đo có con số chuẩn"
-        " khác nhau đã chạy trên máy (CPU hoặc đĩa) nhanh chậm khác nhau.",
+        " khác nhau đã chạy trên máy (CPU hoặc đĩa) nhanh chậm khác nhau. «CPU của máy» là số giây CPU cả máy dùng trong mỗi lần"
+        " công bố toàn bộ, phần chạy mã của chương trình + phần của nhân hệ điều hành (tạo tệp, thư mục, cấp bộ nhớ).",
         "",
-        "| Cỡ | Công bố toàn bộ (s) | Cập nhật 1 ô (s) | Hugo (s) | Vòng lặp chuẩn (ms) | Ghi tệp chuẩn (ms) |",
-        "|---|---|---|---|---:|---:|",
+        "| Cỡ | Công bố toàn bộ (s) | CPU của máy (s) | Cập nhật 1 ô (s) | Hugo (s) | Vòng lặp chuẩn (ms) | Ghi tệp chuẩn (ms) |",
+        "|---|---|---|---|---|---:|---:|",
     ]
     for r in results:
         runs = ", ".join(f"{seconds:.1f}" for seconds in r["full_runs"])
+        cpu = ", ".join(f"{user:.1f} + {kernel:.1f}" for user, kernel in r["full_cpu"])
         incremental_runs = ", ".join(f"{seconds:.2f}" for seconds in r["incremental_runs"])
         hugo_runs = ", ".join(f"{seconds:.1f}" for seconds in r.get("hugo_runs", [])) or "–"
-        lines.append(f"| {r['size']} | {runs} | {incremental_runs} | {hugo_runs} | {r['cpu_speed_ms']:.0f} | {r['file_speed_ms']:.0f} |")
+        lines.append(f"| {r['size']} | {runs} | {cpu} | {incremental_runs} | {hugo_runs} | {r['cpu_speed_ms']:.0f} | {r['file_speed_ms']:.0f} |")
     lines += ["", "## Thời gian từng bước (s)", "", "| Cỡ | " + " | ".join(STAGES) + " |", "|---|" + "---:|" * len(STAGES)]
     for r in results:
         for label, stages in (("toàn bộ", r["stages"]), ("cập nhật 1 ô", r["incremental_stages"])):
