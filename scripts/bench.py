@@ -13,7 +13,9 @@ change to one team's amount in one commune's CSV, and each time the same publish
 with nothing reused, whose output must be byte-identical to the incremental one. Hugo builds as many times. Timings are figures to
 read, never pass/fail; a fixed CPU loop and a fixed batch of small files, timed before each size,
 tell a slow moment of the machine from a slow build. Every timed build starts after a ``sync`` and goes into a
-folder never used before; folders are deleted only after the last build of a size.
+folder never used before. Nothing is deleted until the whole bench is over, and each size starts with the
+kernel's clean caches dropped (``settle_disk``): on this VM's disk, files deleted shortly before make every
+new file dearer to create.
 Results go to the console and to benchmarks/results.md, with the machine and the commit.
 """
 
@@ -146,8 +148,6 @@ class Run:
             stages = self.publish(self.data, root)
             cpu = [after - before for before, after in zip(cpu_before, machine_cpu_seconds())]
             runs.append((time.perf_counter() - start, stages, cpu))
-        for root in roots[1:]:
-            shutil.rmtree(root)  # after, not between: see hugo_peer
         full, stages, _ = median(runs, key=lambda run: run[0])
         return full, stages, [(seconds, cpu) for seconds, _, cpu in runs]
 
@@ -195,17 +195,15 @@ def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[floa
     site = work / "hugo"
     pages = peer.write_site(dataset_paths, site)
     runs, peak = [], 0
-    # A fresh folder each time, removed only after the last: six builds of the 10 provinces in a row,
-    # each into the folder the one before had just deleted, took from 3.7 s up to 17.5 s; three into
-    # new folders took 3.7–5.1 s.
+    # A fresh folder each time, kept until the bench ends (``settle_disk``): six builds of the 10
+    # provinces in a row, each into the folder the one before had just deleted, took from 3.7 s up to
+    # 17.5 s; three into new folders took 3.7–5.1 s.
     destinations = [work / f"hugo-public-{attempt}" for attempt in range(repeats)]
     for destination in destinations:
         os.sync()
         seconds, run_peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(destination)])
         runs.append(seconds)
         peak = max(peak, run_peak)
-    for destination in destinations:
-        shutil.rmtree(destination)
     return median(runs), runs, peak, pages
 
 
@@ -297,19 +295,35 @@ def file_speed(work: Path) -> float:
             (folders[attempt] / str(number) / "index.html").write_bytes(b"x" * 1024)
         os.sync()
 
-    milliseconds = best_milliseconds(len(folders), write)
-    for folder in folders:
-        shutil.rmtree(folder)  # after, not between, as for the builds
-    return milliseconds
+    return best_milliseconds(len(folders), write)
+
+
+def settle_disk() -> bool:
+    """Sync, then have the kernel drop its clean caches (as root; False when not allowed).
+
+    On ext4 without a journal, as this VM's disk is, each new file or folder skips every inode of its
+    block group deleted in the last 60 s (6 minutes while the inode's table block is unwritten), each
+    skip a look into the block cache (``recently_deleted`` in the kernel's fs/ext4/ialloc.c; perf showed
+    it as most of a publish's kernel time). After 16,000 files and folders were deleted, creating 2,000
+    folders with a file each took 1.2–1.9 s, then 0.11 s once the cache was dropped: a block that is not
+    cached counts as written out. Deletions before the bench (a test run, an earlier bench) must not be
+    timed as the publish's cost, nor the bench's own: it deletes nothing until the end."""
+    os.sync()
+    try:
+        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+    except OSError:
+        return False
+    return True
 
 
 def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
     figures_file = work / f"{size}.json"
-    speed, disk = cpu_speed(), file_speed(work)
+    settled = settle_disk()
+    speed, disk = cpu_speed(), file_speed(work / f"{size}-file-speed")
     command = [sys.executable, "-m", "scripts.bench", "--child", size, "--repeats", str(repeats)]
     seconds, peak = watch([*command, "--work", str(work / size), "--figures", str(figures_file)])
     result = json.loads(figures_file.read_text(encoding="utf-8"))
-    result.update(child_seconds=seconds, peak_memory=peak, cpu_speed_ms=speed, file_speed_ms=disk)
+    result.update(child_seconds=seconds, peak_memory=peak, cpu_speed_ms=speed, file_speed_ms=disk, settled=settled)
     if hugo and size in HUGO_SIZES:
         site = work / size / "site"
         datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
@@ -323,6 +337,9 @@ def report(results: list[dict], host: dict) -> str:
         "",
         f"Máy: {host['cores']} lõi, {host['ram_gb']} GB RAM, CPU {host['cpu']}, Python {host['python']}.",
         f"Commit: `{host['commit']}`.",
+        "Trước mỗi cỡ: sync rồi bỏ bộ đệm sạch của nhân, để các tệp xoá trước đó không làm chậm việc tạo tệp mới (cần quyền root): "
+        + ", ".join(f"{r['size']} {'có' if r['settled'] else 'không'}" for r in results)
+        + ". Không xoá gì cho đến khi đo xong.",
         "",
         "Thời gian tính bằng giây (wall). Với nhiều tỉnh, thời gian từng bước là tổng của các tỉnh chạy song song"
         " trên các lõi; tổng thời gian là thời gian thực. Bộ nhớ đỉnh: tổng PSS (bộ nhớ riêng cộng phần chia đều của trang dùng chung) của cả cây tiến trình.",
