@@ -204,15 +204,15 @@ class Inspection:
     def resolve_references(self, added: Iterable[str] = ()) -> None:
         """Resolve every reference against the site as ``inspect`` listed it and the folders of the
         files ``added`` since (the downloads and notices, linked in by path), and keep those that miss.
-        Run while the last files are still coming (the search index): ``conclude`` then lists the site
-        again, and looks again only at these."""
+        Run while the last files are still coming (the search index): ``conclude`` then looks for
+        these again, on disk."""
         directories = self.listing.directories_with(added)
         resolved: dict[tuple[str, str], str | None] = {}
         self.missed = []
         for page, facts in self.facts.values():
             if facts.targets is None:
                 facts.targets = resolve_all(page, facts.references, directories, resolved)
-            # A file only said to be added is looked for again by ``conclude``, in its own listing.
+            # A file only said to be added is looked for again by ``conclude``.
             self.missed += [
                 (page, reference)
                 for reference, target in zip(facts.references, facts.targets)
@@ -239,7 +239,7 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     """Parse every HTML page (the slow half) but those that passed before, unchanged: in ``previous``
     (the release this one linked unchanged pages from), or anywhere with the same bytes. Files added
     to ``site`` afterwards, such as the search index, still count as link targets: ``conclude``
-    lists the site again."""
+    looks for them."""
     dataset = site_data(dataset_path).dataset
     sample = any(year["sample"] for year in dataset["years"])
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -262,17 +262,32 @@ def inspect(site: Path, dataset_path: Path, previous: Path | None = None) -> Ins
     return Inspection(site, dataset, cache, listing, failures, facts, len(pages))
 
 
+class FoldersOnDisk:
+    """``resolve``'s folders, asked of the disk: for the few references whose files came after the listing."""
+
+    def __init__(self, site: Path):
+        self.site = site
+
+    def __contains__(self, path: str) -> bool:
+        return os.path.isdir(os.path.join(self.site, path))
+
+
 def conclude(inspection: Inspection) -> int:
-    """Resolve every reference against the finished site; raise with all failures; return the pages checked."""
+    """Resolve every reference against the finished site; raise with all failures; return the pages checked.
+
+    Every page was in the site when ``inspect`` listed it; only the references still missing then
+    (to downloads, notices, the search index: ~460 in the sample) are looked for again, file by file.
+    A second walk of the site cost 0.02–0.03 s of every publish."""
     if inspection.missed is None:
         inspection.resolve_references()
-    listing = Listing.of(inspection.site)
+    listing = inspection.listing
     failures = [f"thiếu trang {page}" for page in expected_pages(inspection.dataset) if page not in listing.files]
     failures += inspection.failures
+    on_disk = FoldersOnDisk(inspection.site)
     failures += [
         f"{page}: liên kết hỏng {reference}"
         for page, reference in inspection.missed
-        if resolve(page, reference, listing.directories) not in listing.files
+        if not os.path.isfile(os.path.join(inspection.site, resolve(page, reference, on_disk)))
     ]
     if failures:
         raise SiteCheckFailed(failures)
