@@ -175,6 +175,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
+        with timer.stage("checks"):
+            # Read while the pages are being made, not after them, when a one-cell republish waits for nothing else.
+            checked = checks.prepare(dataset, overrides["REUSE_FROM"])
         with timer.stage("maps"):
             # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
             maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, overrides["REUSE_FROM"])
@@ -184,7 +187,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             build.run(settings)
             folders.finish()
         with timer.stage("checks"):
-            inspection = checks.inspect(release, dataset, overrides["REUSE_FROM"])
+            inspection = checks.inspect(release, dataset, checked)
         with timer.stage("search"):
             # From the searchable parts the checks cut out of every page; indexed in the background.
             indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])

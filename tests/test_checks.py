@@ -125,6 +125,6 @@ def test_a_new_release_parses_again_only_the_pages_it_did_not_link_from_the_last
     monkeypatch.setattr(checks.CheckedPages, "key", staticmethod(lambda page, html: read.append(page) or key(page, html)))
     monkeypatch.setattr(checks, "inspect_page", lambda page, *rest: parsed.append(page) or inspect_page(page, *rest))
     with pytest.raises(checks.SiteCheckFailed) as raised:
-        checks.conclude(checks.inspect(release, dataset, previous=site))
+        checks.conclude(checks.inspect(release, dataset, checks.prepare(dataset, site)))
     assert set(read) == set(parsed) == {"index.html"}
     assert raised.value.failures == ["index.html: phải có đúng một thẻ h1"]
