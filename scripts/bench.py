@@ -304,9 +304,9 @@ def settle_disk() -> bool:
     On ext4 without a journal, as this VM's disk is, each new file or folder skips every inode of its
     block group deleted in the last 60 s (6 minutes while the inode's table block is unwritten), each
     skip a look into the block cache (``recently_deleted`` in the kernel's fs/ext4/ialloc.c; perf showed
-    it as most of a publish's kernel time). After 16,000 files and folders were deleted, creating 2,000
-    folders with a file each took 1.2–1.9 s, then 0.11 s once the cache was dropped: a block that is not
-    cached counts as written out. Deletions before the bench (a test run, an earlier bench) must not be
+    it as two fifths of a publish's kernel time). After 16,000 files and folders were deleted, creating
+    2,000 folders with a file each took 1.2–1.9 s, then 0.35 s and 0.11 s once the cache was dropped: a
+    block that is not cached counts as written out. Deletions before the bench (a test run, an earlier bench) must not be
     timed as the publish's cost, nor the bench's own: it deletes nothing until the end."""
     os.sync()
     try:

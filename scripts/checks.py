@@ -175,8 +175,8 @@ class CheckedPages:
 
     def known(self, site: Listing, page: str) -> str | None:
         """The key of a page that passed, without reading it: when the page is, by hard link, the very
-        file that passed in ``previous`` (releases never change a file in place; both files exist,
-        so the inode cannot have been reused)."""
+        file that passed in the release this was prepared with (releases never change a file in place;
+        both files exist, so the inode cannot have been reused)."""
         if page not in self.in_previous:
             return None
         device, inode, key = self.files[page]
@@ -256,7 +256,7 @@ def inspect(site: Path, dataset_path: Path, cache: CheckedPages | None = None) -
     afterwards, such as the search index, still count as link targets: ``conclude`` looks for them."""
     dataset = site_data(dataset_path).dataset
     sample = any(year["sample"] for year in dataset["years"])
-    cache = cache or prepare(dataset_path)
+    cache = prepare(dataset_path) if cache is None else cache
     # map documents are standalone Leaflet pages, checked by the maps tests
     listing = Listing.of(site)
     pages = sorted(page for page in listing.files if page.endswith(".html") and not page.startswith("ban-do/"))
