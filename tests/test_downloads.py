@@ -221,8 +221,11 @@ def downloaded(manifest: Path) -> dict[str, bytes]:
 
 def test_a_one_cell_change_encodes_one_chunk_again_and_the_files_equal_those_made_from_nothing(tiny_data, tmp_path, monkeypatch):
     """Rows are encoded per table, year and commune, and kept by their content for the next run
-    (``downloads.EncodedChunks``); a damaged cache is read past."""
+    (``downloads.EncodedChunks``), one file per table, rewritten only when its chunks changed; a
+    damaged cache is read past."""
     downloads.run(validate.run(tiny_data, tmp_path / "build"), tiny_data / "releases", tmp_path / "d")
+    cache = tmp_path / "d" / downloads.ENCODED_CHUNKS
+    inodes = {path.stem: path.stat().st_ino for path in cache.glob("*.pickle")}
     set_cell(tiny_data / "allocations/2025/teams/01273.csv", 2, "member_count", "11")
     dataset = validate.run(tiny_data, tmp_path / "build")
     encoded, encode_runs = [], downloads.encode_runs
@@ -231,6 +234,10 @@ def test_a_one_cell_change_encodes_one_chunk_again_and_the_files_equal_those_mad
     changed = [(slug, [{(row["fiscal_year"], row["commune_code"]) for row in chunk} for chunk in chunks]) for slug, chunks in encoded if chunks]
     # Chunks are keyed by whole rows: a team's member count is in its row, though not in the team list.
     assert changed == [("to", [{(2025, "01273")}]), ("phan-bo-to", [{(2025, "01273")}])]
+    rewritten = {path.stem for path in cache.glob("*.pickle") if path.stat().st_ino != inodes[path.stem]}
+    assert sorted(inodes) == sorted(resource.slug for resource in downloads.RESOURCES)
+    assert rewritten == {"to", "phan-bo-to"}
     assert again == downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "fresh"))
-    (tmp_path / "d" / downloads.ENCODED_CHUNKS).write_bytes(b"\x80\x05 half written")
+    for path in cache.glob("*.pickle"):
+        path.write_bytes(b"\x80\x05 half written")
     assert downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "d")) == again
