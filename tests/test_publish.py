@@ -14,7 +14,7 @@ from pelican.writers import FileOverwriteFailedError
 
 from scripts import publish, quality_report, reuse, validate
 from scripts.pages import PageModel
-from scripts.pelican_data import PageWriter
+from scripts.pelican_data import PageWriter, record_attribute
 from scripts.reuse import PageReuse
 from scripts.validate import ValidationFailed
 from tests.helpers import count_reads, set_cell
@@ -160,6 +160,34 @@ def test_a_data_page_never_overwrites_another_file(tmp_path, already_there):
         writer.write([PageModel("gioi-thieu/index.html", "page.html", {"text": "second"})])
     kept = "prose page" if already_there == "other generator" else "first"
     assert (tmp_path / "gioi-thieu" / "index.html").read_text(encoding="utf-8") == kept
+
+
+class Record(dict):
+    kind = "a class attribute"
+
+
+@pytest.mark.parametrize(
+    "obj, attribute",
+    [
+        ({"team_name": "Tổ <b>1</b>"}, "team_name"),
+        ({"team_name": "Tổ 1"}, "village"),
+        ({"items": "a key named like a method"}, "items"),
+        ({"get": 1}, "get"),
+        (Record(kind="a key"), "kind"),
+        (Record(), "team_name"),
+        ("chuỗi", "upper"),
+        (None, "team_name"),
+    ],
+)
+def test_data_pages_read_attributes_as_jinja_does(obj, attribute):
+    """The data pages' quicker ``a.b`` gives what Jinja's own gives, for records and everything else."""
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    expected, found = jinja2.Environment.getattr(env, obj, attribute), record_attribute(env, obj, attribute)
+    if isinstance(expected, jinja2.Undefined):
+        assert type(found) is type(expected) and found._undefined_hint == expected._undefined_hint
+        assert found._undefined_obj is obj and found._undefined_name == attribute
+    else:
+        assert found == expected
 
 
 def test_folders_made_ahead_that_no_page_came_back_to_are_removed(tmp_path):
