@@ -10,6 +10,8 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from jinja2 import meta
+from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
 from scripts import publish, quality_report, reuse, validate
@@ -17,6 +19,7 @@ from scripts.pages import PageModel
 from scripts.pelican_data import PageWriter, record_attribute
 from scripts.reuse import PageReuse
 from scripts.validate import ValidationFailed
+from tests.conftest import ROOT
 from tests.helpers import count_reads, set_cell
 
 
@@ -188,6 +191,20 @@ def test_data_pages_read_attributes_as_jinja_does(obj, attribute):
         assert found._undefined_obj is obj and found._undefined_name == attribute
     else:
         assert found == expected
+
+
+def test_the_source_section_reads_nothing_but_its_arguments():
+    """``source_section`` renders a source's section once and gives it to every page citing that
+    source: the section, and what it includes, may read no variable of the page."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
+    env.filters.update(read_settings(str(ROOT / "pelicanconf.py"))["JINJA_FILTERS"])
+    read, pending = set(), ["_source.html"]
+    while pending:
+        tree = env.parse(env.loader.get_source(env, pending.pop())[0])
+        read |= meta.find_undeclared_variables(tree)
+        pending += [name for name in meta.find_referenced_templates(tree) if name]
+    # d and deadline_days: _timeliness.html's, set by _source.html around its include.
+    assert read == {"source", "source_heading", "source_id", "d", "deadline_days"}
 
 
 def test_folders_made_ahead_that_no_page_came_back_to_are_removed(tmp_path):
