@@ -244,18 +244,15 @@ def prepare(dataset_path: Path, previous: Path | None = None) -> CheckedPages:
     """The pages that passed before, and where they are in ``previous`` (the release the new one
     links unchanged pages from): a publish reads these while its pages are still being made, not
     after (0.03 s of a one-cell republish's last stretch)."""
-    dataset = site_data(dataset_path).dataset
-    sample = any(year["sample"] for year in dataset["years"])
     code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    return CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {sample}", previous)
+    return CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {site_data(dataset_path).sample}", previous)
 
 
 def inspect(site: Path, dataset_path: Path, cache: CheckedPages | None = None) -> Inspection:
     """Parse every HTML page (the slow half) but those that passed before, unchanged: in the previous
     release ``cache`` was prepared with, or anywhere with the same bytes. Files added to ``site``
     afterwards, such as the search index, still count as link targets: ``conclude`` looks for them."""
-    dataset = site_data(dataset_path).dataset
-    sample = any(year["sample"] for year in dataset["years"])
+    data = site_data(dataset_path)
     cache = prepare(dataset_path) if cache is None else cache
     # map documents are standalone Leaflet pages, checked by the maps tests
     listing = Listing.of(site)
@@ -269,10 +266,10 @@ def inspect(site: Path, dataset_path: Path, cache: CheckedPages | None = None) -
             facts[key] = (page, cache.passed[key])
         else:
             unknown.append((page, key))
-    for (page, _), (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, sample), unknown)):
+    for (page, _), (key, page_failures, page_facts) in zip(unknown, system.map_on_every_core(functools.partial(inspect_file, site, data.sample), unknown)):
         failures += page_failures
         facts[key] = (page, page_facts)
-    return Inspection(site, dataset, cache, listing, failures, facts, len(pages))
+    return Inspection(site, data.dataset, cache, listing, failures, facts, len(pages))
 
 
 class FoldersOnDisk:
