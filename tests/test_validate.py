@@ -237,3 +237,25 @@ def test_a_damaged_cache_is_read_past_and_the_cache_keeps_only_the_files_read(ti
     set_cell(tiny_data / TEAMS, 2, "team_name", "Tổ đổi tên")
     run(tiny_data, build)
     assert len(pickle.loads(cache.read_bytes())) == len(entries)  # the entry of the file's old bytes is gone
+
+
+def test_a_damaged_entry_is_read_again_and_the_others_are_kept_as_they_were(tiny_data, tmp_path, monkeypatch):
+    import pickle
+
+    from scripts.file_cache import FILE
+
+    build = tmp_path / "build"
+    run(tiny_data, build)
+    expected = validation_output(build)
+    cache = build / FILE
+    unchanged = cache.stat().st_mtime_ns
+    run(tiny_data, build)
+    assert cache.stat().st_mtime_ns == unchanged  # nothing new to keep: not written again
+    entries = pickle.loads(cache.read_bytes())
+    damaged = sorted(entries)[0]
+    cache.write_bytes(pickle.dumps({**entries, damaged: entries[damaged][:40]}))
+    read = count_reads(monkeypatch)
+    run(tiny_data, build)
+    assert len(read) == 1
+    assert validation_output(build) == expected
+    assert pickle.loads(cache.read_bytes()) == entries
