@@ -23,7 +23,7 @@ from pathlib import Path
 import orjson
 
 from scripts import parse, personal, quality_report
-from scripts.file_cache import FileCache
+from scripts.file_cache import FileCache, ValidatedYears
 from scripts import problems as P
 from scripts.formatting import months
 from scripts.load import RawInput, RawTable, YearInput, load
@@ -490,10 +490,25 @@ def validate_year(year: YearInput, known: set[str], policy: dict, report: Report
     }
 
 
-def validate(raw: RawInput) -> tuple[dict, Report]:
+def validate_years(raw: RawInput, known: set[str], report: Report, remembered: ValidatedYears | None) -> list[dict | None]:
+    """``validate_year`` of each year, or what ``remembered`` kept of it for the same inputs."""
+    years = []
+    for year in raw.years:
+
+        def validated(year=year) -> tuple[dict | None, list[P.Problem]]:
+            found = Report()
+            return validate_year(year, known, raw.policy, found), found.problems
+
+        result, problems = remembered.validated(remembered.key(year, known, raw.policy), validated) if remembered else validated()
+        report.problems.extend(problems)
+        years.append(result)
+    return years
+
+
+def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
     report = Report()
     known = set(raw.communes["code"])
-    years = [validate_year(year, known, raw.policy, report) for year in raw.years]
+    years = validate_years(raw, known, report, remembered)
     communes = [
         {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
         for record in raw.communes.to_dict("records")
@@ -533,6 +548,7 @@ class Validation:
     report: Report
     build_dir: Path
     cache: FileCache
+    years: ValidatedYears
 
     def dataset_file(self) -> Path:
         """Write the dataset and return its path; on any error, write the reports and stop instead."""
@@ -549,6 +565,7 @@ class Validation:
     def keep_cache(self) -> None:
         """For the next run: a publish does it once the downloads have begun, which wait for nothing else."""
         self.cache.save()
+        self.years.save()
 
     def write_reports(self) -> None:
         self.staff_reports().write()
@@ -576,9 +593,10 @@ def check(data_dir: Path, build_dir: Path) -> Validation:
     """load + validate, every rule; nothing written yet."""
     build_dir.mkdir(parents=True, exist_ok=True)
     cache = FileCache(build_dir)
+    years = ValidatedYears(build_dir, cache)
     raw = load(data_dir, reader=cache.read)
-    dataset, report = validate(raw)
-    return Validation(raw, dataset, report, build_dir, cache)
+    dataset, report = validate(raw, years)
+    return Validation(raw, dataset, report, build_dir, cache, years)
 
 
 def run(data_dir: Path, build_dir: Path) -> Path:

@@ -209,6 +209,31 @@ def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same
     assert b"team-below-minimum" in validation_output(build)[1]
 
 
+
+def test_a_year_is_validated_again_when_anything_it_reads_changes_and_only_then(tiny_data, tmp_path, monkeypatch):
+    import scripts.validate as stage
+
+    build = tmp_path / "build"
+    run(tiny_data, build)
+    validated = []
+    original = stage.validate_year
+    monkeypatch.setattr(stage, "validate_year", lambda year, *rest: validated.append(year.fiscal_year) or original(year, *rest))
+    communes = tiny_data / "reference" / "communes.csv"
+    changes = {
+        "nothing": lambda: None,
+        "a cell": lambda: set_cell(tiny_data / TEAMS, 2, "member_count", "2"),
+        "the year's settings": lambda: rewrite(tiny_data, f"{YEAR}/year.toml", "2025-07-20", "2025-07-21"),
+        "the policy": lambda: rewrite(tiny_data, "policy/policy.toml", "minimum_members = 10", "minimum_members = 3"),
+        "the communes": lambda: communes.write_text("".join(communes.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8"),
+        "a file gone": lambda: (tiny_data / YEAR / "payments" / "01273.csv").unlink(),
+    }
+    for number, (change, make) in enumerate(changes.items()):
+        validated.clear()
+        make()
+        run(tiny_data, build)
+        assert validated == ([] if change == "nothing" else [2025]), change
+        assert validation_output(build) == validation_output(run(tiny_data, tmp_path / f"fresh-{number}").parent), change
+
 def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data, tmp_path, monkeypatch):
     set_cell(tiny_data / TEAMS, 2, "amount_vnd", "6000000.5")
     for _ in range(2):
@@ -258,4 +283,6 @@ def test_a_damaged_entry_is_read_again_and_the_others_are_kept_as_they_were(tiny
     run(tiny_data, build)
     assert len(read) == 1
     assert validation_output(build) == expected
-    assert pickle.loads(cache.read_bytes()) == entries
+    kept = pickle.loads(cache.read_bytes())
+    assert kept.keys() == entries.keys() and pickle.loads(kept.pop(damaged))
+    assert kept == {key: entry for key, entry in entries.items() if key != damaged}
