@@ -134,7 +134,7 @@ class Run:
         """
         copy = self.work / "clean-data"
         shutil.copytree(self.changed_data(), copy)
-        settings = nation.province_settings(nation.read_provinces(self.data)[0]["name"]) if self.multi else {}
+        settings = nation.province_settings(nation.read_provinces(self.data)[0]) if self.multi else {}
         return publish.Paths(self.work / "clean", copy), settings
 
     def full_publishes(self, repeats: int) -> tuple[float, dict[str, float], list[tuple[float, list[float]]]]:

@@ -27,6 +27,7 @@ import orjson
 from scripts import releases, xlsx
 from scripts.archives import fixed_zip
 from scripts.csv_cells import neutralise
+from scripts.formatting import ascii_fold, mid_sentence
 from scripts.pages import read_dataset
 from scripts.reuse import read_cache, write_cache, write_new
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
@@ -39,8 +40,9 @@ ENCODING = hashlib.sha256(
 ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
 
 ROOT = "du-lieu"  # every download lives under this folder of the site
-PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang"
-PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
+PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
+PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
+PROVINCE_KINDS = ("tỉnh ", "thành phố ")  # the two kinds of province-level unit, left out of the package's name
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
@@ -280,12 +282,23 @@ def csv_bytes(resource: Resource, chunks: list[Chunk]) -> bytes:
     return (buffer.getvalue() + "".join(chunk.csv for chunk in chunks)).encode("utf-8")
 
 
-def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime) -> bytes:
+def package_title(dataset: dict) -> str:
+    return f"{PACKAGE_TITLE} {mid_sentence(dataset['province']['name'])}"
+
+
+def package_name(dataset: dict) -> str:
+    """'Tỉnh Cao Bằng' → 'kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang'."""
+    province = dataset["province"]["name"].lower()
+    province = next((province.removeprefix(kind) for kind in PROVINCE_KINDS if province.startswith(kind)), province)
+    return "-".join([PACKAGE_NAME, *ascii_fold(province).split()])
+
+
+def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str) -> bytes:
     """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
     return xlsx.workbook_bytes(
         [xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets],
         created,
-        PACKAGE_TITLE,
+        title,
     )
 
 
@@ -382,8 +395,8 @@ def schema_path(resource: Resource, whole: bool) -> str:
 
 def data_package(dataset: dict, release: dict, downloads: list[Download]) -> bytes:
     package = {
-        "name": PACKAGE_NAME,
-        "title": PACKAGE_TITLE,
+        "name": package_name(dataset),
+        "title": package_title(dataset),
         "description": (
             "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
             "theo các quyết định được nêu trong sources."
@@ -417,8 +430,9 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
 def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
+    title = package_title(dataset)
     files = [
-        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created), "Tất cả các bảng (Excel)"),
+        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created, title), "Tất cả các bảng (Excel)"),
         Download("tat-ca.json", json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
@@ -430,7 +444,7 @@ def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: d
             Download(f"{folder}/{r.slug}-{fiscal_year}.csv", csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
             for r, part in sheets
         ]
-        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created, title), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
         files.append(Download(f"{folder}/tat-ca-{fiscal_year}.json", json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
         allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
         names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}

@@ -67,7 +67,13 @@ def ascii_fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def mid_sentence(name: str) -> str:
+    """'Tỉnh Cao Bằng' → 'tỉnh Cao Bằng': an administrative name inside a sentence."""
+    return name[:1].lower() + name[1:]
+
+
 JINJA_FILTERS = {
+    "mid_sentence": mid_sentence,
     "vnd": vnd,
     "number": number,
     "date_vi": date_vi,

@@ -61,12 +61,14 @@ class RawInput:
     communes: pd.DataFrame
     policy: dict
     years: list[YearInput]
+    province: dict = field(default_factory=dict)  # reference/province.toml
 
     @property
     def tables(self) -> list[RawTable]:
         return [table for year in self.years for table in (year.province, *year.teams, *year.payments)]
 
 
+PROVINCE_FILE = "reference/province.toml"
 Reader = Callable[[Path, str], RawTable]  # a file that exists, and its path relative to data/ → its table
 
 
@@ -135,4 +137,5 @@ def load(data_dir: Path, years: list[int] | None = None, reader: Reader = read_f
         communes=load_references(data_dir),
         policy=read_toml(data_dir / "policy" / "policy.toml"),
         years=year_inputs,
+        province=read_toml(data_dir / PROVINCE_FILE),
     )

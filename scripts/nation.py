@@ -25,11 +25,14 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from scripts import publish, system
-from scripts.formatting import JINJA_FILTERS
+from scripts.formatting import JINJA_FILTERS, mid_sentence
 from scripts.pages import read_dataset
 from scripts.reuse import write_new
 
 ROOT = Path(__file__).resolve().parent.parent
+# Where the national site is served until it has an address of its own (--base-url): a reserved
+# name (RFC 2606), so no page points at a real site, such as Cao Bằng's, by mistake.
+BASE_URL = "https://kinhphi-cdscd.invalid"
 # Everything a province's site is built from besides its data.
 BUILD_INPUTS = [ROOT / "scripts", ROOT / "theme", ROOT / "content", ROOT / "pelicanconf.py"]
 
@@ -51,16 +54,20 @@ def province_paths(root: Path, nation_data: Path, slug: str) -> publish.Paths:
     return publish.Paths(root / "provinces" / slug, nation_data / slug)
 
 
-def province_settings(name: str) -> dict:
+def province_settings(province: dict, base_url: str = BASE_URL) -> dict:
+    """Its settings from its row of provinces.csv, whose name starts a sentence ('Tỉnh Cao Bằng'). Its
+    public address, which its pages and notices' QR codes give, is where the national site links it."""
+    name = province["name"]
     return {
-        "SITENAME": f"Kinh phí Tổ chuyển đổi số cộng đồng tỉnh {name}",
+        "PUBLIC_BASE_URL": f"{base_url.rstrip('/')}/{province['slug']}",
+        "SITENAME": f"Kinh phí Tổ chuyển đổi số cộng đồng {mid_sentence(name)}",
         "SITE_SHORT_NAME": f"Kinh phí Tổ CĐSCĐ {name}",
-        "PUBLISHER": f"Ủy ban nhân dân tỉnh {name}",
+        "PUBLISHER": f"Ủy ban nhân dân {mid_sentence(name)}",
     }
 
 
-def input_digest(data_dir: Path) -> str:
-    hasher = hashlib.sha256()
+def input_digest(data_dir: Path, settings: dict) -> str:
+    hasher = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
     for folder in [data_dir, *BUILD_INPUTS]:
         files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
         for path in files:
@@ -68,21 +75,22 @@ def input_digest(data_dir: Path) -> str:
     return hasher.hexdigest()
 
 
-def publish_province(root: Path, nation_data: Path, province: dict) -> ProvinceResult:
+def publish_province(root: Path, nation_data: Path, province: dict, base_url: str = BASE_URL) -> ProvinceResult:
     """Publish one province unless its live release was built from the same inputs."""
     paths = province_paths(root, nation_data, province["slug"])
     result = ProvinceResult(province["slug"], province["name"])
-    digest = input_digest(paths.data)
+    settings = province_settings(province, base_url)
+    digest = input_digest(paths.data, settings)
     stamp = paths.work / "inputs.sha256"
     if publish.live_release(paths) and stamp.is_file() and stamp.read_text() == digest and summary_file(paths).is_file():
         result.skipped = True
         return result
     timer = publish.StageTimer()
-    publish.publish(paths, timer, overrides=province_settings(province["name"]))
+    publish.publish(paths, timer, overrides=settings)
     # The live release's totals, kept for the roll-up: it reads these, not 34 whole datasets.
     write_new(summary_file(paths), json.dumps(summary(paths.work / "dataset.json"), sort_keys=True).encode())
     # After, not before: publishing archives each data release under the data folder (scripts/releases.py).
-    stamp.write_text(input_digest(paths.data))
+    stamp.write_text(input_digest(paths.data, settings))
     result.seconds = timer.seconds
     return result
 
@@ -130,7 +138,7 @@ def roll_up(root: Path, nation_data: Path, provinces: list[dict]) -> Path:
 
 
 def run(
-    nation_data: Path, root: Path, processes: int = system.cores(), only: list[str] | None = None
+    nation_data: Path, root: Path, processes: int = system.cores(), only: list[str] | None = None, base_url: str = BASE_URL
 ) -> tuple[list[ProvinceResult], float]:
     """Publish every province (or ``only`` these slugs) in parallel, then the national index.
 
@@ -147,7 +155,7 @@ def run(
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["scripts.publish", "scripts.nation"])
     with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
-        futures = [pool.submit(publish_province, root, nation_data, province) for province in chosen]
+        futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]
     timer = publish.StageTimer()
     with timer.stage("rollup"):
@@ -162,9 +170,10 @@ def main() -> None:
     parser.add_argument("--province", action="append", help="chỉ công bố tỉnh này (slug); lặp lại được")
     parser.add_argument("--roll-up-only", action="store_true", help="chỉ dựng lại trang toàn quốc")
     parser.add_argument("--processes", type=int, default=system.cores())
+    parser.add_argument("--base-url", default=BASE_URL, help="địa chỉ công khai của trang toàn quốc; mỗi tỉnh ở <địa chỉ>/<slug>")
     arguments = parser.parse_args()
     only = [] if arguments.roll_up_only else arguments.province
-    results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only)
+    results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
     for result in results:
         print(f"{result.name}: {'không đổi, bỏ qua' if result.skipped else f'{sum(result.seconds.values()):.1f} s'}")
     print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")

@@ -32,7 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from scripts import system
-from scripts.formatting import date_vi, number, vnd
+from scripts.formatting import date_vi, mid_sentence, number, vnd
 from scripts.pages import SiteData, commune_url, notice_pdf, site_data
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -103,6 +103,7 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
     year = site.year(fiscal_year)
     teams = sorted(site.teams_by_commune[fiscal_year, row["code"]], key=lambda team: team["team_id"])
     return {
+        "province": site.province,
         "commune": row["full_name"],
         "fiscal_year": fiscal_year,
         "sample": year["sample"],
@@ -266,7 +267,7 @@ def render(notice: dict, qr: tuple | None = None) -> bytes:
     province = notice["province_decision"]
     commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in notice["decisions"])
     sheet.paragraph(
-        f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân tỉnh Cao Bằng "
+        f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân {mid_sentence(notice['province'])} "
         f"giao dự toán kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']};\n"
         f"Căn cứ Quyết định {commune_decisions} của Ủy ban nhân dân {notice['commune']} phân bổ kinh phí cho các tổ;\n"
         f"Ủy ban nhân dân {notice['commune']} thông báo công khai kinh phí hỗ trợ {number(len(notice['teams']))} "

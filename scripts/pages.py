@@ -176,6 +176,15 @@ class SiteData:
                 self.team_history[team["commune_code"]].setdefault(team["team_id"], []).append((year, team))
 
     @property
+    def province(self) -> str:
+        """Its name as a sentence starts with it: 'Tỉnh Cao Bằng' (data/reference/province.toml)."""
+        return self.dataset["province"]["name"]
+
+    @property
+    def sample_note(self) -> str:
+        return self.dataset["province"]["sample_note"]
+
+    @property
     def latest_year(self) -> int:
         return self.years[-1]["fiscal_year"]
 

@@ -67,6 +67,12 @@ ParseError = _kind(
     "Lỗi cấu trúc CSV",
     "Không tách được các cột của tệp (thường do dấu ngoặc kép không đóng). Chi tiết: {detail}",
 )
+ProvinceMissing = _kind(
+    "province-missing",
+    "Thiếu thông tin tỉnh",
+    "Tệp data/reference/province.toml thiếu mục “{column}” hoặc mục này không hợp lệ: name là tên tỉnh, "
+    "không để trống (ví dụ name = \"Tỉnh Cao Bằng\"); sample_note, nếu có, là một câu chữ.",
+)
 MetadataMissing = _kind(
     "metadata-missing",
     "Thiếu thông tin năm ngân sách",
@@ -176,7 +182,7 @@ LegacyFontText = _kind(
 UnknownCommune = _kind(
     "unknown-commune",
     "Mã xã không tồn tại",
-    "Mã xã/phường “{value}” không có trong danh mục 56 xã, phường của tỉnh Cao Bằng.",
+    "Mã xã/phường “{value}” không có trong danh mục xã, phường của tỉnh (tệp data/reference/communes.csv).",
 )
 WrongCommune = _kind(
     "wrong-commune",

@@ -29,6 +29,7 @@ FIXES = {
     "empty-file": "Mở tệp gốc trong Excel, kiểm tra có dữ liệu, rồi lưu lại bằng “CSV UTF-8”.",
     "encoding-error": "Trong Excel chọn Tệp → Lưu thành → “CSV UTF-8 (Comma delimited)”, hoặc lưu dạng XLSX.",
     "parse-error": "Mở tệp trong Excel và lưu lại; nếu tự sửa bằng tay, mỗi dấu ngoặc kép mở phải có dấu đóng.",
+    "province-missing": "Ghi tên tỉnh vào data/reference/province.toml, ví dụ name = \"Tỉnh Cao Bằng\".",
     "metadata-missing": "Bổ sung mục còn thiếu trong year.toml theo mẫu của năm trước.",
     "missing-column": "Thêm cột còn thiếu vào dòng tiêu đề, đúng tên như trong mẫu.",
     "unknown-column": "Xoá cột thừa hoặc sửa tên cột cho đúng mẫu.",

@@ -4,7 +4,7 @@ A national dataset is a folder per province, each a complete data/ folder that p
 plus ``provinces.csv`` listing them (read by scripts/nation.py):
 
     <root>/provinces.csv          code, slug, name
-    <root>/<slug>/reference/      communes.csv, communes.geojson, communes.topo.json, SOURCES.md
+    <root>/<slug>/reference/      province.toml, communes.csv, communes.geojson, communes.topo.json, SOURCES.md
     <root>/<slug>/policy/, allocations/   written by scripts/sample.py, sized per province
 
 Every name says it is synthetic ("Xã Giả lập 01-017", "Tỉnh Giả lập 07") and the boundaries are
@@ -122,10 +122,18 @@ def geometry_files(number: int, codes: list[str]) -> dict[str, bytes]:
     return {"communes.geojson": compact_json(geojson), "communes.topo.json": compact_json(topology)}
 
 
+def province_toml(number: int) -> bytes:
+    return (
+        f'name = "{province_name(number)}"\n'
+        'sample_note = "Tên tỉnh, tên và ranh giới xã, phường cùng mọi số liệu trên trang này đều do máy sinh ra để đo hiệu năng."\n'
+    ).encode("utf-8")
+
+
 def write_province(data_dir: Path, number: int, communes: int, teams: int) -> None:
     records = communes_of(number, communes)
     reference = {
         "communes.csv": sample.csv_bytes(REFERENCE_COLUMNS, records),
+        "province.toml": province_toml(number),
         "SOURCES.md": SOURCES_NOTE.encode("utf-8"),
         **geometry_files(number, [record["code"] for record in records]),
     }

@@ -26,7 +26,7 @@ from scripts import parse, personal, quality_report
 from scripts.file_cache import FileCache, ValidatedYears
 from scripts import problems as P
 from scripts.formatting import months
-from scripts.load import RawInput, RawTable, YearInput, load
+from scripts.load import PROVINCE_FILE, RawInput, RawTable, YearInput, load
 from scripts.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 
@@ -505,8 +505,18 @@ def validate_years(raw: RawInput, known: set[str], report: Report, remembered: V
     return years
 
 
+def check_province_name(raw: RawInput, report: Report) -> dict:
+    """The province the data belongs to, as pages, notices and the data package name it."""
+    province = {"name": raw.province.get("name"), "sample_note": raw.province.get("sample_note", "")}
+    for key in ("name", "sample_note"):
+        if not isinstance(province[key], str) or (key == "name" and not province[key].strip()):
+            report.add(P.ProvinceMissing(file=PROVINCE_FILE, column=key))
+    return province
+
+
 def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
     report = Report()
+    province = check_province_name(raw, report)
     known = set(raw.communes["code"])
     years = validate_years(raw, known, report, remembered)
     communes = [
@@ -515,6 +525,7 @@ def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[d
     ]
     findings = [problem.as_row() for problem in report.warnings]
     dataset = {
+        "province": province,
         "policy": raw.policy,
         "communes": communes,
         "years": [year for year in years if year is not None],

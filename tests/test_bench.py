@@ -15,6 +15,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from pypdf import PdfReader
 
 from scripts import nation, publish, reuse, synthetic, validate
 from scripts.bench import change_one_amount, tree_differences
@@ -22,6 +23,8 @@ from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
 ROOT = Path(__file__).resolve().parent.parent
+# The project's own prose (content/pages), about Cao Bằng: every province's site carries it as it is.
+PROSE = {"chinh-sach", "ve-du-lieu"}
 
 
 def test_synthetic_data_is_deterministic(tmp_path):
@@ -131,6 +134,17 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     assert links == [f"{synthetic.province_slug(n)}/" for n in range(1, TINY.provinces + 1)]
     assert all((site / link / "index.html").is_file() for link in links)
     assert tree.get("lang") == "vi" and len(tree.xpath("//h1")) == 1
+    # Each province's pages, notices and data package name it, its own data's sample note, and its own address.
+    first = site / links[0]
+    home = lxml.html.fromstring((first / "index.html").read_bytes())
+    assert home.xpath("string(//h1)").endswith("tỉnh Giả lập 01 năm 2026")
+    assert "mọi số liệu trên trang này đều do máy sinh ra" in home.xpath("string(//*[@class='sample-notice'])")
+    assert home.xpath("//meta[@property='og:url']/@content") == [f"{nation.BASE_URL}/{links[0]}nam/2026/"]  # the home page is the latest year's
+    assert json.loads((first / "du-lieu" / "datapackage.json").read_bytes())["title"].endswith("tỉnh Giả lập 01")
+    notice = next(first.glob("xa/*/2026/thong-bao/*.pdf"))
+    printed = " ".join(PdfReader(notice).pages[0].extract_text().split())
+    assert "Ủy ban nhân dân tỉnh Giả lập 01" in printed and "Cao Bằng" not in printed
+    assert not [page for page in first.rglob("*.html") if b"Cao B\xe1\xba\xb1ng" in page.read_bytes() and page.parent.name not in PROSE]
     assert not any(result.skipped for result in results)
     again, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
     assert all(result.skipped for result in again)  # unchanged provinces are not rebuilt

@@ -108,7 +108,7 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
         resource,
         [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}, {"name": "<b>Tổ & \x0bbản</b>", "code": None}],
     )
-    content = downloads.xlsx_bytes([(resource, rows)], downloads.dt.datetime(2025, 1, 1))
+    content = downloads.xlsx_bytes([(resource, rows)], downloads.dt.datetime(2025, 1, 1), "Sổ thử")
     (tmp_path / "t.xlsx").write_bytes(content)
     sheet = load_workbook(tmp_path / "t.xlsx").active
     name, code = sheet[2]

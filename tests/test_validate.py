@@ -118,6 +118,18 @@ BAD_INPUT_CASES = {
         lambda d: rewrite(d, f"{YEAR}/year.toml", "published_on = 2025-02-14\n", ""),
         ("metadata-missing", f"{YEAR}/year.toml", None, "published_on"),
     ),
+    "province-missing": (
+        lambda d: rewrite(d, "reference/province.toml", 'name = "Tỉnh Cao Bằng"', 'name = ""'),
+        ("province-missing", "reference/province.toml", None, "name"),
+    ),
+    "province-missing-file": (
+        lambda d: (d / "reference" / "province.toml").unlink(),
+        ("province-missing", "reference/province.toml", None, "name"),
+    ),
+    "province-missing-sample-note": (
+        lambda d: rewrite(d, "reference/province.toml", 'sample_note = "', 'sample_note = 1\nx = "'),
+        ("province-missing", "reference/province.toml", None, "sample_note"),
+    ),
     "team-count-differs": (
         lambda d: set_cell(d / PROVINCE, 2, "team_count", "3"),
         ("team-count-differs", PROVINCE, 2, "team_count"),
