@@ -42,7 +42,6 @@ DEFAULT_TILES_ATTRIBUTION = (
     '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">'
     "Những người đóng góp OpenStreetMap</a>"
 )
-BOUNDARY_ATTRIBUTION = "Ranh giới hành chính: NXB Tài nguyên Môi trường và Bản đồ Việt Nam"
 
 # ColorBrewer YlGnBu: sequential, readable with the common colour-vision deficiencies and in greyscale.
 PALETTES = {
@@ -264,7 +263,6 @@ def render_template(kind: str, config: dict, settings: dict, center: list[float]
         "geometryUrl": "communes.topo.json",
         "object": GEOMETRY_OBJECT,
         "dataUrl": data_file(YEAR),
-        "attribution": BOUNDARY_ATTRIBUTION,
         "text": TEXT,
         **config,
     }
@@ -312,10 +310,12 @@ def run(dataset_path: Path, out_dir: Path, settings: dict, geometry_path: Path =
     written = [write(f"{MAPS_DIR}/communes.topo.json", geometry)]
     written += [write(f"{MAPS_DIR}/{name}", source.read_bytes()) for name, source in ASSETS.items()]
 
-    province = render_template("province", {}, settings, center)
+    # Leaflet's attribution is HTML: the source's name, from the data, is escaped.
+    credit = {"attribution": str(escape(f"Ranh giới hành chính: {site.boundaries_source}"))}
+    province = render_template("province", credit, settings, center)
     commune = render_template(
         "commune",
-        {"code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
+        {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
         settings,
         center,
     )

@@ -181,6 +181,10 @@ class SiteData:
         return self.dataset["province"]["name"]
 
     @property
+    def boundaries_source(self) -> str:
+        return self.dataset["province"]["boundaries_source"]
+
+    @property
     def sample_note(self) -> str:
         return self.dataset["province"]["sample_note"]
 

@@ -70,8 +70,9 @@ ParseError = _kind(
 ProvinceMissing = _kind(
     "province-missing",
     "Thiếu thông tin tỉnh",
-    "Tệp data/reference/province.toml thiếu mục “{column}” hoặc mục này không hợp lệ: name là tên tỉnh, "
-    "không để trống (ví dụ name = \"Tỉnh Cao Bằng\"); sample_note, nếu có, là một câu chữ.",
+    "Tệp data/reference/province.toml thiếu mục “{column}” hoặc mục này không hợp lệ: name là tên tỉnh "
+    "(ví dụ name = \"Tỉnh Cao Bằng\") và boundaries_source là nơi vẽ ranh giới xã, không để trống; "
+    "sample_note, nếu có, là một câu chữ.",
 )
 MetadataMissing = _kind(
     "metadata-missing",

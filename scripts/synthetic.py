@@ -125,6 +125,7 @@ def geometry_files(number: int, codes: list[str]) -> dict[str, bytes]:
 def province_toml(number: int) -> bytes:
     return (
         f'name = "{province_name(number)}"\n'
+        'boundaries_source = "ô vuông giả lập do scripts/synthetic.py vẽ, không phải bản đồ thật"\n'
         'sample_note = "Tên tỉnh, tên và ranh giới xã, phường cùng mọi số liệu trên trang này đều do máy sinh ra để đo hiệu năng."\n'
     ).encode("utf-8")
 

@@ -505,18 +505,21 @@ def validate_years(raw: RawInput, known: set[str], report: Report, remembered: V
     return years
 
 
-def check_province_name(raw: RawInput, report: Report) -> dict:
-    """The province the data belongs to, as pages, notices and the data package name it."""
-    province = {"name": raw.province.get("name"), "sample_note": raw.province.get("sample_note", "")}
-    for key in ("name", "sample_note"):
-        if not isinstance(province[key], str) or (key == "name" and not province[key].strip()):
+PROVINCE_KEYS = ("name", "boundaries_source")  # required, not blank; sample_note may be left out
+
+
+def check_province_file(raw: RawInput, report: Report) -> dict:
+    """The province the data belongs to, as pages, notices and the data package name it, and who drew its boundaries."""
+    province = {key: raw.province.get(key) for key in PROVINCE_KEYS} | {"sample_note": raw.province.get("sample_note", "")}
+    for key, value in province.items():
+        if not isinstance(value, str) or (key in PROVINCE_KEYS and not value.strip()):
             report.add(P.ProvinceMissing(file=PROVINCE_FILE, column=key))
     return province
 
 
 def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
     report = Report()
-    province = check_province_name(raw, report)
+    province = check_province_file(raw, report)
     known = set(raw.communes["code"])
     years = validate_years(raw, known, report, remembered)
     communes = [

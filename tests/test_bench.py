@@ -139,6 +139,7 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     home = lxml.html.fromstring((first / "index.html").read_bytes())
     assert home.xpath("string(//h1)").endswith("tỉnh Giả lập 01 năm 2026")
     assert "mọi số liệu trên trang này đều do máy sinh ra" in home.xpath("string(//*[@class='sample-notice'])")
+    assert "Ranh giới hành chính: ô vuông giả lập" in home.xpath("string(//footer)")
     assert home.xpath("//meta[@property='og:url']/@content") == [f"{nation.BASE_URL}/{links[0]}nam/2026/"]  # the home page is the latest year's
     assert json.loads((first / "du-lieu" / "datapackage.json").read_bytes())["title"].endswith("tỉnh Giả lập 01")
     notice = next(first.glob("xa/*/2026/thong-bao/*.pdf"))

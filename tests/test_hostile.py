@@ -98,3 +98,28 @@ def test_no_page_embeds_a_string_inside_a_script_or_style_element(hostile_site):
             for marker in markers:
                 assert marker not in body, (page.relative_to(site).as_posix(), marker)
 
+
+
+def test_the_province_file_is_text_on_every_page_and_on_the_map(tiny_data, tmp_path):
+    import re
+
+    from markupsafe import escape
+
+    from scripts import publish
+    from scripts.pages import province_map_path
+    from tests.conftest import TEST_OVERRIDES
+
+    name, source = '<script>alert(1)</script> Tỉnh "Thử"', "<img src=x onerror=alert(1)> & co"
+    toml = f"name = {json.dumps(name, ensure_ascii=False)}\nboundaries_source = {json.dumps(source, ensure_ascii=False)}\n"
+    (tiny_data / "reference" / "province.toml").write_text(toml, encoding="utf-8")
+    paths = publish.Paths(tmp_path / "root", tiny_data)
+    publish.publish(paths, overrides=TEST_OVERRIDES)
+    home = lxml.html.fromstring((paths.output / "index.html").read_bytes())
+    assert name in home.xpath("string(//nav[@class='breadcrumbs'])")
+    assert f"Ranh giới hành chính: {source}." in home.xpath("string(//footer)")
+    assert not home.xpath("//img") and not [s for s in home.xpath("//script") if "alert" in (s.text or "")]
+    # The map credits the source through Leaflet, which takes HTML: it gets the escaped text.
+    page = (paths.output / province_map_path(2025)).read_text(encoding="utf-8")
+    config = json.loads(re.search(r"BanDo\.province\([^,]+, (\{.*\})\);", page)[1])
+    assert config["attribution"] == str(escape(f"Ranh giới hành chính: {source}"))
+    assert "<img" not in page

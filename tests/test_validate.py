@@ -126,6 +126,10 @@ BAD_INPUT_CASES = {
         lambda d: (d / "reference" / "province.toml").unlink(),
         ("province-missing", "reference/province.toml", None, "name"),
     ),
+    "province-missing-boundaries": (
+        lambda d: rewrite(d, "reference/province.toml", 'boundaries_source = "NXB', 'boundaries_source = " "\nx = "'),
+        ("province-missing", "reference/province.toml", None, "boundaries_source"),
+    ),
     "province-missing-sample-note": (
         lambda d: rewrite(d, "reference/province.toml", 'sample_note = "', 'sample_note = 1\nx = "'),
         ("province-missing", "reference/province.toml", None, "sample_note"),
