@@ -98,13 +98,18 @@ class ValidatedYears:
     def validated(self, key: str, validate: Callable[[], tuple[dict | None, list[problems.Problem]]]) -> tuple[dict | None, list[problems.Problem]]:
         """``validate()``'s result, or what it returned for the same key before."""
         if key in self.stored:
-            self.used[key] = self.stored[key]
-            return pickle.loads(self.stored[key])
+            try:
+                found = pickle.loads(self.stored[key])
+            except Exception:  # damaged, as ``read_cache`` takes a damaged file: the year is validated again
+                pass
+            else:
+                self.used[key] = self.stored[key]
+                return found
         found = validate()
         self.used[key] = pickle.dumps(found, protocol=5)
         return found
 
     def save(self) -> None:
         """Keep the years of this run only."""
-        if self.used.keys() != self.stored.keys():
+        if self.used != self.stored:
             write_cache(self.path, self.used)

@@ -227,6 +227,8 @@ def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same
 
 
 def test_a_year_is_validated_again_when_anything_it_reads_changes_and_only_then(tiny_data, tmp_path, monkeypatch):
+    import pickle
+
     import scripts.validate as stage
 
     build = tmp_path / "build"
@@ -243,11 +245,14 @@ def test_a_year_is_validated_again_when_anything_it_reads_changes_and_only_then(
         "the communes": lambda: communes.write_text("".join(communes.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8"),
         "a file gone": lambda: (tiny_data / YEAR / "payments" / "01273.csv").unlink(),
     }
+    years = build / "validated-years.pickle"
+    changes["a damaged entry"] = lambda: years.write_bytes(pickle.dumps({key: b"\x80" for key in pickle.loads(years.read_bytes())}))
+    changes["nothing, once the damaged entry is replaced"] = lambda: None
     for number, (change, make) in enumerate(changes.items()):
         validated.clear()
         make()
         run(tiny_data, build)
-        assert validated == ([] if change == "nothing" else [2025]), change
+        assert validated == ([] if change.startswith("nothing") else [2025]), change
         assert validation_output(build) == validation_output(run(tiny_data, tmp_path / f"fresh-{number}").parent), change
 
 def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data, tmp_path, monkeypatch):
