@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pagefind_bin import get_executable
 
-from scripts import reuse
+from scripts import reuse, system
 
 BUNDLE = "pagefind"
 # What a search for a place or team name never needs: figures, sources, findings and navigation.
@@ -73,6 +73,7 @@ class Indexing:
                 excerpt.write(EXCERPT_PAGE.format(html))
         command = [str(get_executable()), "--site", self.excerpts.name, "--output-path", str(self.bundle)]
         command += ["--force-language", "vi", "--exclude-selectors", NOT_INDEXED, "--silent"]
+        command = system.within_share(command)
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def finish(self) -> Path:

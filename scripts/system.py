@@ -31,6 +31,22 @@ def cores() -> int:
     return int(os.environ.get(SHARED_CORES) or len(os.sched_getaffinity(0)))
 
 
+def within_share(command: list[str]) -> list[str]:
+    """``command``, kept on as many CPUs as this build's share of them (``cores``) when builds run side
+    by side; as it is otherwise, or without util-linux's taskset. For pagefind: its ~60 threads spin on
+    a folder's lock in the kernel when they run on both CPUs (scripts/search.py). The CPUs are picked by
+    process id, so that side-by-side builds tend to take different ones; when both take the same, the
+    scheduler moves the other processes, which are not pinned."""
+    available = sorted(os.sched_getaffinity(0))
+    share = cores()
+    taskset = shutil.which("taskset")
+    if share >= len(available) or taskset is None:
+        return command
+    first = os.getpid() % len(available)
+    chosen = (available + available)[first : first + share]
+    return [taskset, "--cpu-list", ",".join(map(str, chosen)), *command]
+
+
 def die_with_parent() -> None:
     """In a worker process: be killed when the process that started it dies, even by SIGKILL; an idle
     pool worker would otherwise wait for work forever, holding what it inherited (the publish lock)."""

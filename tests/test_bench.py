@@ -154,3 +154,13 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
         dataset.unlink()
     nation.run(tmp_path / "data", tmp_path / "root", processes=2, only=[])
     assert (site / "index.html").read_bytes() == index
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nothing to share")
+def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monkeypatch):
+    from scripts import system
+
+    count = [sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"]
+    assert system.within_share(count) == count  # alone, a build uses every CPU
+    monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/nation.py sets it for two provinces on two CPUs
+    assert subprocess.run(system.within_share(count), capture_output=True, text=True, check=True).stdout == "1\n"
