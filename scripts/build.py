@@ -43,7 +43,8 @@ def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None =
     )
     # Compiled templates kept beside the dataset, for the next build: Jinja checks each against its
     # source's checksum. A republish renders few pages, and compiling their templates was a fifth of it.
-    bytecode = Path(dataset_path).parent / "jinja-bytecode"
+    # The national build shares one folder between its provinces (Jinja replaces each file atomically).
+    bytecode = Path(settings.get("JINJA_BYTECODE_DIR") or Path(dataset_path).parent / "jinja-bytecode")
     bytecode.mkdir(parents=True, exist_ok=True)
     settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(bytecode))}
     return settings
