@@ -90,7 +90,7 @@ class ValidatedYears:
         self.stored: dict[str, bytes] = read_cache(self.path)
         self.used: dict[str, bytes] = {}
 
-    def key(self, year: load.YearInput, known: set[str], policy: dict) -> str:
+    def key(self, year: load.YearInput, known: set[str], policy: dict | None) -> str:
         tables = [self.files.key(table) for table in (year.province, *year.teams, *year.payments)]
         inputs = (year.fiscal_year, year.metadata, sorted(known), policy, tables)
         return hashlib.sha256(CODE.encode() + pickle.dumps(inputs, protocol=5)).hexdigest()

@@ -74,6 +74,16 @@ ProvinceMissing = _kind(
     "(ví dụ name = \"Tỉnh Cao Bằng\") và boundaries_source là nơi vẽ ranh giới xã, không để trống; "
     "sample_note, nếu có, là một câu chữ.",
 )
+PolicyInvalid = _kind(
+    "policy-invalid",
+    "Chính sách hỗ trợ thiếu hoặc sai",
+    "Tệp data/policy/policy.toml: mục “{column}” thiếu hoặc không hợp lệ; cần {expected}.",
+)
+PolicyNoRate = _kind(
+    "policy-no-rate",
+    "Không có mức hỗ trợ cho năm",
+    "Không mức hỗ trợ nào trong data/policy/policy.toml áp dụng cho năm ngân sách {value} (from_year … to_year).",
+)
 MetadataMissing = _kind(
     "metadata-missing",
     "Thiếu thông tin năm ngân sách",

@@ -30,6 +30,8 @@ FIXES = {
     "encoding-error": "Trong Excel chọn Tệp → Lưu thành → “CSV UTF-8 (Comma delimited)”, hoặc lưu dạng XLSX.",
     "parse-error": "Mở tệp trong Excel và lưu lại; nếu tự sửa bằng tay, mỗi dấu ngoặc kép mở phải có dấu đóng.",
     "province-missing": "Ghi tên tỉnh vào data/reference/province.toml, ví dụ name = \"Tỉnh Cao Bằng\".",
+    "policy-invalid": "Sửa mục đó trong data/policy/policy.toml; các mục và kiểu của chúng có trong README, phần “Data”.",
+    "policy-no-rate": "Thêm vào data/policy/policy.toml một mục [[rates]] có from_year … to_year gồm năm này, theo nghị quyết của HĐND tỉnh.",
     "metadata-missing": "Bổ sung mục còn thiếu trong year.toml theo mẫu của năm trước.",
     "missing-column": "Thêm cột còn thiếu vào dòng tiêu đề, đúng tên như trong mẫu.",
     "unknown-column": "Xoá cột thừa hoặc sửa tên cột cho đúng mẫu.",

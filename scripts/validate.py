@@ -259,12 +259,48 @@ def expected_amount(row: dict, rate: dict) -> int:
     return rate["amount_vnd"] * months * per
 
 
-def rate_for_year(policy: dict, fiscal_year: int) -> dict:
+def rate_for_year(policy: dict, fiscal_year: int) -> dict | None:
     """The rate in force in the fiscal year (rates are listed with their effective years)."""
     for rate in policy["rates"]:
         if rate["from_year"] <= fiscal_year <= rate.get("to_year", 9999):
             return rate
-    raise KeyError(f"no support rate in data/policy/policy.toml covers {fiscal_year}")
+    return None
+
+
+POLICY_FILE = "policy/policy.toml"
+WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ", "một ngày (YYYY-MM-DD)"
+BASES = ("per_team_month", "per_member_month")
+# What policy.toml must hold, and what each rate of its [[rates]] must: (key, kind, check).
+POLICY_KEYS = (
+    ("minimum_members", WHOLE_NUMBER, lambda v: type(v) is int and v >= 0),
+    ("publication_deadline_days", "một số nguyên dương", lambda v: type(v) is int and v > 0),
+    ("publication_deadline_basis", TEXT, lambda v: isinstance(v, str) and v.strip() != ""),
+    ("rates", "ít nhất một mục [[rates]]", lambda v: isinstance(v, list) and v != [] and all(isinstance(r, dict) for r in v)),
+)
+RATE_KEYS = (
+    ("amount_vnd", "một số đồng nguyên dương", lambda v: type(v) is int and v > 0),
+    ("basis", " hoặc ".join(BASES), lambda v: v in BASES),
+    ("from_year", "một năm", lambda v: type(v) is int),
+    ("to_year", "một năm, hoặc bỏ trống", lambda v: v is None or type(v) is int),
+    ("sample", "true hoặc false, hoặc bỏ trống", lambda v: v is None or type(v) is bool),
+    ("resolution_number", TEXT, lambda v: isinstance(v, str)),
+    ("resolution_date", DATE, lambda v: type(v) is dt.date),
+    ("resolution_title", TEXT, lambda v: isinstance(v, str)),
+    ("effective_from", DATE, lambda v: type(v) is dt.date),
+    ("effective_to", DATE, lambda v: type(v) is dt.date),
+    ("basis_note", TEXT, lambda v: isinstance(v, str)),
+)
+
+
+def check_policy(policy: dict, report: Report) -> bool:
+    """Report every missing or mistyped entry of policy.toml; return whether the years can use it."""
+    found = [(key, kind) for key, kind, valid in POLICY_KEYS if not valid(policy.get(key))]
+    if not found:
+        for index, rate in enumerate(policy["rates"], start=1):
+            found += [(f"rates[{index}].{key}", kind) for key, kind, valid in RATE_KEYS if not valid(rate.get(key))]
+    for column, kind in found:
+        report.add(P.PolicyInvalid(file=POLICY_FILE, column=column, params={"expected": kind}))
+    return not found
 
 
 def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: Report) -> None:
@@ -433,15 +469,19 @@ def public_payment(row: dict) -> dict:
     return {**record, "source_file": row["_file"], "source_row": row["_row"]}
 
 
-def validate_year(year: YearInput, known: set[str], policy: dict, report: Report) -> dict | None:
+def validate_year(year: YearInput, known: set[str], policy: dict | None, report: Report) -> dict | None:
     complete = check_year_metadata(year, report)
     province = check_province(year, known, report)
     rows = []
     for table in year.teams:
         rows.extend(check_team_file(table, known, report))
     rows = check_team_identity(rows, report)
-    rate = rate_for_year(policy, year.fiscal_year)
-    check_findings(rows, rate, policy["minimum_members"], report)
+    # Without a usable policy (its problems are reported once, by check_policy), no finding needs it.
+    rate = rate_for_year(policy, year.fiscal_year) if policy else None
+    if policy and rate is None:
+        report.add(P.PolicyNoRate(file=POLICY_FILE, column="rates", value=str(year.fiscal_year)))
+    if rate:
+        check_findings(rows, rate, policy["minimum_members"], report)
     teams = summarise_teams(rows)
     check_commune_balances(province, teams, year, report)
     payments = check_payments(year, rows, known, report)
@@ -490,16 +530,18 @@ def validate_year(year: YearInput, known: set[str], policy: dict, report: Report
     }
 
 
-def validate_years(raw: RawInput, known: set[str], report: Report, remembered: ValidatedYears | None) -> list[dict | None]:
+def validate_years(
+    raw: RawInput, known: set[str], policy: dict | None, report: Report, remembered: ValidatedYears | None
+) -> list[dict | None]:
     """``validate_year`` of each year, or what ``remembered`` kept of it for the same inputs."""
     years = []
     for year in raw.years:
 
         def validated(year=year) -> tuple[dict | None, list[P.Problem]]:
             found = Report()
-            return validate_year(year, known, raw.policy, found), found.problems
+            return validate_year(year, known, policy, found), found.problems
 
-        result, problems = remembered.validated(remembered.key(year, known, raw.policy), validated) if remembered else validated()
+        result, problems = remembered.validated(remembered.key(year, known, policy), validated) if remembered else validated()
         report.problems.extend(problems)
         years.append(result)
     return years
@@ -520,8 +562,9 @@ def check_province_file(raw: RawInput, report: Report) -> dict:
 def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
     report = Report()
     province = check_province_file(raw, report)
+    policy = raw.policy if check_policy(raw.policy, report) else None
     known = set(raw.communes["code"])
-    years = validate_years(raw, known, report, remembered)
+    years = validate_years(raw, known, policy, report, remembered)
     communes = [
         {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
         for record in raw.communes.to_dict("records")

@@ -118,6 +118,18 @@ BAD_INPUT_CASES = {
         lambda d: rewrite(d, f"{YEAR}/year.toml", "published_on = 2025-02-14\n", ""),
         ("metadata-missing", f"{YEAR}/year.toml", None, "published_on"),
     ),
+    "policy-invalid": (
+        lambda d: rewrite(d, "policy/policy.toml", "minimum_members = 10\n", ""),
+        ("policy-invalid", "policy/policy.toml", None, "minimum_members"),
+    ),
+    "policy-invalid-rate": (
+        lambda d: rewrite(d, "policy/policy.toml", "amount_vnd = 500000", 'amount_vnd = "năm trăm nghìn"'),
+        ("policy-invalid", "policy/policy.toml", None, "rates[1].amount_vnd"),
+    ),
+    "policy-no-rate": (
+        lambda d: rewrite(d, "policy/policy.toml", "from_year = 2025", "from_year = 2026"),
+        ("policy-no-rate", "policy/policy.toml", None, "rates"),
+    ),
     "province-missing": (
         lambda d: rewrite(d, "reference/province.toml", 'name = "Tỉnh Cao Bằng"', 'name = ""'),
         ("province-missing", "reference/province.toml", None, "name"),
