@@ -174,10 +174,11 @@ def test_the_tiny_fixture_is_valid_and_its_findings_are_known(tiny_data):
 
 
 def test_every_problem_is_collected_in_one_pass(tiny_data):
-    for case in ("type-error", "unknown-commune", "decision-mismatch", "metadata-missing"):
+    cases = ("type-error", "unknown-commune", "decision-mismatch", "metadata-missing", "policy-invalid-rate")
+    for case in cases:
         BAD_INPUT_CASES[case][0](tiny_data)
     found = problems_of(tiny_data)
-    for case in ("type-error", "unknown-commune", "decision-mismatch", "metadata-missing"):
+    for case in cases:
         assert BAD_INPUT_CASES[case][1] in found
 
 
