@@ -24,10 +24,12 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
-from scripts import publish, system
+from scripts import publish, report, system
 from scripts.formatting import JINJA_FILTERS, mid_sentence
+from scripts.load import PROVINCE_FILE, read_toml
 from scripts.pages import read_dataset
 from scripts.reuse import write_new
+from scripts.validate import ValidationFailed
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the national site is served until it has an address of its own (--base-url): a reserved
@@ -75,9 +77,25 @@ def input_digest(data_dir: Path, settings: dict) -> str:
     return hasher.hexdigest()
 
 
+class ProvinceNameMismatch(ValueError):
+    pass
+
+
+def check_name(province: dict, data_dir: Path) -> None:
+    """provinces.csv names the province on the national index and in its site's name; its own data
+    names it on its pages (reference/province.toml): they must be the same."""
+    declared = read_toml(data_dir / PROVINCE_FILE).get("name")
+    if declared is not None and declared != province["name"]:
+        raise ProvinceNameMismatch(
+            f"provinces.csv gọi tỉnh {province['slug']} là “{province['name']}”, nhưng "
+            f"{data_dir / PROVINCE_FILE} ghi “{declared}”: hãy sửa cho hai tên trùng nhau."
+        )
+
+
 def publish_province(root: Path, nation_data: Path, province: dict, base_url: str = BASE_URL) -> ProvinceResult:
     """Publish one province unless its live release was built from the same inputs."""
     paths = province_paths(root, nation_data, province["slug"])
+    check_name(province, paths.data)
     result = ProvinceResult(province["slug"], province["name"])
     # The templates compiled by the first provinces, for the others: 0.1 CPU-s a province.
     settings = province_settings(province, base_url) | {"JINJA_BYTECODE_DIR": str(root / "jinja-bytecode")}
@@ -174,7 +192,13 @@ def main() -> None:
     parser.add_argument("--base-url", default=BASE_URL, help="địa chỉ công khai của trang toàn quốc; mỗi tỉnh ở <địa chỉ>/<slug>")
     arguments = parser.parse_args()
     only = [] if arguments.roll_up_only else arguments.province
-    results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
+    try:
+        results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
+    except ValidationFailed as failure:
+        report.print_console(failure.report)
+        raise SystemExit("Dữ liệu của một tỉnh có lỗi: tỉnh đó chưa được công bố, trang đang chạy không thay đổi.") from None
+    except ProvinceNameMismatch as failure:
+        raise SystemExit(str(failure)) from None
     for result in results:
         print(f"{result.name}: {'không đổi, bỏ qua' if result.skipped else f'{sum(result.seconds.values()):.1f} s'}")
     print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")

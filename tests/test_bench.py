@@ -123,6 +123,16 @@ def test_a_bad_cell_in_one_province_stops_the_national_build_with_its_file_and_r
     assert (problem.file, problem.row, problem.column) == (teams.relative_to(teams.parents[3]).as_posix(), 2, "amount_vnd")
 
 
+def test_a_province_whose_data_names_it_otherwise_than_the_national_list_is_not_published(tmp_path):
+    synthetic.generate(TINY, tmp_path / "data")
+    slug = synthetic.province_slug(2)
+    names = tmp_path / "data" / slug / "reference" / "province.toml"
+    names.write_text(names.read_text(encoding="utf-8").replace("Tỉnh Giả lập 02", "Tỉnh Giả lập 20"), encoding="utf-8")
+    with pytest.raises(nation.ProvinceNameMismatch, match="Tỉnh Giả lập 20"):
+        nation.run(tmp_path / "data", tmp_path / "root", processes=1, only=[slug])
+    assert not (tmp_path / "root" / "provinces" / slug / "output").exists()
+
+
 @pytest.mark.slow
 def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     synthetic.generate(TINY, tmp_path / "data")
