@@ -14,6 +14,8 @@ from jinja2 import FileSystemBytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from scripts.reuse import write_new
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,6 +30,26 @@ class _Collector(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
+
+
+def content_for(data_dir: Path, work_dir: Path) -> Path:
+    """The prose pages (content/) a province's site is built from: the project's, each replaced by the
+    page of the same path in the province's own ``data/content/`` when it has one. The project's pages
+    describe Cao Bằng; another province says what is true of it (scripts/synthetic.py writes them)."""
+    own = Path(data_dir) / "content"
+    if not own.is_dir():
+        return ROOT / "content"
+    merged = Path(work_dir) / "content"
+    files = {path.relative_to(ROOT / "content"): path for path in (ROOT / "content").rglob("*") if path.is_file()}
+    files |= {path.relative_to(own): path for path in own.rglob("*") if path.is_file()}
+    for relative, source in files.items():
+        target, data = merged / relative, source.read_bytes()
+        if not target.is_file() or target.read_bytes() != data:
+            write_new(target, data)
+    for path in merged.rglob("*"):
+        if path.is_file() and path.relative_to(merged) not in files:
+            path.unlink()
+    return merged
 
 
 def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None = None, overrides: dict | None = None) -> dict:

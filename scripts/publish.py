@@ -164,7 +164,12 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("validate"):
             validation = validate.check(paths.data, paths.work)
             dataset = validation.dataset_file()
-        overrides = {"REUSE_FROM": previous, "DELETE_OUTPUT_DIRECTORY": False, **(overrides or {})}
+        overrides = {
+            "REUSE_FROM": previous,
+            "DELETE_OUTPUT_DIRECTORY": False,
+            "PATH": str(build.content_for(paths.data, paths.work)),
+            **(overrides or {}),
+        }
         preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
         with timer.stage("validate"):
             # The staff's reports, by the worker once the downloads are made: a one-cell republish

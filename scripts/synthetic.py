@@ -6,6 +6,7 @@ plus ``provinces.csv`` listing them (read by scripts/nation.py):
     <root>/provinces.csv          code, slug, name
     <root>/<slug>/reference/      province.toml, communes.csv, communes.geojson, communes.topo.json, SOURCES.md
     <root>/<slug>/policy/, allocations/   written by scripts/sample.py, sized per province
+    <root>/<slug>/content/pages/  its own policy and "about the data" pages (scripts/build.py)
 
 Every name says it is synthetic ("Xã Giả lập 01-017", "Tỉnh Giả lập 07") and the boundaries are
 squares on a grid, so nothing here can pass for real data. Run: ``python -m scripts.synthetic SIZE DIR``.
@@ -130,6 +131,29 @@ def province_toml(number: int) -> bytes:
     ).encode("utf-8")
 
 
+def prose_pages(number: int) -> dict[str, bytes]:
+    """Its own policy and "about the data" pages, in place of the project's, which describe Cao Bằng."""
+    name = province_name(number)
+    made = (
+        f"{name} là tỉnh giả lập: chương trình `scripts/synthetic.py` sinh ra tên tỉnh, tên, mã và ranh giới các xã,\n"
+        "phường (những ô vuông trên lưới), các tổ và mọi số liệu của nó, theo cách cố định, để đo thời gian công bố\n"
+        "ở quy mô cả nước. Không số liệu nào trên trang này là của một tỉnh có thật.\n"
+    )
+    pages = {
+        "chinh-sach.md": (
+            "Title: Chính sách hỗ trợ Tổ chuyển đổi số cộng đồng\nSlug: chinh-sach\nTemplate: policy\n"
+            f"Summary: {name} là tỉnh giả lập để đo hiệu năng; không có nghị quyết nào của tỉnh này.\n\n"
+            f"{made}\nBảng dưới đây là mức hỗ trợ giả định trong tệp data/policy/policy.toml của tỉnh giả lập.\n"
+        ),
+        "ve-du-lieu.md": (
+            "Title: Về dữ liệu\nSlug: ve-du-lieu\nTemplate: about\n"
+            "Summary: Dữ liệu giả lập để đo hiệu năng: nguồn gốc và cấu trúc các tệp.\n\n"
+            f"## Dữ liệu giả lập\n\n{made}"
+        ),
+    }
+    return {f"content/pages/{page}": text.encode("utf-8") for page, text in pages.items()}
+
+
 def write_province(data_dir: Path, number: int, communes: int, teams: int) -> None:
     records = communes_of(number, communes)
     reference = {
@@ -140,6 +164,8 @@ def write_province(data_dir: Path, number: int, communes: int, teams: int) -> No
     }
     for name, content in reference.items():
         write_if_changed(data_dir / "reference" / name, content)
+    for path, content in prose_pages(number).items():
+        write_if_changed(data_dir / path, content)
     sample.generate(data_dir, teams=teams, members=round(teams * MEMBERS_PER_TEAM))
 
 

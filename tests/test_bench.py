@@ -23,8 +23,6 @@ from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
 ROOT = Path(__file__).resolve().parent.parent
-# The project's own prose (content/pages), about Cao Bằng: every province's site carries it as it is.
-PROSE = {"chinh-sach", "ve-du-lieu"}
 
 
 def test_synthetic_data_is_deterministic(tmp_path):
@@ -155,7 +153,10 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     notice = next(first.glob("xa/*/2026/thong-bao/*.pdf"))
     printed = " ".join(PdfReader(notice).pages[0].extract_text().split())
     assert "Ủy ban nhân dân tỉnh Giả lập 01" in printed and "Cao Bằng" not in printed
-    assert not [page for page in first.rglob("*.html") if b"Cao B\xe1\xba\xb1ng" in page.read_bytes() and page.parent.name not in PROSE]
+    assert not [page for page in first.rglob("*.html") if b"Cao B\xe1\xba\xb1ng" in page.read_bytes()]
+    about = lxml.html.fromstring((first / "ve-du-lieu" / "index.html").read_bytes())
+    assert "Tỉnh Giả lập 01 là tỉnh giả lập" in about.xpath("string(//main)")
+    assert (first / "tim-kiem" / "index.html").is_file()  # the project's other prose pages are kept
     assert not any(result.skipped for result in results)
     again, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
     assert all(result.skipped for result in again)  # unchanged provinces are not rebuilt
@@ -174,3 +175,20 @@ def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monk
     assert system.within_share(count) == count  # alone, a build uses every CPU
     monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/nation.py sets it for two provinces on two CPUs
     assert subprocess.run(system.within_share(count), capture_output=True, text=True, check=True).stdout == "1\n"
+
+
+def test_a_province_s_own_prose_pages_replace_the_project_s_of_the_same_name(tmp_path):
+    from scripts import build
+
+    data, work, project = tmp_path / "data", tmp_path / "build", build.ROOT / "content" / "pages"
+    assert build.content_for(data, work) == build.ROOT / "content"  # none of its own: the project's, as they are
+    own = data / "content" / "pages" / "ve-du-lieu.md"
+    own.parent.mkdir(parents=True)
+    own.write_text("Title: Về dữ liệu\nSlug: ve-du-lieu\n\nCủa tỉnh này.\n", encoding="utf-8")
+    pages = build.content_for(data, work) / "pages"
+    assert (pages / "ve-du-lieu.md").read_bytes() == own.read_bytes()
+    assert (pages / "chinh-sach.md").read_bytes() == (project / "chinh-sach.md").read_bytes()
+    own.rename(own.with_name("lich-su.md"))  # its page renamed: the project's comes back, and the old one goes
+    pages = build.content_for(data, work) / "pages"
+    assert (pages / "ve-du-lieu.md").read_bytes() == (project / "ve-du-lieu.md").read_bytes()
+    assert sorted(path.name for path in pages.iterdir()) == sorted([*(path.name for path in project.iterdir()), "lich-su.md"])
