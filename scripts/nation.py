@@ -169,10 +169,12 @@ def run(
     # Each province's build gets its share of the cores, so its own workers do not crowd the others,
     # and a fresh process, so that one province's memory (caches, freed arenas) never adds to the
     # next: reused workers grew to 2.9 GB over the nation. They fork from a server that has already
-    # imported the publisher, so a fresh process costs no imports.
+    # imported the publisher, so a fresh process costs no imports. Not this module: run as
+    # ``python -m scripts.nation``, the server imports it as its main module, and runpy warns twice
+    # when it has been imported before.
     share = max(1, system.cores() // processes)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scripts.publish", "scripts.nation"])
+    context.set_forkserver_preload(["scripts.publish"])
     with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
         futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]
