@@ -14,7 +14,7 @@ from jinja2 import FileSystemBytecodeCache
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from scripts.reuse import write_new
+from scripts.validate import write_if_changed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,9 +43,7 @@ def content_for(data_dir: Path, work_dir: Path) -> Path:
     files = {path.relative_to(ROOT / "content"): path for path in (ROOT / "content").rglob("*") if path.is_file()}
     files |= {path.relative_to(own): path for path in own.rglob("*") if path.is_file()}
     for relative, source in files.items():
-        target, data = merged / relative, source.read_bytes()
-        if not target.is_file() or target.read_bytes() != data:
-            write_new(target, data)
+        write_if_changed(merged / relative, source.read_bytes())
     for path in merged.rglob("*"):
         if path.is_file() and path.relative_to(merged) not in files:
             path.unlink()
