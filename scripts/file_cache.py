@@ -32,16 +32,45 @@ CODE = hashlib.sha256(
 TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed")
 
 
+class PickledEntries:
+    """A build cache whose values are kept pickled one by one in one file (``read_cache``, ``write_cache``):
+    a run that changes one value pickles it alone, and writes the others' bytes as they were read.
+    Only the entries kept this run are saved."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stored: dict[str, bytes] = read_cache(path)
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str):
+        """The value stored under ``key``; None when there is none, or when it is damaged (as
+        ``read_cache`` takes a damaged file: the value is made again)."""
+        if key not in self.stored:
+            return None
+        try:
+            return pickle.loads(self.stored[key])
+        except Exception:
+            return None
+
+    def keep(self, key: str, value) -> None:
+        self.kept[key] = pickle.dumps(value, protocol=5)
+
+    def keep_stored(self, key: str) -> None:
+        self.kept[key] = self.stored[key]
+
+    def save(self) -> None:
+        if self.kept != self.stored:
+            write_cache(self.path, self.kept)
+
+
 class FileCache:
     """One file for all entries: read once and written once per run, not one file per input file
     (at national size, ~400 small files per province to write on a full publish and to read back).
-    Each entry is kept pickled on its own, so a run that changed one file pickles that entry alone
-    and writes the others' bytes as they were read: pickling them all again took 0.03–0.05 s of a
-    one-cell republish."""
+    Each entry is kept pickled on its own (``PickledEntries``): pickling them all again took
+    0.03–0.05 s of a one-cell republish."""
 
     def __init__(self, build_dir: Path):
-        self.path = Path(build_dir) / FILE
-        self.stored: dict[str, bytes] = read_cache(self.path)
+        self.entries = PickledEntries(Path(build_dir) / FILE)
         # Each table read this run, its key, and what validation had typed it as when found (None: not found)
         self.read_tables: list[tuple[RawTable, str, frozenset[str] | None]] = []
         self.keys: dict[str, str] = {}  # path under data/ → key, of each table read this run
@@ -49,9 +78,12 @@ class FileCache:
     def read(self, path: Path, relative: str) -> RawTable:
         """``load.read_file``, or what it gave for the same bytes at the same path before."""
         key = hashlib.sha256(f"{CODE}\0{relative}\0".encode() + path.read_bytes()).hexdigest()
-        table = self.stored_table(key, path, relative)
-        found = None if table is None else frozenset(table.typed)
-        table = table or load.read_file(path, relative)
+        values = self.entries.get(key)
+        if values is None:
+            table, found = load.read_file(path, relative), None
+        else:
+            table = RawTable(path, relative, **dict(zip(TABLE_FIELDS, values)))
+            found = frozenset(table.typed)
         self.read_tables.append((table, key, found))
         self.keys[relative] = key
         return table
@@ -61,22 +93,14 @@ class FileCache:
         one table), the problems that say so."""
         return self.keys.get(table.relative_path) or repr([problem.as_row() for problem in table.problems])
 
-    def stored_table(self, key: str, path: Path, relative: str) -> RawTable | None:
-        if key not in self.stored:
-            return None
-        try:
-            return RawTable(path, relative, **dict(zip(TABLE_FIELDS, pickle.loads(self.stored[key]))))
-        except Exception:  # damaged, as ``read_cache`` takes a damaged file: the file is read again
-            return None
-
     def save(self) -> None:
         """Keep the entries of the files read this run, with what validation added; drop the others."""
-        entries = {
-            key: self.stored[key] if found == frozenset(table.typed) else pickle.dumps(tuple(getattr(table, name) for name in TABLE_FIELDS), protocol=5)
-            for table, key, found in self.read_tables
-        }
-        if entries != self.stored:
-            write_cache(self.path, entries)
+        for table, key, found in self.read_tables:
+            if found == frozenset(table.typed):
+                self.entries.keep_stored(key)
+            else:
+                self.entries.keep(key, tuple(getattr(table, name) for name in TABLE_FIELDS))
+        self.entries.save()
 
 
 class ValidatedYears:
@@ -85,10 +109,8 @@ class ValidatedYears:
     changes one year; checking the others again was 0.03–0.06 s of a province's republish."""
 
     def __init__(self, build_dir: Path, files: FileCache):
-        self.path = Path(build_dir) / YEARS_FILE
+        self.entries = PickledEntries(Path(build_dir) / YEARS_FILE)
         self.files = files
-        self.stored: dict[str, bytes] = read_cache(self.path)
-        self.used: dict[str, bytes] = {}
 
     def key(self, year: load.YearInput, known: set[str], policy: dict | None) -> str:
         tables = [self.files.key(table) for table in (year.province, *year.teams, *year.payments)]
@@ -97,19 +119,14 @@ class ValidatedYears:
 
     def validated(self, key: str, validate: Callable[[], tuple[dict | None, list[problems.Problem]]]) -> tuple[dict | None, list[problems.Problem]]:
         """``validate()``'s result, or what it returned for the same key before."""
-        if key in self.stored:
-            try:
-                found = pickle.loads(self.stored[key])
-            except Exception:  # damaged, as ``read_cache`` takes a damaged file: the year is validated again
-                pass
-            else:
-                self.used[key] = self.stored[key]
-                return found
-        found = validate()
-        self.used[key] = pickle.dumps(found, protocol=5)
+        found = self.entries.get(key)
+        if found is None:
+            found = validate()
+            self.entries.keep(key, found)
+        else:
+            self.entries.keep_stored(key)
         return found
 
     def save(self) -> None:
         """Keep the years of this run only."""
-        if self.used != self.stored:
-            write_cache(self.path, self.used)
+        self.entries.save()
