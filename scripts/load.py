@@ -69,6 +69,7 @@ class RawInput:
 
 
 PROVINCE_FILE = "reference/province.toml"
+POLICY_FILE = "policy/policy.toml"
 Reader = Callable[[Path, str], RawTable]  # a file that exists, and its path relative to data/ → its table
 
 
@@ -135,7 +136,7 @@ def load(data_dir: Path, years: list[int] | None = None, reader: Reader = read_f
     return RawInput(
         data_dir=data_dir,
         communes=load_references(data_dir),
-        policy=read_toml(data_dir / "policy" / "policy.toml"),
+        policy=read_toml(data_dir / POLICY_FILE),
         years=year_inputs,
         province=read_toml(data_dir / PROVINCE_FILE),
     )

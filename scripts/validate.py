@@ -26,7 +26,7 @@ from scripts import parse, personal, quality_report
 from scripts.file_cache import FileCache, ValidatedYears
 from scripts import problems as P
 from scripts.formatting import months
-from scripts.load import PROVINCE_FILE, RawInput, RawTable, YearInput, load
+from scripts.load import POLICY_FILE, PROVINCE_FILE, RawInput, RawTable, YearInput, load
 from scripts.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 
@@ -267,7 +267,6 @@ def rate_for_year(policy: dict, fiscal_year: int) -> dict | None:
     return None
 
 
-POLICY_FILE = "policy/policy.toml"
 WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ", "một ngày (YYYY-MM-DD)"
 BASES = ("per_team_month", "per_member_month")
 # What policy.toml must hold, and what each rate of its [[rates]] must: (key, kind, check).
