@@ -141,16 +141,29 @@ def index_html(provinces: list[dict], root: Path, nation_data: Path) -> str:
     return environment.get_template("nation.html").render(provinces=rows, sample=any(row["sample"] for row in rows))
 
 
-def roll_up(root: Path, nation_data: Path, provinces: list[dict]) -> Path:
-    """A new national release: the index, and a link per province to its live site; then switch live."""
-    paths = publish.Paths(root)
+class ProvincesNotPublished(RuntimeError):
+    pass
+
+
+@publish.exclusive
+def roll_up(paths: publish.Paths, nation_data: Path, provinces: list[dict]) -> Path:
+    """A new national release: the index, and a link per province to its live site; then switch live.
+    Every province must have been published: the index would otherwise link a site that is not there."""
+    published = {
+        province["slug"]: province_paths(paths.root, nation_data, province["slug"]) for province in provinces
+    }
+    missing = [slug for slug, site in published.items() if not (publish.live_release(site) and summary_file(site).is_file())]
+    if missing:
+        raise ProvincesNotPublished(
+            f"Chưa dựng trang toàn quốc: {len(missing)} tỉnh chưa được công bố lần nào ({', '.join(missing)}). "
+            "Hãy công bố các tỉnh đó (--province <slug>) rồi chạy lại với --roll-up-only."
+        )
     paths.releases.mkdir(parents=True, exist_ok=True)
     release = paths.releases / f"{publish.next_release_number(paths):06d}"
     release.mkdir()
-    write_new(release / "index.html", index_html(provinces, root, nation_data).encode("utf-8"))
-    for province in provinces:
-        live = province_paths(root, nation_data, province["slug"]).output
-        os.symlink(os.path.relpath(live, release), release / province["slug"], target_is_directory=True)
+    write_new(release / "index.html", index_html(provinces, paths.root, nation_data).encode("utf-8"))
+    for slug, site in published.items():
+        os.symlink(os.path.relpath(site.output, release), release / slug, target_is_directory=True)
     publish.switch_live(paths, release)
     publish.prune_releases(paths)
     return release
@@ -158,11 +171,14 @@ def roll_up(root: Path, nation_data: Path, provinces: list[dict]) -> Path:
 
 def run(
     nation_data: Path, root: Path, processes: int = system.cores(), only: list[str] | None = None, base_url: str = BASE_URL
-) -> tuple[list[ProvinceResult], float]:
-    """Publish every province (or ``only`` these slugs) in parallel, then the national index.
+) -> tuple[list[ProvinceResult], float | None]:
+    """Publish every province in parallel, then the national index; or ``only`` these slugs, and
+    not the index, unless ``only`` is empty: then the index alone.
 
-    Returns per-province results and the roll-up's seconds. One job per province on another engine
-    is ``--province <slug> --processes 1``; a last job with ``--roll-up-only`` writes the index.
+    Returns per-province results and the roll-up's seconds (None when there was none). One job per
+    province on another engine is ``--province <slug> --processes 1``: the jobs run side by side,
+    and a province's job cannot know whether the others are done. A last job with ``--roll-up-only``
+    writes the index.
     """
     provinces = read_provinces(nation_data)
     chosen = [province for province in provinces if only is None or province["slug"] in only]
@@ -178,9 +194,11 @@ def run(
     with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
         futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]
+    if only:
+        return results, None
     timer = publish.StageTimer()
     with timer.stage("rollup"):
-        roll_up(root, nation_data, provinces)
+        roll_up(publish.Paths(root), nation_data, provinces)
     return results, timer.seconds["rollup"]
 
 
@@ -195,15 +213,18 @@ def main() -> None:
     arguments = parser.parse_args()
     only = [] if arguments.roll_up_only else arguments.province
     try:
-        results, _ = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
+        results, rollup = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
     except ValidationFailed as failure:
         report.print_console(failure.report)
         raise SystemExit("Dữ liệu của một tỉnh có lỗi: tỉnh đó chưa được công bố, trang đang chạy không thay đổi.") from None
-    except ProvinceNameMismatch as failure:
+    except (ProvinceNameMismatch, ProvincesNotPublished, publish.PublishLocked) as failure:
         raise SystemExit(str(failure)) from None
     for result in results:
         print(f"{result.name}: {'không đổi, bỏ qua' if result.skipped else f'{sum(result.seconds.values()):.1f} s'}")
-    print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")
+    if rollup is None:
+        print("Trang toàn quốc chưa đổi: khi mọi tỉnh đã xong, chạy lại với --roll-up-only.")
+    else:
+        print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")
 
 
 if __name__ == "__main__":

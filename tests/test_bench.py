@@ -167,6 +167,30 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     assert (site / "index.html").read_bytes() == index
 
 
+@pytest.mark.slow
+def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_path):
+    """The fan-out the README gives for another engine: a province's job cannot know whether the others
+    are done, so it does not roll up; the roll-up job refuses while a province has never been published."""
+    synthetic.generate(TINY, tmp_path / "data")
+    slugs = [synthetic.province_slug(n) for n in range(1, TINY.provinces + 1)]
+
+    def job(*arguments):
+        command = [sys.executable, "-m", "scripts.nation", str(tmp_path / "data"), str(tmp_path / "root"), *arguments]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+
+    first = job("--province", slugs[0], "--processes", "1")
+    assert first.returncode == 0, first.stderr
+    assert "--roll-up-only" in first.stdout and not (tmp_path / "root" / "output").exists()
+    early = job("--roll-up-only")
+    assert early.returncode == 1 and "Traceback" not in early.stderr
+    assert f"1 tỉnh chưa được công bố lần nào ({slugs[1]})" in early.stderr
+    for slug in slugs[1:]:
+        assert job("--province", slug, "--processes", "1").returncode == 0
+    assert job("--roll-up-only").returncode == 0
+    index = lxml.html.fromstring((tmp_path / "root" / "output" / "index.html").read_bytes())
+    assert index.xpath("//main//a/@href") == [f"{slug}/" for slug in slugs]
+
+
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nothing to share")
 def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monkeypatch):
     from scripts import system
