@@ -145,6 +145,10 @@ class ProvincesNotPublished(RuntimeError):
     pass
 
 
+class UnknownProvince(ValueError):
+    pass
+
+
 @publish.exclusive
 def roll_up(paths: publish.Paths, nation_data: Path, provinces: list[dict]) -> Path:
     """A new national release: the index, and a link per province to its live site; then switch live.
@@ -181,6 +185,9 @@ def run(
     writes the index.
     """
     provinces = read_provinces(nation_data)
+    unknown = sorted(set(only or ()) - {province["slug"] for province in provinces})
+    if unknown:
+        raise UnknownProvince(f"provinces.csv không có tỉnh {', '.join(unknown)}: hãy dùng slug ở cột slug của tệp đó.")
     chosen = [province for province in provinces if only is None or province["slug"] in only]
     # Each province's build gets its share of the cores, so its own workers do not crowd the others,
     # and a fresh process, so that one province's memory (caches, freed arenas) never adds to the
@@ -217,7 +224,7 @@ def main() -> None:
     except ValidationFailed as failure:
         report.print_console(failure.report)
         raise SystemExit("Dữ liệu của một tỉnh có lỗi: tỉnh đó chưa được công bố, trang đang chạy không thay đổi.") from None
-    except (ProvinceNameMismatch, ProvincesNotPublished, publish.PublishLocked) as failure:
+    except (ProvinceNameMismatch, ProvincesNotPublished, UnknownProvince, publish.PublishLocked) as failure:
         raise SystemExit(str(failure)) from None
     for result in results:
         print(f"{result.name}: {'không đổi, bỏ qua' if result.skipped else f'{sum(result.seconds.values()):.1f} s'}")

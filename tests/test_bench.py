@@ -178,6 +178,8 @@ def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_pa
         command = [sys.executable, "-m", "scripts.nation", str(tmp_path / "data"), str(tmp_path / "root"), *arguments]
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
+    typo = job("--province", "tinh-1", "--processes", "1")
+    assert typo.returncode == 1 and "provinces.csv không có tỉnh tinh-1" in typo.stderr
     first = job("--province", slugs[0], "--processes", "1")
     assert first.returncode == 0, first.stderr
     assert "--roll-up-only" in first.stdout and not (tmp_path / "root" / "output").exists()
