@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from types import MethodType
 
@@ -84,6 +85,12 @@ class DataPagesGenerator(Generator):
         self.context["DATA_RESOURCES"] = RESOURCES
 
     def generate_output(self, writer):
+        # The data pages' time as a stage of its own when a publish times its stages (PAGES_STAGE,
+        # ``StageTimer.stage``): the rest of Pelican's stage is Pelican's own work and the prose pages.
+        with self.settings.get("PAGES_STAGE", nullcontext)():
+            self.write_data_pages()
+
+    def write_data_pages(self):
         output = Path(self.output_path)
         pages = PageWriter(
             output,

@@ -189,6 +189,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
+            settings["PAGES_STAGE"] = functools.partial(timer.stage, "pages")
             build.run(settings)
             folders.finish()
         with timer.stage("checks"):

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import lxml.html
@@ -18,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from scripts import nation, publish, reuse, synthetic, validate
-from scripts.bench import change_one_amount, tree_differences
+from scripts.bench import STAGES, change_one_amount, tree_differences
 from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
@@ -76,6 +77,17 @@ def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tin
     assert shared_inodes(second / "pagefind", first / "pagefind") > 0  # no name changed: the index was kept
     # Pages rendered afresh (notice PDFs come from their cache either way).
     assert shared_inodes(clean, reference.releases / "000001", ".html") == 0
+
+
+def test_a_publish_times_every_stage_the_bench_prints_each_once(tiny_data, tmp_path):
+    timer = publish.StageTimer()
+    start = time.perf_counter()
+    publish.publish(publish.Paths(tmp_path / "site", tiny_data), timer)
+    wall = time.perf_counter() - start
+    assert set(timer.seconds) == set(STAGES) - {"rollup"}
+    assert all(seconds > 0 for seconds in timer.seconds.values())
+    # The data pages are timed inside Pelican's stage, and counted for themselves only.
+    assert sum(timer.seconds.values()) <= wall
 
 
 def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data, tmp_path):
