@@ -121,7 +121,10 @@ def docs(c):
 def bench(c, sizes="province,provinces10,nation", hugo=True, repeats=0):
     """Time full and incremental publishes at each size beside Hugo; write benchmarks/results.md."""
     repeat = ["--repeats", str(repeats)] if repeats else []
-    c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
+    with c.cd(ROOT):
+        # Its own pinned additions (memory sampling), as the Quick start installs the site's: nothing else does.
+        c.run(f"{sys.executable} -m pip install -q --disable-pip-version-check -r requirements-bench.txt -c constraints.txt", env={"PIP_BREAK_SYSTEM_PACKAGES": "1"}, pty=False)
+        c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
 
 
 @task

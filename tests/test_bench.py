@@ -16,6 +16,7 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from invoke import MockContext, Result
 from pypdf import PdfReader
 
 from scripts import nation, publish, reuse, synthetic, validate
@@ -77,6 +78,22 @@ def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tin
     assert shared_inodes(second / "pagefind", first / "pagefind") > 0  # no name changed: the index was kept
     # Pages rendered afresh (notice PDFs come from their cache either way).
     assert shared_inodes(clean, reference.releases / "000001", ".html") == 0
+
+
+def test_invoke_bench_installs_its_own_pinned_requirements_first(monkeypatch, tmp_path):
+    """The Quick start installs the site's and the tests' requirements, not the bench's (psutil)."""
+    import tasks
+
+    monkeypatch.chdir(tmp_path)  # run from anywhere: the commands run in the project
+    context, ran = MockContext(run=Result(), repeat=True), []
+    context.run.side_effect = lambda command, **_: ran.append((context.cwd, command)) or Result()
+    tasks.bench(context, sizes="province", hugo=False)
+    assert [folder for folder, _ in ran] == [str(ROOT), str(ROOT)]
+    install, bench = [command for _, command in ran]
+    assert "-m pip install" in install and "-r requirements-bench.txt -c constraints.txt" in install
+    assert bench.endswith("-m scripts.bench --sizes province --no-hugo")
+    pinned = (ROOT / "requirements-bench.txt").read_text(encoding="utf-8")
+    assert "psutil==" in pinned
 
 
 def test_a_publish_times_every_stage_the_bench_prints_each_once(tiny_data, tmp_path):
