@@ -8,9 +8,14 @@ one (APPNOTE 6.3: local headers, central directory, end record; no ZIP64, refuse
 
 from __future__ import annotations
 
+import hashlib
 import struct
+from collections.abc import Callable
+from pathlib import Path
 
 from zlib_ng import zlib_ng
+
+from scripts.reuse import read_cache, write_cache
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 DOS_TIME, DOS_DATE = 0, (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
@@ -28,13 +33,37 @@ def deflated(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
-def fixed_zip(members: list[tuple[str, bytes]]) -> bytes:
+class DeflatedMembers:
+    """``deflated``, or what it gave the last run for the same bytes (by their SHA-256), kept in one
+    pickle. A one-cell correction changed 10 of the sample's bundle's 172 members; deflating the
+    others again took 0.04–0.05 s of the republish's downloads, which its pages wait for."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stored: dict[bytes, bytes] = read_cache(path)
+        self.used: dict[bytes, bytes] = {}
+
+    def __call__(self, content: bytes) -> bytes:
+        key = hashlib.sha256(content).digest()
+        data = self.used.get(key) or self.stored.get(key)
+        if data is None:
+            data = deflated(content)
+        self.used[key] = data
+        return data
+
+    def save(self) -> None:
+        """Keep this run's members only; write them when they are not the ones stored."""
+        if self.used.keys() != self.stored.keys():
+            write_cache(self.path, self.used)
+
+
+def fixed_zip(members: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes] = deflated) -> bytes:
     """Fixed times, attributes and order."""
     parts, directory, offset = [], [], 0
     for name, content in members:
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8_NAME
-        data = deflated(content)
+        data = deflate(content)
         fields = (VERSION, flags, DEFLATE, DOS_TIME, DOS_DATE, zlib_ng.crc32(content), len(data), len(content), len(encoded))
         parts += [struct.pack("<I5H3I2H", 0x04034B50, *fields, 0), encoded, data]
         directory.append(struct.pack("<I6H3I5H2I", 0x02014B50, MADE_BY, *fields, 0, 0, 0, 0, PERMISSIONS, offset) + encoded)

@@ -25,7 +25,7 @@ from pathlib import Path
 import orjson
 
 from scripts import releases, xlsx
-from scripts.archives import fixed_zip
+from scripts.archives import DeflatedMembers, deflated, fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.formatting import ascii_fold, mid_sentence
 from scripts.pages import read_dataset
@@ -38,6 +38,7 @@ ENCODING = hashlib.sha256(
     + orjson.__version__.encode()
 ).hexdigest()
 ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
+DEFLATED_MEMBERS = "deflated-members.pickle"  # the zips' members as the last run deflated them
 
 ROOT = "du-lieu"  # every download lives under this folder of the site
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
@@ -293,12 +294,13 @@ def package_name(dataset: dict) -> str:
     return "-".join([PACKAGE_NAME, *ascii_fold(province).split()])
 
 
-def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str) -> bytes:
+def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str, deflate: Callable[[bytes], bytes] = deflated) -> bytes:
     """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
     return xlsx.workbook_bytes(
         [xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets],
         created,
         title,
+        deflate,
     )
 
 
@@ -427,12 +429,12 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
     return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
 
 
-def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
+def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict, deflate: Callable[[bytes], bytes] = deflated) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
     title = package_title(dataset)
     files = [
-        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created, title), "Tất cả các bảng (Excel)"),
+        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created, title, deflate), "Tất cả các bảng (Excel)"),
         Download("tat-ca.json", json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
@@ -444,7 +446,7 @@ def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: d
             Download(f"{folder}/{r.slug}-{fiscal_year}.csv", csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
             for r, part in sheets
         ]
-        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created, title), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created, title, deflate), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
         files.append(Download(f"{folder}/tat-ca-{fiscal_year}.json", json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
         allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
         names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
@@ -480,14 +482,15 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
     dataset = read_dataset(dataset_path)
     encoded = EncodedChunks(downloads_dir / ENCODED_CHUNKS)
+    deflate = DeflatedMembers(downloads_dir / DEFLATED_MEMBERS)
     chunks, canonical = table_files(dataset, encoded)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current)]
+    files = [*canonical, *derived_files(dataset, chunks, current, deflate)]
     files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
-    files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
+    files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files), deflate), "Tất cả các tệp trên, trong một tệp nén"))
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
     for release in history:
         for name, content in sorted(archive.files(release).items()):
@@ -498,6 +501,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     manifest_path.unlink(missing_ok=True)
     write_tree(downloads_dir / "files" / ROOT, files, written)
     encoded.save()
+    deflate.save()
     manifest = {
         "root": ROOT,
         "version": current["version"],

@@ -17,8 +17,9 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
 
-from scripts import downloads, validate
+from scripts import archives, downloads, validate
 from scripts.archives import ZIP_TIME, fixed_zip
+from scripts.archives import deflated as real_deflate
 from scripts.formatting import filesize
 from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
 from tests.helpers import set_cell
@@ -195,6 +196,27 @@ def test_a_zip_gives_back_every_member_byte_for_byte_under_its_utf8_name():
         assert archive.testzip() is None
         assert [(info.filename, archive.read(info)) for info in archive.infolist()] == members
         assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {(ZIP_TIME, 0o100644)}
+
+
+def test_a_member_is_deflated_once_for_its_bytes_and_the_zip_is_the_same(tmp_path, monkeypatch):
+    members = [("xa/phân-bổ.csv", "mã,tên\r\n01273,Tổ “A”\r\n".encode() * 500), ("a.json", b"{}" * 300)]
+    fresh = fixed_zip(members)
+    cache = tmp_path / "deflated.pickle"
+    first = archives.DeflatedMembers(cache)
+    assert fixed_zip(members, first) == fresh
+    first.save()
+    deflated = []
+    monkeypatch.setattr(archives, "deflated", lambda content: deflated.append(content) or real_deflate(content))
+    changed = [members[0], ("a.json", b"[]" * 300)]
+    again = archives.DeflatedMembers(cache)
+    with zipfile.ZipFile(io.BytesIO(fixed_zip(changed, again))) as archive:
+        assert archive.testzip() is None and [(i.filename, archive.read(i)) for i in archive.infolist()] == changed
+    assert deflated == [b"[]" * 300]  # the unchanged member came from the cache
+    again.save()
+    assert len(archives.DeflatedMembers(cache).stored) == 2  # what this run used, not every member ever
+    cache.write_bytes(b"half written")  # damaged: every member is deflated again, to the same bytes
+    deflated.clear()
+    assert fixed_zip(members, archives.DeflatedMembers(cache)) == fresh and len(deflated) == 2
 
 
 def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(tiny_data, tmp_path):
