@@ -29,7 +29,7 @@ from scripts.archives import DeflatedMembers, deflated, fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.formatting import ascii_fold, mid_sentence
 from scripts.pages import read_dataset
-from scripts.reuse import read_cache, write_cache, write_new
+from scripts.reuse import read_cache, write_anew, write_cache
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 # What an encoded chunk's bytes depend on besides its rows: the code that encodes them.
@@ -524,11 +524,11 @@ def manifest_hashes(manifest_path: Path) -> dict[str, str]:
 def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> None:
     """Make ``folder`` hold exactly ``files``. A file whose SHA-256 is the one the last run wrote
     (``written``) is kept without being read (a one-cell correction changes a few of them); the others
-    are written under a new inode (``write_new``)."""
+    are written under a new inode (``write_anew``: the manifest is gone until all are written)."""
     existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
     for download in files:
         if download.path not in existing or written.get(download.path) != download.entry["sha256"]:
-            write_new(folder / download.path, download.content)
+            write_anew(folder / download.path, download.content)
     for relative in existing.keys() - {download.path for download in files}:
         existing[relative].unlink()
 

@@ -7,13 +7,14 @@ and every commune whose key stayed the same must have exactly the same page cont
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
 import pytest
 
 from scripts import pages, validate
-from scripts.reuse import block_key
+from scripts.reuse import block_key, write_anew
 from tests.helpers import set_cell
 
 YEAR = "allocations/2025"
@@ -50,3 +51,12 @@ def test_a_commune_whose_block_key_is_unchanged_has_the_same_pages(tiny_data, tm
     # The commune changed is modelled again, and, but for a province-wide change, the others are not.
     expected_kept = set() if changed_commune is None else before.keys() - {changed_commune}
     assert kept == expected_kept
+
+
+def test_a_file_written_anew_leaves_the_release_holding_it_as_it_was(tmp_path):
+    """Staged downloads and build caches are rewritten by ``write_anew``: a new inode, never the linked one."""
+    staged = tmp_path / "build" / "tat-ca.csv"
+    write_anew(staged, b"old")
+    os.link(staged, tmp_path / "release.csv")
+    write_anew(staged, b"new")
+    assert (tmp_path / "release.csv").read_bytes() == b"old" and staged.read_bytes() == b"new"
