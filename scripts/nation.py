@@ -153,10 +153,8 @@ class UnknownProvince(ValueError):
 def roll_up(paths: publish.Paths, nation_data: Path, provinces: list[dict]) -> Path:
     """A new national release: the index, and a link per province to its live site; then switch live.
     Every province must have been published: the index would otherwise link a site that is not there."""
-    published = {
-        province["slug"]: province_paths(paths.root, nation_data, province["slug"]) for province in provinces
-    }
-    missing = [slug for slug, site in published.items() if not (publish.live_release(site) and summary_file(site).is_file())]
+    sites = {province["slug"]: province_paths(paths.root, nation_data, province["slug"]) for province in provinces}
+    missing = [slug for slug, site in sites.items() if not (publish.live_release(site) and summary_file(site).is_file())]
     if missing:
         raise ProvincesNotPublished(
             f"Chưa dựng trang toàn quốc: {len(missing)} tỉnh chưa được công bố lần nào ({', '.join(missing)}). "
@@ -166,7 +164,7 @@ def roll_up(paths: publish.Paths, nation_data: Path, provinces: list[dict]) -> P
     release = paths.releases / f"{publish.next_release_number(paths):06d}"
     release.mkdir()
     write_new(release / "index.html", index_html(provinces, paths.root, nation_data).encode("utf-8"))
-    for slug, site in published.items():
+    for slug, site in sites.items():
         os.symlink(os.path.relpath(site.output, release), release / slug, target_is_directory=True)
     publish.switch_live(paths, release)
     publish.prune_releases(paths)
