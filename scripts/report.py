@@ -37,7 +37,20 @@ def print_report_path() -> None:
     console.print(f"Báo cáo đầy đủ (mở bằng trình duyệt): build/{REPORT_NAME}; dạng bảng: build/validation.csv")
 
 
+# The stages as staff read them (scripts/publish.py names them in English, as the benchmark prints them).
+STAGE_LABELS = {
+    "validate": "kiểm tra dữ liệu",
+    "notices": "thông báo PDF",
+    "checks": "kiểm tra trang",
+    "maps": "bản đồ",
+    "downloads": "chờ tệp tải về",
+    "pages": "trang số liệu",
+    "pelican": "Pelican",
+    "search": "chỉ mục tìm kiếm",
+}
+
+
 def print_timings(timer) -> None:
     total = sum(timer.seconds.values())
-    parts = ", ".join(f"{name} {seconds:.2f} s" for name, seconds in timer.seconds.items())
+    parts = ", ".join(f"{STAGE_LABELS[name]} {seconds:.2f} s" for name, seconds in timer.seconds.items())
     console.print(f"Thời gian: {parts}; tổng {total:.2f} s")

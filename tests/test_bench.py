@@ -19,7 +19,7 @@ import pytest
 from invoke import MockContext, Result
 from pypdf import PdfReader
 
-from scripts import nation, publish, reuse, synthetic, validate
+from scripts import nation, publish, report, reuse, synthetic, validate
 from scripts.bench import STAGES, change_one_amount, tree_differences
 from tests.helpers import set_cell
 
@@ -96,7 +96,7 @@ def test_invoke_bench_installs_its_own_pinned_requirements_first(monkeypatch, tm
     assert "psutil==" in pinned
 
 
-def test_a_publish_times_every_stage_the_bench_prints_each_once(tiny_data, tmp_path):
+def test_a_publish_times_every_stage_the_bench_prints_each_once(tiny_data, tmp_path, capfd):
     timer = publish.StageTimer()
     start = time.perf_counter()
     publish.publish(publish.Paths(tmp_path / "site", tiny_data), timer)
@@ -105,6 +105,11 @@ def test_a_publish_times_every_stage_the_bench_prints_each_once(tiny_data, tmp_p
     assert all(seconds > 0 for seconds in timer.seconds.values())
     # The data pages are timed inside Pelican's stage, and counted for themselves only.
     assert sum(timer.seconds.values()) <= wall
+    # Staff read every stage in Vietnamese, and not Pelican's count of its prose pages alone.
+    report.print_timings(timer)
+    printed = " ".join(" ".join(capfd.readouterr()).split())  # as Rich wrapped it to the terminal
+    assert "Done: Processed" not in printed
+    assert all(f"{label} {timer.seconds[stage]:.2f} s" in printed for stage, label in report.STAGE_LABELS.items())
 
 
 def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data, tmp_path):
