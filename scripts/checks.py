@@ -20,7 +20,7 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser
 
 from scripts import system
-from scripts.pages import checks_url, commune_url, site_data, team_url, year_url
+from scripts.pages import checks_url, commune_url, findings_url, site_data, team_url, year_url
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
@@ -140,6 +140,7 @@ def expected_pages(dataset: dict) -> list[str]:
         pages += [commune_url(row["commune_code"], year["fiscal_year"]) + "index.html" for row in year["communes"]]
     team_ids = {team["team_id"] for year in dataset["years"] for team in year["teams"]}
     pages += [team_url(team_id) + "index.html" for team_id in sorted(team_ids)]
+    pages += [findings_url(code) + "index.html" for code in sorted({finding["code"] for finding in dataset["findings"]})]
     return pages
 
 

@@ -65,6 +65,11 @@ def checks_url() -> str:
     return "kiem-tra/"
 
 
+def findings_url(code: str) -> str:
+    """The page of one kind of finding (a problem code, such as team-below-minimum)."""
+    return f"{checks_url()}phat-hien/{code}/"
+
+
 @lru_cache(maxsize=4096)  # a few decisions, cited by every page of their commune and its teams
 def timeliness(decision_date: str, published_on: str, deadline_days: int) -> dict:
     """Days from signing a decision to publishing it, against the legal deadline."""
@@ -114,7 +119,7 @@ def finding_commune(finding: dict) -> tuple[int, str] | None:
     if len(parts) < 3 or parts[0] != "allocations" or not parts[1].isdigit():
         return None
     if parts[2] == "teams":
-        return int(parts[1]), Path(parts[3]).stem
+        return int(parts[1]), parts[3].rsplit(".", 1)[0]  # its stem: pathlib cost more than the rest, per finding
     return int(parts[1]), finding["value"]
 
 
@@ -455,14 +460,20 @@ def reconciliation(site: SiteData, year: dict) -> dict:
     }
 
 
-def checks_page(site: SiteData) -> PageModel:
+def finding_groups(site: SiteData) -> dict[str, list[dict]]:
+    """The published findings by kind (problem code), each with the page it is about."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for finding in site.dataset["findings"]:
         groups[finding["code"]].append({**finding, "link": finding_link(site, finding)})
+    return dict(sorted(groups.items()))
+
+
+def checks_page(site: SiteData, groups: dict[str, list[dict]]) -> PageModel:
     context = {
         "years": [reconciliation(site, year) for year in reversed(site.years)],
         "finding_groups": [
-            {"code": code, "title": problems.KINDS_BY_CODE[code].title, "findings": findings} for code, findings in sorted(groups.items())
+            {"code": code, "title": problems.KINDS_BY_CODE[code].title, "count": len(findings), "url": findings_url(code)}
+            for code, findings in groups.items()
         ],
         "deadline_days": site.deadline_days,
         "deadline_basis": site.dataset["policy"]["publication_deadline_basis"],
@@ -470,6 +481,20 @@ def checks_page(site: SiteData) -> PageModel:
         "canonical": checks_url(),
     }
     return PageModel(checks_url() + "index.html", "checks.html", context)
+
+
+def findings_blocks(site: SiteData, groups: dict[str, list[dict]]) -> list[Block]:
+    """A page per kind of finding, each a block of its own: the long lists (1,714 teams below the minimum
+    in the sample) come back unchanged when an amount is corrected, and are linked whole."""
+    return [
+        Block(f"phat-hien/{code}", findings, lambda code=code, findings=findings: [findings_page(site, code, findings)])
+        for code, findings in groups.items()
+    ]
+
+
+def findings_page(site: SiteData, code: str, findings: list[dict]) -> PageModel:
+    context = {"title": problems.KINDS_BY_CODE[code].title, "findings": findings, "fiscal_year": site.latest_year, "canonical": findings_url(code)}
+    return PageModel(findings_url(code) + "index.html", "findings.html", context)
 
 
 def sitemap_entry(page: PageModel) -> tuple[str, str | None] | None:
@@ -481,9 +506,10 @@ def sitemap_entry(page: PageModel) -> tuple[str, str | None] | None:
 
 
 def site_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel], list[Block]]:
-    """The pages that show the whole province (years, checks), and one block per commune."""
+    """The pages that show the whole province (years, checks), and one block per commune and per kind of finding."""
     site = site_data(dataset_path)
-    return site, [*year_pages(site), checks_page(site)], commune_blocks(site)
+    groups = finding_groups(site)
+    return site, [*year_pages(site), checks_page(site, groups)], [*commune_blocks(site), *findings_blocks(site, groups)]
 
 
 def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:

@@ -11,6 +11,7 @@ import tomllib
 from collections import defaultdict
 
 import pytest
+from babel.numbers import format_decimal
 
 from tests.test_site_html import DATA, YEARS, csv_rows, digits, soup, totals_on_page
 
@@ -139,14 +140,17 @@ def test_checks_page_lists_every_published_warning_grouped_by_kind(sample_paths)
     with (sample_paths.work / "validation.csv").open(encoding="utf-8") as handle:
         warnings = [row for row in csv.DictReader(handle) if row["severity"] == "warning"]
     page = soup(sample_paths.output / "kiem-tra" / "index.html")
-    groups = page.select("details.finding-group")
-    counts = {group.h3["id"].removeprefix("phat-hien-"): len(group.select("li")) for group in groups}
     expected: dict[str, int] = defaultdict(int)
     for warning in warnings:
         expected[warning["code"]] += 1
-    assert counts == expected
-    for group in groups:
-        assert all(li.a is not None for li in group.select("li"))  # each one links to its team or commune
+    kinds = page.select("ul.finding-groups > li")
+    assert {kind["id"].removeprefix("phat-hien-") for kind in kinds} == expected.keys()
+    for kind in kinds:  # each kind has a page of its own, which the checks page links and counts
+        code = kind["id"].removeprefix("phat-hien-")
+        assert kind.a["href"].endswith(f"kiem-tra/phat-hien/{code}/") and kind.get_text().endswith(f": {format_decimal(expected[code], locale='vi_VN')}")
+        listed = soup(sample_paths.output / "kiem-tra" / "phat-hien" / code / "index.html").select("ul.finding-list > li")
+        assert len(listed) == expected[code]
+        assert all(li.a is not None for li in listed)  # each one links to its team or commune
 
 
 def test_every_page_links_to_the_checks_page(tiny_site):

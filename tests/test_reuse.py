@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,19 @@ from tests.helpers import set_cell
 YEAR = "allocations/2025"
 
 
-def blocks_of(data: Path, build: Path) -> dict[str, tuple[str, bytes]]:
-    """Commune code → (block key, its pages' paths, templates and contexts, pickled)."""
-    _, _, blocks = pages.site_page_models(validate.run(data, build))
-    return {
+def blocks_of(data: Path, build: Path) -> tuple[dict[str, tuple[str, bytes]], dict[str, list[dict]]]:
+    """Block code (a commune's, or phat-hien/<kind> for a kind of finding) → (block key, its pages' paths,
+    templates and contexts, pickled); and the dataset's findings by kind."""
+    dataset = validate.run(data, build)
+    _, _, blocks = pages.site_page_models(dataset)
+    findings = defaultdict(list)
+    for finding in pages.read_dataset(dataset)["findings"]:
+        findings[finding["code"]].append(finding)
+    keys = {
         block.code: (block_key("site", block), pickle.dumps([(p.save_as, p.template, p.context) for p in block.pages()]))
         for block in blocks
     }
+    return keys, findings
 
 
 CHANGES = {
@@ -41,15 +48,18 @@ CHANGES = {
 @pytest.mark.parametrize("change", CHANGES)
 def test_a_commune_whose_block_key_is_unchanged_has_the_same_pages(tiny_data, tmp_path, change):
     make_change, changed_commune = CHANGES[change]
-    before = blocks_of(tiny_data, tmp_path / "before")
+    before, findings_before = blocks_of(tiny_data, tmp_path / "before")
     make_change(tiny_data)
-    after = blocks_of(tiny_data, tmp_path / "after")
-    assert before.keys() == after.keys()
-    kept = {code for code in before if before[code][0] == after[code][0]}
+    after, findings_after = blocks_of(tiny_data, tmp_path / "after")
+    changed_kinds = {f"phat-hien/{kind}" for kind in findings_before.keys() | findings_after.keys() if findings_before.get(kind) != findings_after.get(kind)}
+    assert before.keys() ^ after.keys() <= changed_kinds  # a kind of finding that comes or goes
+    kept = {code for code in before.keys() & after.keys() if before[code][0] == after[code][0]}
     for code in kept:
         assert before[code][1] == after[code][1], f"{code}: same key, other pages"
-    # The commune changed is modelled again, and, but for a province-wide change, the others are not.
-    expected_kept = set() if changed_commune is None else before.keys() - {changed_commune}
+    # The commune changed (every commune, for a province-wide change) and the kinds of finding that
+    # changed are modelled again; the others are not.
+    communes = {code for code in before if not code.startswith("phat-hien/")}
+    expected_kept = (before.keys() & after.keys()) - (communes if changed_commune is None else {changed_commune}) - changed_kinds
     assert kept == expected_kept
 
 
