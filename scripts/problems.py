@@ -9,9 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from scripts.formatting import number
+
 ERROR = "error"
 WARNING = "warning"
 NOTICE = "notice"  # what the reader detected or repaired: reported to staff, never published
+# Sums of money a message names (whole đồng, by these names; "expected" also names columns and codes)
+# read as on the pages, "1.000.000 đồng", not "1000000 đồng"; a cell's own text ({value}) is quoted as typed.
+MONEY = frozenset({"amount", "balance", "expected", "difference", "teams_total", "allocated", "excess", "rows_total", "decision_total", "paid"})
 
 
 @dataclass
@@ -29,7 +34,8 @@ class Problem:
 
     @property
     def message(self) -> str:
-        return self.template.format(value=self.value, column=self.column, **self.params)
+        params = {key: number(value) if key in MONEY and type(value) is int else value for key, value in self.params.items()}
+        return self.template.format(value=self.value, column=self.column, **params)
 
     def __reduce__(self):
         # Pickled by code (scripts/file_cache.py): a kind's class is named after its code, not after
@@ -264,7 +270,7 @@ TeamBelowMinimum = _kind(
 AmountDiffersFromRate = _kind(
     "amount-differs-from-rate",
     "Số tiền khác định mức",
-    "Số tiền {value} đồng khác định mức × số tháng = {expected} đồng (chênh {difference} đồng).",
+    "Số tiền {amount} đồng khác định mức × số tháng = {expected} đồng (chênh {difference} đồng).",
     WARNING,
 )
 CommuneUnallocatedBalance = _kind(

@@ -314,7 +314,7 @@ def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: R
             report.add(
                 P.AmountDiffersFromRate(
                     **where, column="amount_vnd", value=str(row["amount_vnd"]),
-                    params={"expected": expected, "difference": row["amount_vnd"] - expected},
+                    params={"amount": row["amount_vnd"], "expected": expected, "difference": row["amount_vnd"] - expected},
                 )
             )
 

@@ -198,6 +198,17 @@ def test_messages_are_vietnamese_and_name_the_value(tiny_data):
     assert "6000000.5" in problem.message and "đồng chẵn" in problem.message
 
 
+def test_sums_of_money_in_messages_read_as_on_the_pages(tiny_data):
+    """A finding is published: its sums read "5.500.000 đồng", as the pages write them, and a year stays 2025."""
+    set_cell(tiny_data / TEAMS, 2, "amount_vnd", "5500000")
+    _, report = validate(load(tiny_data))
+    (differs,) = [p for p in report.problems if p.code == "amount-differs-from-rate" and p.value == "5500000"]
+    assert re.search(r"Số tiền 5\.500\.000 đồng khác định mức × số tháng = \d{1,3}(\.\d{3})+ đồng \(chênh -?\d{1,3}(\.\d{3})* đồng\)", differs.message)
+    assert differs.value == "5500000"  # the cell as typed, in the staff's report
+    unknown = problems.PaymentUnknownTeam(file="f", value="01273-999", params={"fiscal_year": 2025})
+    assert "năm 2025:" in unknown.message
+
+
 def test_every_problem_kind_has_a_bad_fixture_somewhere_in_the_tests():
     test_sources = "\n".join(path.read_text(encoding="utf-8") for path in Path(__file__).parent.rglob("test_*.py"))
     quoted = set(re.findall(r"\"([a-z]+(?:-[a-z]+)+)\"", test_sources))
