@@ -158,9 +158,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         # Beside the main build, on all cores but one: the downloads first (Pelican waits for their
         # manifest only when it comes to the pages that list files), the staff's reports, then the
         # notice PDFs. Its worker is forked now, by a first task, while this process holds little:
-        # not once it holds the data.
+        # not once it holds the data. That task reads the downloads' caches, as the data is validated.
         background = system.background_pool(max(1, system.cores() - 1))
-        background.submit(int)
+        background.submit(downloads.read_caches_ahead, paths.downloads)
         with timer.stage("validate"):
             validation = validate.check(paths.data, paths.work)
             dataset = validation.dataset_file()

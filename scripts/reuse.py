@@ -79,9 +79,31 @@ def write_anew(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+# Build caches read before they were asked for (``read_ahead``): path → (the file's stat then, its entries).
+_read_ahead: dict[str, tuple[tuple, dict]] = {}
+
+
+def file_state(path: Path) -> tuple:
+    state = os.stat(path)
+    return state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns
+
+
+def read_ahead(paths: list[Path]) -> None:
+    """Read build caches in a process that would otherwise wait (a publish's worker, while the data is
+    validated), so that ``read_cache`` finds them in memory; a file changed since is read again."""
+    for path in paths:
+        try:
+            _read_ahead[str(path)] = file_state(path), pickle.loads(path.read_bytes())
+        except Exception:  # missing or damaged: read_cache says so when it is asked
+            continue
+
+
 def read_cache(path: Path) -> dict:
     """A build cache's entries (``write_cache``); none when it is missing or damaged: then everything is made again."""
+    state, entries = _read_ahead.pop(str(path), (None, None))
     try:
+        if state is not None and file_state(path) == state:
+            return entries
         return pickle.loads(path.read_bytes())
     # Besides UnpicklingError, a damaged pickle or one naming a class since renamed may raise
     # "AttributeError, EOFError, ImportError, and IndexError" among others (the pickle docs).

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from scripts import pages, validate
-from scripts.reuse import block_key, write_anew
+from scripts import reuse
+from scripts.reuse import block_key, read_ahead, read_cache, write_anew, write_cache
 from tests.helpers import set_cell
 
 YEAR = "allocations/2025"
@@ -70,3 +71,16 @@ def test_a_file_written_anew_leaves_the_release_holding_it_as_it_was(tmp_path):
     os.link(staged, tmp_path / "release.csv")
     write_anew(staged, b"new")
     assert (tmp_path / "release.csv").read_bytes() == b"old" and staged.read_bytes() == b"new"
+
+
+def test_a_cache_read_ahead_is_used_only_while_its_file_is_the_one_read(tmp_path, monkeypatch):
+    cache = tmp_path / "cache.pickle"
+    write_cache(cache, {"chunk": 1})
+    read_ahead([cache, tmp_path / "missing.pickle"])
+    unpickled, loads = [], pickle.loads
+    monkeypatch.setattr(reuse.pickle, "loads", lambda data: unpickled.append(data) or loads(data))
+    assert read_cache(cache) == {"chunk": 1} and unpickled == []  # from memory
+    read_ahead([cache])
+    write_cache(cache, {"chunk": 2})
+    assert read_cache(cache) == {"chunk": 2}  # written since it was read ahead: read again
+    assert read_cache(tmp_path / "missing.pickle") == {}
