@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zlib_ng import zlib_ng
 
-from scripts.reuse import read_cache, write_cache
+from scripts.reuse import PickledEntries
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 DOS_TIME, DOS_DATE = 0, (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
@@ -39,22 +39,14 @@ class DeflatedMembers:
     others again took 0.04–0.05 s of the republish's downloads, which its pages wait for."""
 
     def __init__(self, path: Path):
-        self.path = path
-        self.stored: dict[bytes, bytes] = read_cache(path)
-        self.used: dict[bytes, bytes] = {}
+        self.entries = PickledEntries(path)
 
     def __call__(self, content: bytes) -> bytes:
-        key = hashlib.sha256(content).digest()
-        data = self.used.get(key) or self.stored.get(key)
-        if data is None:
-            data = deflated(content)
-        self.used[key] = data
-        return data
+        return self.entries.made(hashlib.sha256(content).hexdigest(), lambda: deflated(content))
 
     def save(self) -> None:
         """Keep this run's members only; write them when they are not the ones stored."""
-        if self.used.keys() != self.stored.keys():
-            write_cache(self.path, self.used)
+        self.entries.save()
 
 
 def fixed_zip(members: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes] = deflated) -> bytes:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scripts import load, parse, personal, problems, read, schema
 from scripts.load import RawTable
-from scripts.reuse import read_cache, write_cache
+from scripts.reuse import PickledEntries
 
 FILE = "validation-cache.pickle"
 YEARS_FILE = "validated-years.pickle"
@@ -30,37 +30,6 @@ CODE = hashlib.sha256(
     + (Path(__file__).parent / "validate.py").read_bytes()
 ).hexdigest()
 TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed")
-
-
-class PickledEntries:
-    """A build cache whose values are kept pickled one by one in one file (``read_cache``, ``write_cache``):
-    a run that changes one value pickles it alone, and writes the others' bytes as they were read.
-    Only the entries kept this run are saved."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.stored: dict[str, bytes] = read_cache(path)
-        self.kept: dict[str, bytes] = {}
-
-    def get(self, key: str):
-        """The value stored under ``key``; None when there is none, or when it is damaged (as
-        ``read_cache`` takes a damaged file: the value is made again)."""
-        if key not in self.stored:
-            return None
-        try:
-            return pickle.loads(self.stored[key])
-        except Exception:
-            return None
-
-    def keep(self, key: str, value) -> None:
-        self.kept[key] = pickle.dumps(value, protocol=5)
-
-    def keep_stored(self, key: str) -> None:
-        self.kept[key] = self.stored[key]
-
-    def save(self) -> None:
-        if self.kept != self.stored:
-            write_cache(self.path, self.kept)
 
 
 class FileCache:
@@ -119,13 +88,7 @@ class ValidatedYears:
 
     def validated(self, key: str, validate: Callable[[], tuple[dict | None, list[problems.Problem]]]) -> tuple[dict | None, list[problems.Problem]]:
         """``validate()``'s result, or what it returned for the same key before."""
-        found = self.entries.get(key)
-        if found is None:
-            found = validate()
-            self.entries.keep(key, found)
-        else:
-            self.entries.keep_stored(key)
-        return found
+        return self.entries.made(key, validate)
 
     def save(self) -> None:
         """Keep the years of this run only."""

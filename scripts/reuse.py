@@ -25,6 +25,7 @@ import os
 import pickle
 import posixpath
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from scripts.pages import Block, PageModel, sitemap_entry, year_heading
@@ -113,6 +114,47 @@ def read_cache(path: Path) -> dict:
 
 def write_cache(path: Path, entries: dict) -> None:
     write_anew(path, pickle.dumps(entries, protocol=5))
+
+
+class PickledEntries:
+    """A build cache whose values are kept pickled one by one in one file (``read_cache``, ``write_cache``):
+    a run that changes one value pickles it alone, and writes the others' bytes as they were read.
+    Only the entries kept this run are saved."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stored: dict[str, bytes] = read_cache(path)
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str):
+        """The value stored under ``key``; None when there is none, or when it is damaged (as
+        ``read_cache`` takes a damaged file: the value is made again)."""
+        if key not in self.stored:
+            return None
+        try:
+            return pickle.loads(self.stored[key])
+        except Exception:
+            return None
+
+    def keep(self, key: str, value) -> None:
+        self.kept[key] = pickle.dumps(value, protocol=5)
+
+    def keep_stored(self, key: str) -> None:
+        self.kept[key] = self.stored[key]
+
+    def made(self, key: str, make: Callable[[], object]):
+        """The value stored under ``key``, or ``make()``'s; kept for the next run either way."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.keep(key, found)
+        else:
+            self.keep_stored(key)
+        return found
+
+    def save(self) -> None:
+        if self.kept != self.stored:
+            write_cache(self.path, self.kept)
 
 
 def stable(value) -> str:

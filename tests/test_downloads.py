@@ -213,7 +213,7 @@ def test_a_member_is_deflated_once_for_its_bytes_and_the_zip_is_the_same(tmp_pat
         assert archive.testzip() is None and [(i.filename, archive.read(i)) for i in archive.infolist()] == changed
     assert deflated == [b"[]" * 300]  # the unchanged member came from the cache
     again.save()
-    assert len(archives.DeflatedMembers(cache).stored) == 2  # what this run used, not every member ever
+    assert len(archives.DeflatedMembers(cache).entries.stored) == 2  # what this run used, not every member ever
     cache.write_bytes(b"half written")  # damaged: every member is deflated again, to the same bytes
     deflated.clear()
     assert fixed_zip(members, archives.DeflatedMembers(cache)) == fresh and len(deflated) == 2
