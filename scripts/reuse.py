@@ -94,9 +94,10 @@ def read_ahead(paths: list[Path]) -> None:
     validated), so that ``read_cache`` finds them in memory; a file changed since is read again."""
     for path in paths:
         try:
-            _read_ahead[str(path)] = file_state(path), pickle.loads(path.read_bytes())
-        except Exception:  # missing or damaged: read_cache says so when it is asked
+            state = file_state(path)
+        except FileNotFoundError:  # read_cache says so when it is asked
             continue
+        _read_ahead[str(path)] = state, read_cache(path)
 
 
 def read_cache(path: Path) -> dict:
