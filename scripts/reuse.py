@@ -176,11 +176,11 @@ def site_key(settings: dict, dataset: dict) -> str:
     tree_digest(hasher, CODE, "*.py")
     kept = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
     hasher.update(json.dumps(kept, sort_keys=True, default=stable).encode())
-    site_wide = {
-        "policy": dataset["policy"],
-        "communes": dataset["communes"],
-        "years": [year_heading(year) for year in dataset["years"]],
-    }
+    # The whole dataset but what a block's own inputs carry (its year's rows, its findings): listing the
+    # site-wide fields instead left out the province's name, and a renamed province kept its old name on
+    # every linked page. A field added later is in the key without being listed here.
+    site_wide = {key: value for key, value in dataset.items() if key not in ("years", "findings")}
+    site_wide["years"] = [year_heading(year) for year in dataset["years"]]
     hasher.update(json.dumps(site_wide, sort_keys=True).encode())
     return hasher.hexdigest()
 

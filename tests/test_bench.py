@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -126,6 +127,47 @@ def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data
     # Each commune's pages were linked as a whole: its block key is the one the other process computed.
     blocks = reuse.stored_record(first)["blocks"]
     assert blocks and reuse.stored_record(second)["blocks"] == blocks
+
+
+def replace_in(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    """A change to one file under data/: its first ``old`` becomes ``new``."""
+
+    def change(data_dir: Path) -> None:
+        path = data_dir / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return change
+
+
+def own_prose_page(data_dir: Path) -> None:
+    """The province's own "Về dữ liệu" page, in place of the project's."""
+    page = ROOT / "content" / "pages" / "ve-du-lieu.md"
+    own = data_dir / "content" / "pages" / page.name
+    own.parent.mkdir(parents=True)
+    own.write_text(page.read_text(encoding="utf-8") + "\nTrang riêng của tỉnh.\n", encoding="utf-8")
+
+
+# Each input a page shows but no commune's rows hold, changed as staff would. Before the publish keyed
+# every page on the whole province.toml, a renamed province kept its old name on the pages linked from
+# the release before.
+SITE_WIDE_CHANGES = {
+    "the province's name": replace_in("reference/province.toml", 'name = "Tỉnh Cao Bằng"', 'name = "Tỉnh Cao Bằng (mới)"'),
+    "the boundaries' source": replace_in("reference/province.toml", 'boundaries_source = "', 'boundaries_source = "Bản đồ: '),
+    "the sample note": replace_in("reference/province.toml", 'sample_note = "', 'sample_note = "Ghi chú mới. '),
+    "a commune's name": lambda data_dir: set_cell(data_dir / "reference" / "communes.csv", 2, "full_name_sapnhap", "Phường Thục Phán Mới"),
+    "the policy's minimum of members": replace_in("policy/policy.toml", "minimum_members = 10", "minimum_members = 12"),
+    "the year's publication date": replace_in("allocations/2025/year.toml", "published_on = 2025-02-14", "published_on = 2025-02-13"),
+    "a prose page of the province's own": own_prose_page,
+}
+
+
+@pytest.mark.parametrize("change", SITE_WIDE_CHANGES)
+def test_incremental_publish_equals_a_clean_build_whatever_input_changed(tiny_data, tmp_path, change):
+    first, second, clean, _ = publish_change_and_clean(tiny_data, tmp_path, SITE_WIDE_CHANGES[change])
+    assert tree_differences(first, second) != []  # the change reached the site
+    assert tree_differences(second, clean) == []
 
 
 def rename_first_team(data_dir) -> None:
