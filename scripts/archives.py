@@ -15,7 +15,7 @@ from pathlib import Path
 
 from zlib_ng import zlib_ng
 
-from scripts.reuse import PickledEntries
+from scripts.reuse import TOOLCHAIN, PickledEntries
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 DOS_TIME, DOS_DATE = 0, (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
@@ -42,7 +42,9 @@ class DeflatedMembers:
         self.entries = PickledEntries(path)
 
     def __call__(self, content: bytes) -> bytes:
-        return self.entries.made(hashlib.sha256(content).hexdigest(), lambda: deflated(content))
+        # What else the deflated bytes depend on: the level, and zlib-ng's version.
+        key = hashlib.sha256(f"{TOOLCHAIN}\0{LEVEL}\0".encode() + content).hexdigest()
+        return self.entries.made(key, lambda: deflated(content))
 
     def save(self) -> None:
         """Keep this run's members only; write them when they are not the ones stored."""

@@ -21,6 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scripts import system
 from scripts.pages import checks_url, commune_url, findings_url, site_data, team_url, year_url
+from scripts.reuse import TOOLCHAIN
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
@@ -245,7 +246,7 @@ def prepare(dataset_path: Path, previous: Path | None = None) -> CheckedPages:
     """The pages that passed before, and where they are in ``previous`` (the release the new one
     links unchanged pages from): a publish reads these while its pages are still being made, not
     after (0.03 s of a one-cell republish's last stretch)."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    code = hashlib.sha256(TOOLCHAIN.encode() + Path(__file__).read_bytes()).hexdigest()  # lexbor parses
     return CheckedPages(Path(dataset_path).parent / "checked-pages.json", f"{code} {site_data(dataset_path).sample}", previous)
 
 

@@ -29,13 +29,13 @@ from scripts.archives import DeflatedMembers, deflated, fixed_zip
 from scripts.csv_cells import neutralise
 from scripts.formatting import ascii_fold, mid_sentence
 from scripts.pages import read_dataset
-from scripts.reuse import read_ahead, read_cache, write_anew, write_cache
+from scripts.reuse import TOOLCHAIN, read_ahead, read_cache, write_anew, write_cache
 from scripts.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
-# What an encoded chunk's bytes depend on besides its rows: the code that encodes them.
+# What an encoded chunk's bytes depend on besides its rows: the code that encodes them, and its libraries.
 ENCODING = hashlib.sha256(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in ("downloads.py", "xlsx.py", "csv_cells.py", "schema.py"))
-    + orjson.__version__.encode()
+    TOOLCHAIN.encode()
+    + b"".join((Path(__file__).parent / name).read_bytes() for name in ("downloads.py", "xlsx.py", "csv_cells.py", "schema.py"))
 ).hexdigest()
 ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
 DEFLATED_MEMBERS = "deflated-members.pickle"  # the zips' members as the last run deflated them

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from scripts import load, parse, personal, problems, read, schema
 from scripts.load import RawTable
-from scripts.reuse import PickledEntries
+from scripts.reuse import TOOLCHAIN, PickledEntries
 
 FILE = "validation-cache.pickle"
 YEARS_FILE = "validated-years.pickle"
@@ -28,6 +28,7 @@ YEARS_FILE = "validated-years.pickle"
 CODE = hashlib.sha256(
     b"".join(Path(module.__file__).read_bytes() for module in (load, parse, personal, problems, read, schema))
     + (Path(__file__).parent / "validate.py").read_bytes()
+    + TOOLCHAIN.encode()  # pandas and openpyxl read the files
 ).hexdigest()
 TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed")
 

@@ -34,6 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 from scripts import system
 from scripts.formatting import date_vi, mid_sentence, number, vnd
 from scripts.pages import SiteData, commune_url, notice_pdf, site_data
+from scripts.reuse import TOOLCHAIN
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
@@ -58,8 +59,8 @@ rl_config.useA85 = 0
 REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
 pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
 pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
-# What else a PDF's bytes depend on: this code and the fonts, read once, not once per notice.
-RENDERER = hashlib.sha256(b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
+# What else a PDF's bytes depend on: this code, the fonts and the libraries, read once, not once per notice.
+RENDERER = hashlib.sha256(TOOLCHAIN.encode() + b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
 
 
 def public_url(base_url: str, path: str) -> str:

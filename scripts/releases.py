@@ -26,7 +26,7 @@ from pathlib import Path
 
 from scripts import csv_cells
 from scripts.csv_cells import restore
-from scripts.reuse import read_cache, write_cache
+from scripts.reuse import TOOLCHAIN, read_cache, write_cache
 
 FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 INDEX = "index.json"
@@ -149,7 +149,7 @@ class Summary:
 
 
 SUMMARISED = ("to.csv", "phan-bo-to.csv", "chi-tra.csv", "du-toan-xa.csv")
-CODE = hashlib.sha256(Path(__file__).read_bytes() + Path(csv_cells.__file__).read_bytes()).hexdigest()
+CODE = hashlib.sha256(TOOLCHAIN.encode() + Path(__file__).read_bytes() + Path(csv_cells.__file__).read_bytes()).hexdigest()
 
 
 class Summaries:

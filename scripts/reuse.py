@@ -1,9 +1,10 @@
 """Reuse what has not changed since the previous release, so a one-cell correction republishes fast.
 
 A data page's key is the SHA-256 of everything its HTML can depend on: its save path, its own
-context (the figures it shows) and one site key covering templates, prose content, code, settings
-and the site-wide part of the dataset (policy, communes, year headings). When the previous release
-holds a page with the same key, the new release gets a hard link to that file instead of a render.
+context (the figures it shows) and one site key covering templates, prose content, code, the
+libraries (``TOOLCHAIN``), settings and the site-wide part of the dataset (all but the years' rows).
+When the previous release holds a page with the same key, the new release gets a hard link to that
+file instead of a render.
 Rule that keeps this sound: templates read per-page figures from the page context only;
 SITE_DATA is for site-wide facts. tests/test_bench.py compares against a clean build.
 
@@ -25,12 +26,16 @@ import os
 import pickle
 import posixpath
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from scripts.pages import Block, PageModel, sitemap_entry, year_heading
 
 CODE = Path(__file__).resolve().parent
+# What every build cache depends on besides the project's own files: the interpreter and the libraries.
+# constraints.txt pins every installed package (the README installs with it), so an upgrade changes it.
+TOOLCHAIN = hashlib.sha256(sys.version.encode() + (CODE.parent / "constraints.txt").read_bytes()).hexdigest()
 # Settings that name where this build goes and how it is emptied first, not what it contains.
 PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM", "DELETE_OUTPUT_DIRECTORY"}
 
@@ -170,7 +175,7 @@ def tree_digest(hasher, folder: Path, pattern: str) -> None:
 
 
 def site_key(settings: dict, dataset: dict) -> str:
-    hasher = hashlib.sha256()
+    hasher = hashlib.sha256(TOOLCHAIN.encode())
     tree_digest(hasher, Path(settings["THEME"]) / "templates", "*")
     tree_digest(hasher, Path(settings["PATH"]), "*")
     tree_digest(hasher, CODE, "*.py")

@@ -20,7 +20,7 @@ import pytest
 from invoke import MockContext, Result
 from pypdf import PdfReader
 
-from scripts import nation, publish, report, reuse, synthetic, validate
+from scripts import downloads, file_cache, nation, publish, report, reuse, synthetic, validate
 from scripts.bench import STAGES, change_one_amount, tree_differences
 from tests.helpers import set_cell
 
@@ -168,6 +168,41 @@ def test_incremental_publish_equals_a_clean_build_whatever_input_changed(tiny_da
     first, second, clean, _ = publish_change_and_clean(tiny_data, tmp_path, SITE_WIDE_CHANGES[change])
     assert tree_differences(first, second) != []  # the change reached the site
     assert tree_differences(second, clean) == []
+
+
+def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(tiny_data, tmp_path):
+    """Pages, notices, validation and downloads are cached under keys of the code that makes them; the
+    libraries make them too. A copy of the project publishes in its own processes, and its pinned
+    versions (constraints.txt) change between two publishes, as an upgrade changes them."""
+    project = tmp_path / "project"
+    for part in ("scripts", "theme", "content"):
+        shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pelicanconf.py", "constraints.txt"):
+        shutil.copy(ROOT / part, project / part)
+    publish_in_copy = [sys.executable, "-c", "import sys; from scripts import publish; print(publish.publish(publish.Paths(*map(__import__('pathlib').Path, sys.argv[1:]))))"]
+
+    def publish_copy() -> Path:
+        run = subprocess.run([*publish_in_copy, str(tmp_path / "site"), str(tiny_data)], cwd=project, capture_output=True, text=True, check=True)
+        return Path(run.stdout.strip().splitlines()[-1])
+
+    def cache_keys() -> set[str]:
+        """The keys of the validation's and the downloads' caches."""
+        build = tmp_path / "site" / "build"
+        caches = [build / file_cache.FILE, build / file_cache.YEARS_FILE, build / "downloads" / downloads.DEFLATED_MEMBERS]
+        caches += sorted((build / "downloads" / downloads.ENCODED_CHUNKS).glob("*.pickle"))
+        return {key for cache in caches for key in reuse.read_cache(cache)}
+
+    first = publish_copy()
+    again = publish_copy()
+    assert shared_inodes(again, first, ".html") > 0 and shared_inodes(again, first, ".pdf") > 0  # same libraries: reused
+    kept = cache_keys()
+    with (project / "constraints.txt").open("a", encoding="utf-8") as constraints:
+        constraints.write("# an upgrade\n")
+    upgraded = publish_copy()
+    # Map pages are linked when their bytes are the same (maps.Writer compares them), not by a key.
+    assert shared_inodes(upgraded, again, ".html") == shared_inodes(upgraded / "ban-do", again / "ban-do", ".html")
+    assert shared_inodes(upgraded, again, ".pdf") == 0
+    assert kept and kept.isdisjoint(cache_keys())
 
 
 def rename_first_team(data_dir) -> None:
