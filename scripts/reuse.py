@@ -219,8 +219,16 @@ class PageReuse:
         stored = self.old_blocks.get(code)
         if stored is None or stored["key"] != key or not all(page in self.old for page in stored["pages"]):
             return False
+        linked = []
         for page in stored["pages"]:
-            self.link(page, self.old[page])
+            if not self.link(page, self.old[page]):
+                # Gone from the previous release: the whole block is made again, as if its key had changed.
+                for done in linked:
+                    os.unlink(os.path.join(self.output, done))
+                    del self.new[done]
+                del self.new[page]
+                return False
+            linked.append(page)
         self.new_blocks[code] = stored
         self.sitemap += [tuple(entry) for entry in stored["sitemap"]]
         return True
@@ -231,6 +239,8 @@ class PageReuse:
         self.new_blocks[code] = {"key": key, "pages": [page.save_as for page in pages], "sitemap": entries}
 
     def link(self, save_as: str, key: str) -> bool:
+        """Link the page from the previous release when its key is the one recorded there and the file is
+        still there (a page deleted from the live site is rendered again, not a crash of every publish)."""
         self.new[save_as] = key
         if self.old.get(save_as) != key:
             return False
@@ -240,6 +250,8 @@ class PageReuse:
         try:
             os.link(source, target)
         except FileNotFoundError:
+            if not os.path.isfile(source):
+                return False
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.link(source, target)
         return True

@@ -170,6 +170,20 @@ def test_incremental_publish_equals_a_clean_build_whatever_input_changed(tiny_da
     assert tree_differences(second, clean) == []
 
 
+def test_a_page_gone_from_the_live_site_is_made_again(tiny_data, tmp_path):
+    """A release never changes once live; should a page still go from it (a file deleted by hand), the
+    next publish makes the page again, where linking it made every later publish fail."""
+    live = tmp_path / "site" / "output"
+    gone = ["to/01786-001/index.html", "nam/2025/index.html"]  # in a commune's block; linked alone
+
+    def delete_pages(data_dir: Path) -> None:
+        for page in gone:
+            (live / page).unlink(missing_ok=True)
+
+    _, again, clean, _ = publish_change_and_clean(tiny_data, tmp_path, delete_pages)
+    assert tree_differences(again, clean) == []
+
+
 def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(tiny_data, tmp_path):
     """Pages, notices, validation and downloads are cached under keys of the code that makes them; the
     libraries make them too. A copy of the project publishes in its own processes, and its pinned
