@@ -17,6 +17,7 @@ which follows the order pagefind lists the files in (in memory, the order they w
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -27,6 +28,7 @@ from pathlib import Path
 from pagefind_bin import get_executable
 
 from scripts import reuse, system
+from scripts.checks import Listing
 
 BUNDLE = "pagefind"
 # What a search for a place or team name never needs: figures, sources, findings and navigation.
@@ -46,15 +48,17 @@ class Indexing:
     """pagefind in its own process, started as soon as the checks have cut out the searchable parts,
     so that the stages after them run meanwhile. When nothing searchable changed since ``previous``
     (a corrected amount changes no name), that release's bundle is hard-linked instead, by ``cp -al``
-    in its own process too: linking its ~1,600 files from Python took 0.03–0.04 s of a one-cell republish."""
+    in its own process too: linking its ~1,600 files from Python took 0.03–0.04 s of a one-cell republish.
+    Only a bundle that still holds every file it was made with: a fragment deleted from the live site
+    would otherwise be missing from every later release, and nothing else would notice."""
 
     def __init__(self, site: Path, searchable: dict[str, str], previous: Path | None = None):
         self.bundle = site / BUNDLE
         self.key = content_key(searchable)
         self.process = self.excerpts = None
         self.failure = "pagefind không tạo được chỉ mục tìm kiếm"
-        record = reuse.record_file(previous, reuse.SEARCH_KEYS) if previous else None
-        if record and record.is_file() and record.read_text(encoding="utf-8") == self.key and (previous / BUNDLE / "pagefind.js").is_file():
+        made = made_with(previous) if previous else {}
+        if made.get("key") == self.key and (previous / BUNDLE).is_dir() and bundle_files(previous / BUNDLE) == made.get("files"):
             # Hard links: releases never write into a file in place (scripts/reuse.py).
             self.failure = "không liên kết được chỉ mục tìm kiếm của bản trước"
             self.process = subprocess.Popen(["cp", "-al", "-T", "--", previous / BUNDLE, self.bundle], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -84,7 +88,8 @@ class Indexing:
                 self.excerpts.cleanup()
             if self.process.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
                 raise SearchIndexFailed(f"{self.failure}:\n{output}")
-        reuse.write_new(reuse.record_file(self.bundle.parent, reuse.SEARCH_KEYS), self.key.encode("utf-8"))
+        made = {"key": self.key, "files": bundle_files(self.bundle)}
+        reuse.write_new(reuse.record_file(self.bundle.parent, reuse.SEARCH_KEYS), json.dumps(made).encode("utf-8"))
         return self.bundle
 
     def stop(self) -> None:
@@ -94,6 +99,20 @@ class Indexing:
             self.process.wait()
         if self.excerpts is not None:
             self.excerpts.cleanup()
+
+
+def bundle_files(bundle: Path) -> list[str]:
+    return sorted(Listing.of(bundle).files)
+
+
+def made_with(release: Path) -> dict:
+    """What ``release``'s bundle was made from (its key) and of (its files): nothing when not recorded."""
+    record = reuse.record_file(release, reuse.SEARCH_KEYS)
+    try:
+        made = json.loads(record.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {}
+    return made if isinstance(made, dict) else {}  # a record from before, the bare key
 
 
 def content_key(searchable: dict[str, str]) -> str:

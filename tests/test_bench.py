@@ -170,17 +170,21 @@ def test_incremental_publish_equals_a_clean_build_whatever_input_changed(tiny_da
     assert tree_differences(second, clean) == []
 
 
-def test_a_page_gone_from_the_live_site_is_made_again(tiny_data, tmp_path):
-    """A release never changes once live; should a page still go from it (a file deleted by hand), the
-    next publish makes the page again, where linking it made every later publish fail."""
+def test_a_file_gone_from_the_live_site_is_made_again(tiny_data, tmp_path):
+    """A release never changes once live; should a file still go from it (deleted by hand), the next
+    publish makes it again. Linking a page that had gone made every later publish fail; a search
+    fragment that had gone was missing from every later release."""
     live = tmp_path / "site" / "output"
-    gone = ["to/01786-001/index.html", "nam/2025/index.html"]  # in a commune's block; linked alone
 
-    def delete_pages(data_dir: Path) -> None:
-        for page in gone:
-            (live / page).unlink(missing_ok=True)
+    def delete_files(data_dir: Path) -> None:
+        if data_dir != tiny_data:
+            return  # the clean build's copy of the data: its site is left whole
+        fragments = sorted((live / "pagefind" / "fragment").glob("*"))
+        # A page of a commune's block, a page linked alone, and a piece of the search index.
+        for path in [live / "to/01786-001/index.html", live / "nam/2025/index.html", *fragments[:1]]:
+            path.unlink()
 
-    _, again, clean, _ = publish_change_and_clean(tiny_data, tmp_path, delete_pages)
+    _, again, clean, _ = publish_change_and_clean(tiny_data, tmp_path, delete_files)
     assert tree_differences(again, clean) == []
 
 
