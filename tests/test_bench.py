@@ -197,10 +197,11 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
         shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
     for part in ("pelicanconf.py", "constraints.txt"):
         shutil.copy(ROOT / part, project / part)
-    publish_in_copy = [sys.executable, "-c", "import sys; from scripts import publish; print(publish.publish(publish.Paths(*map(__import__('pathlib').Path, sys.argv[1:]))))"]
+    publish_in_copy = "import sys; from pathlib import Path; from scripts import publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
 
     def publish_copy() -> Path:
-        run = subprocess.run([*publish_in_copy, str(tmp_path / "site"), str(tiny_data)], cwd=project, capture_output=True, text=True, check=True)
+        command = [sys.executable, "-c", publish_in_copy, str(tmp_path / "site"), str(tiny_data)]
+        run = subprocess.run(command, cwd=project, capture_output=True, text=True, check=True)
         return Path(run.stdout.strip().splitlines()[-1])
 
     def cache_keys() -> set[str]:
