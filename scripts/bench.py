@@ -38,7 +38,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from scripts import budgets, nation, publish, synthetic
+from scripts import budgets, nation, publish, synthetic, system
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("province", "provinces10", "nation")
@@ -189,9 +189,8 @@ class Run:
 def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[float, list[float], int, int]:
     """Build the same data pages with Hugo, as Markdown tables, ``repeats`` times into a fresh folder;
     return (median seconds, every run's seconds, peak PSS bytes, pages)."""
-    from scripts import hugo_peer as peer, system
+    from scripts import hugo_peer as peer
 
-    system.ensure_hugo()
     site = work / "hugo"
     pages = peer.write_site(dataset_paths, site)
     runs, peak = [], 0
@@ -316,6 +315,15 @@ def settle_disk() -> bool:
     return True
 
 
+def install_system_tools(sizes: list[str], hugo: bool) -> None:
+    """Debian's tools the chosen sizes need, installed when missing before anything is timed: Chromium for
+    the province's page budgets (scripts/budgets.py), Hugo for the peer builds."""
+    if "province" in sizes:
+        system.ensure_chromium()
+    if hugo and set(sizes) & set(HUGO_SIZES):
+        system.ensure_hugo()
+
+
 def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
     figures_file = work / f"{size}.json"
     settled = settle_disk()
@@ -423,6 +431,7 @@ def main() -> None:
     unknown = sorted(set(sizes) - set(SIZES))
     if unknown:
         raise SystemExit(f"Cỡ không có: {', '.join(unknown)}. Chọn trong: {', '.join(SIZES)}")
+    install_system_tools(sizes, not arguments.no_hugo)
     work = arguments.work or Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         results = []
