@@ -21,7 +21,7 @@ from invoke import MockContext, Result
 from pypdf import PdfReader
 
 from scripts import downloads, file_cache, nation, publish, report, reuse, synthetic, validate
-from scripts.bench import STAGES, change_one_amount, tree_differences
+from scripts.bench import STAGES, change_one_amount, target_lines, tree_differences
 from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
@@ -348,3 +348,29 @@ def test_a_province_s_own_prose_pages_replace_the_project_s_of_the_same_name(tmp
     pages = build.content_for(data, work) / "pages"
     assert (pages / "ve-du-lieu.md").read_bytes() == (project / "ve-du-lieu.md").read_bytes()
     assert sorted(path.name for path in pages.iterdir()) == sorted([*(path.name for path in project.iterdir()), "lich-su.md"])
+
+
+def test_the_bench_report_says_which_targets_its_run_met_and_which_it_did_not():
+    def run(size, pages, full, incremental, **more):
+        return {"size": size, "pages": pages, "full_seconds": full, "incremental_seconds": incremental, "incremental_differences": [], **more}
+
+    results = [
+        run("province", 1_850, 4.0, 1.2, hugo_seconds=0.3),
+        run("provinces10", 18_501, 16.8, 0.7, hugo_seconds=2.8),
+        run("nation", 124_419, 130.0, 1.4, peak_memory=2**30),
+    ]
+    results[2]["incremental_differences"] = ["to/01-001/index.html"]
+    rows = [line.strip("|").split(" | ") for line in target_lines(results) if line.startswith("| ") and "Mục tiêu" not in line]
+    met = {label.strip(): verdict.strip() for label, _, verdict in rows}
+    assert met == {
+        "Tỉnh: công bố toàn bộ ≤ 5 s": "có",
+        "Toàn quốc: công bố toàn bộ ≤ 120 s": "KHÔNG",
+        "Toàn quốc: bộ nhớ đỉnh ≤ 2 GB": "có",
+        "provinces10, 18,501 trang: ≤ 1.0× thời gian của Hugo": "KHÔNG",
+        "province: cập nhật 1 ô ≤ 25% công bố toàn bộ": "KHÔNG",
+        "provinces10: cập nhật 1 ô ≤ 25% công bố toàn bộ": "có",
+        "nation: cập nhật 1 ô ≤ 25% công bố toàn bộ": "có",
+        "province: cập nhật 1 ô giống hệt bản dựng sạch": "có",
+        "provinces10: cập nhật 1 ô giống hệt bản dựng sạch": "có",
+        "nation: cập nhật 1 ô giống hệt bản dựng sạch": "KHÔNG",
+    }
