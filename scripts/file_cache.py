@@ -58,6 +58,11 @@ class FileCache:
         self.keys[relative] = key
         return table
 
+    def references(self, path: Path) -> list[dict[str, str]]:
+        """``load.read_communes``, or what it gave for the same bytes before."""
+        key = hashlib.sha256(f"{CODE}\0communes\0{load.COMMUNES_FILE}\0".encode() + path.read_bytes()).hexdigest()
+        return self.entries.made(key, lambda: load.read_communes(path))
+
     def key(self, table: RawTable) -> str:
         """What ``table`` was read from: its key, or for a file not read (missing, or two files for
         one table), the problems that say so."""

@@ -6,8 +6,9 @@ Every map page is a standalone HTML file (embedded with theme/templates/_map.htm
 - ``ban-do/ban-do.js`` and ``ban-do/ban-do.css`` (copied from scripts/maps.js and scripts/maps.css);
 - Leaflet and topojson-client, vendored under theme/static/vendor/ (no CDN).
 
-folium renders each kind of page once, with placeholders; the per-commune and per-year pages are
-stamped from it, which keeps a national build (3,321 communes) to string replacements.
+folium renders each kind of page once, with placeholders (scripts/map_templates.py); the per-commune
+and per-year pages are stamped from it, which keeps a national build (3,321 communes) to string
+replacements. The drawn pages are kept between builds (``map_templates``).
 
 Settings read by ``run``:
 - ``MAP_TILES_URL``: tile URL template; default OpenStreetMap. Empty or None: no tiles, polygons only.
@@ -17,25 +18,29 @@ Settings read by ``run``:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
 
-import folium
 from babel.numbers import format_decimal
-from branca.element import Element, Figure, MacroElement
-from folium.elements import JSCSSMixin
-from folium.template import Template
 from markupsafe import escape
 
 from scripts.formatting import LOCALE, number, vnd
 from scripts.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, site_data, year_url
+from scripts.reuse import TOOLCHAIN, PickledEntries
 from scripts.validate import write_if_changed
 
 HERE = Path(__file__).resolve().parent
 GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
 GEOMETRY_OBJECT = "communes"
 ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
+# What the drawn pages depend on besides their arguments: this module's constants, the drawing code, folium's version.
+TEMPLATES_CODE = hashlib.sha256(
+    Path(__file__).read_bytes() + (HERE / "map_templates.py").read_bytes() + TOOLCHAIN.encode()
+).hexdigest()
+TEMPLATES_FILE = "map-templates.pickle"
+TEMPLATE_SETTINGS = ("THEME_STATIC_DIR", "MAP_TILES_URL", "MAP_TILES_ATTRIBUTION")
 
 DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILES_ATTRIBUTION = (
@@ -155,125 +160,24 @@ def year_figures(site: SiteData, fiscal_year: int) -> dict:
     }
 
 
-class MapPage(Figure):
-    """branca's Figure with lang="vi", a UTF-8 meta and the script inside <body>."""
+def map_templates(configs: dict[str, dict], settings: dict, center: list[float], cache: Path | None) -> dict[str, str]:
+    """Each kind's page as ``map_templates.render_template`` draws it, or as it drew it before from the
+    same arguments, kept in ``cache``: a republish then never imports folium, which with pandas was
+    0.3 s of each command's start."""
+    from_settings = {name: settings[name] for name in TEMPLATE_SETTINGS if name in settings}  # absent is not None
 
-    _template = Template(
-        "<!DOCTYPE html>\n"
-        '<html lang="vi">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        # No favicon request when a map is opened on its own.
-        '<link rel="icon" href="data:,">\n'
-        "<title>{{ this.title }}</title>\n"
-        "{{ this.header.render(**kwargs) }}\n"
-        "</head>\n"
-        "<body>\n"
-        "{{ this.html.render(**kwargs) }}\n"
-        "<script>\n"
-        "{{ this.script.render(**kwargs) }}\n"
-        "</script>\n"
-        "</body>\n"
-        "</html>\n"
-    )
+    def draw() -> dict[str, str]:
+        from scripts.map_templates import render_template
 
-    def __init__(self, title: str):
-        super().__init__(title=title)
-        # Figure adds an http-equiv charset meta; <meta charset> above says the same, once.
-        del self.header._children["meta_http"]
+        return {kind: render_template(kind, config, settings, center) for kind, config in configs.items()}
 
-
-class LeafletMap(folium.Map):
-    """folium's Map without its viewport lock (user-scalable=no) and global switches."""
-
-    _template = Template(
-        """
-        {% macro header(this, kwargs) %}
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        {% endmacro %}
-        {% macro html(this, kwargs) %}
-        <div class="folium-map" id={{ this.get_name()|tojson }}></div>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, {
-            center: {{ this.location|tojson }},
-            crs: L.CRS.{{ this.crs }},
-            ...{{ this.options|tojavascript }}
-        });
-        {% endmacro %}
-        """
-    )
-
-
-class CommuneLayer(JSCSSMixin, MacroElement):
-    """Hands the folium map to ban-do.js, which draws the communes from the shared files."""
-
-    _template = Template(
-        """
-        {% macro html(this, kwargs) %}
-        <noscript><p class="ban-do-noscript">{{ this.noscript }}</p></noscript>
-        {% endmacro %}
-        {% macro script(this, kwargs) %}
-        BanDo.{{ this.kind }}({{ this._parent.get_name() }}, {{ this.config|tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, kind: str, config: dict, static: str):
-        super().__init__()
-        self._name = "CommuneLayer"
-        self.kind = kind
-        self.config = config
-        self.noscript = NOSCRIPT
-        self.default_js = [
-            ("topojson_client", f"{static}/vendor/topojson-client/topojson-client.min.js"),
-            ("ban_do", "ban-do.js"),
-        ]
-        self.default_css = [("ban_do_css", "ban-do.css")]
-
-
-def walk(element: Element):
-    yield element
-    if isinstance(element, Figure):
-        for part in (element.header, element.html, element.script):
-            yield from walk(part)
-    for child in element._children.values():
-        yield from walk(child)
-
-
-def stable_ids(root: Figure) -> None:
-    """branca draws element ids from os.urandom; number them in tree order so builds are byte-identical."""
-    for index, element in enumerate(walk(root)):
-        element._id = str(index)
-
-
-def render_template(kind: str, config: dict, settings: dict, center: list[float]) -> str:
-    """Render one map page with folium; YEAR, CODE and TITLE are left as placeholders."""
-    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
-    page = MapPage(title=TITLE)
-    leaflet = LeafletMap(location=center, zoom_start=8, tiles=None, scroll_wheel_zoom=False, zoom_snap=0.25)
-    leaflet.default_js = [("leaflet", f"{static}/vendor/leaflet/leaflet.js")]
-    leaflet.default_css = [("leaflet_css", f"{static}/vendor/leaflet/leaflet.css")]
-    page.add_child(leaflet)
-    tiles_url = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL)
-    if tiles_url:
-        attribution = settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
-        folium.TileLayer(tiles=tiles_url, attr=attribution, max_zoom=18).add_to(leaflet)
-    config = {
-        "geometryUrl": "communes.topo.json",
-        "object": GEOMETRY_OBJECT,
-        "dataUrl": data_file(YEAR),
-        "text": TEXT,
-        **config,
-    }
-    leaflet.add_child(CommuneLayer(kind, config, static))
-    stable_ids(page)
-    html = page.render()
-    for token in (YEAR, TITLE):
-        if token not in html:
-            raise RuntimeError(f"map template lost its placeholder {token}")
-    return html
-
+    if cache is None:
+        return draw()
+    entries = PickledEntries(cache)
+    key = hashlib.sha256(TEMPLATES_CODE.encode() + json.dumps([configs, from_settings, center], sort_keys=True).encode())
+    drawn = entries.made(key.hexdigest(), draw)
+    entries.save()
+    return drawn
 
 class Writer:
     """Map files into a new release. A file whose bytes the previous release already holds at the same
@@ -295,11 +199,19 @@ class Writer:
         return path
 
 
-def run(dataset_path: Path, out_dir: Path, settings: dict, geometry_path: Path = GEOMETRY, previous: Path | None = None) -> list[Path]:
+def run(
+    dataset_path: Path,
+    out_dir: Path,
+    settings: dict,
+    geometry_path: Path = GEOMETRY,
+    previous: Path | None = None,
+    templates_cache: Path | None = None,
+) -> list[Path]:
     """Write every map file under out_dir/ban-do/ and return their paths; link those ``previous`` (the
     live release) holds with the same bytes.
 
-    ``geometry_path`` is the simplified boundaries of the data being published (each province's own).
+    ``geometry_path`` is the simplified boundaries of the data being published (each province's own);
+    ``templates_cache`` keeps the pages folium draws for the next run (``map_templates``).
     """
     site = site_data(dataset_path)
     write = Writer(out_dir, previous)
@@ -312,13 +224,12 @@ def run(dataset_path: Path, out_dir: Path, settings: dict, geometry_path: Path =
 
     # Leaflet's attribution is HTML: the source's name, from the data, is escaped.
     credit = {"attribution": str(escape(f"Ranh giới hành chính: {site.boundaries_source}"))}
-    province = render_template("province", credit, settings, center)
-    commune = render_template(
-        "commune",
-        {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
-        settings,
-        center,
-    )
+    configs = {
+        "province": credit,
+        "commune": {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
+    }
+    drawn = map_templates(configs, settings, center, templates_cache)
+    province, commune = drawn["province"], drawn["commune"]
     for fiscal_year in site.year_numbers:
         figures = year_figures(site, fiscal_year)
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

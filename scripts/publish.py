@@ -185,7 +185,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             checked = checks.prepare(dataset, overrides["REUSE_FROM"])
         with timer.stage("maps"):
             # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, overrides["REUSE_FROM"])
+            geometry = paths.data / "reference" / maps.GEOMETRY.name
+            maps.run(dataset, release, settings, geometry, overrides["REUSE_FROM"], paths.work / maps.TEMPLATES_FILE)
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)

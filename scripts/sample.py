@@ -218,7 +218,7 @@ def generate(data_dir: Path, teams: int = FIRST_YEAR_TEAMS, members: int = FIRST
     ``teams`` and ``members`` size the first year; scripts/synthetic.py uses them for other provinces.
     """
     rng = random.Random(SEED)
-    communes = load_references(data_dir).to_dict("records")
+    communes = load_references(data_dir)
     first = first_year_teams(rng, communes, teams, members)
     second = next_year_teams(rng, first)
     outputs = {data_dir / "policy" / "policy.toml": POLICY_TOML.encode("utf-8")}

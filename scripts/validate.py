@@ -562,11 +562,11 @@ def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[d
     report = Report()
     province = check_province_file(raw, report)
     policy = raw.policy if check_policy(raw.policy, report) else None
-    known = set(raw.communes["code"])
+    known = {record["code"] for record in raw.communes}
     years = validate_years(raw, known, policy, report, remembered)
     communes = [
         {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
-        for record in raw.communes.to_dict("records")
+        for record in raw.communes
     ]
     findings = [problem.as_row() for problem in report.warnings]
     dataset = {
@@ -650,7 +650,7 @@ def check(data_dir: Path, build_dir: Path) -> Validation:
     build_dir.mkdir(parents=True, exist_ok=True)
     cache = FileCache(build_dir)
     years = ValidatedYears(build_dir, cache)
-    raw = load(data_dir, reader=cache.read)
+    raw = load(data_dir, reader=cache.read, references=cache.references)
     dataset, report = validate(raw, years)
     return Validation(raw, dataset, report, build_dir, cache, years)
 

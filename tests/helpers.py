@@ -50,6 +50,7 @@ def count_reads(monkeypatch) -> list[str]:
     import scripts.load
 
     read = []
-    original = scripts.load.read_table
+    original, original_communes = scripts.load.read_table, scripts.load.read_communes
     monkeypatch.setattr(scripts.load, "read_table", lambda path, file: read.append(file) or original(path, file))
+    monkeypatch.setattr(scripts.load, "read_communes", lambda path: read.append(scripts.load.COMMUNES_FILE) or original_communes(path))
     return read

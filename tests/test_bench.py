@@ -20,7 +20,7 @@ import pytest
 from invoke import MockContext, Result
 from pypdf import PdfReader
 
-from scripts import downloads, file_cache, nation, publish, report, reuse, synthetic, validate
+from scripts import downloads, file_cache, maps, nation, publish, report, reuse, synthetic, validate
 from scripts.bench import STAGES, change_one_amount, target_lines, tree_differences
 from tests.helpers import set_cell
 
@@ -205,9 +205,9 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
         return Path(run.stdout.strip().splitlines()[-1])
 
     def cache_keys() -> set[str]:
-        """The keys of the validation's and the downloads' caches."""
+        """The keys of the validation's, the maps' and the downloads' caches."""
         build = tmp_path / "site" / "build"
-        caches = [build / file_cache.FILE, build / file_cache.YEARS_FILE, build / "downloads" / downloads.DEFLATED_MEMBERS]
+        caches = [build / file_cache.FILE, build / file_cache.YEARS_FILE, build / maps.TEMPLATES_FILE, build / "downloads" / downloads.DEFLATED_MEMBERS]
         caches += sorted((build / "downloads" / downloads.ENCODED_CHUNKS).glob("*.pickle"))
         return {key for cache in caches for key in reuse.read_cache(cache)}
 
@@ -222,6 +222,24 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     assert shared_inodes(upgraded, again, ".html") == shared_inodes(upgraded / "ban-do", again / "ban-do", ".html")
     assert shared_inodes(upgraded, again, ".pdf") == 0
     assert kept and kept.isdisjoint(cache_keys())
+
+
+def test_a_one_cell_republish_in_a_new_process_loads_no_library_only_a_full_build_needs(tiny_data, tmp_path):
+    """What staff wait for includes starting the command: folium (with pandas, which it imports) draws
+    the map pages, pandas reads the communes and openpyxl reads workbooks, and a one-cell correction
+    changes none of those, so a republish takes them from its caches and does not import them."""
+    publish_and_list = (
+        "import sys; from pathlib import Path; from scripts import publish; publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2])));"
+        "print(sorted({'folium', 'pandas', 'openpyxl'} & set(sys.modules)))"
+    )
+
+    def loaded() -> str:
+        command = [sys.executable, "-c", publish_and_list, str(tmp_path / "site"), str(tiny_data)]
+        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+
+    assert loaded() == "['folium', 'pandas']"  # the first publish draws the maps and reads the communes
+    change_one_amount(tiny_data)
+    assert loaded() == "[]"
 
 
 def rename_first_team(data_dir) -> None:

@@ -106,5 +106,5 @@ def test_the_reference_names_already_use_the_normal_form():
 
     communes = load_references(ROOT / "data")
     for column in ("name", "full_name"):
-        assert all(normalise_text(value) == value for value in communes[column])
-    assert "Xã Đàm Thuỷ" in set(communes["full_name"])
+        assert all(normalise_text(record[column]) == record[column] for record in communes)
+    assert "Xã Đàm Thuỷ" in {record["full_name"] for record in communes}
