@@ -451,10 +451,10 @@ def target_lines(results: list[dict]) -> list[str]:
         rows.append((f"{r['size']}, {r['pages']:,} trang: ≤ 1.0× thời gian của Hugo", f"{ratio:.2f}×", ratio <= 1))
     for r in results:
         share = r["incremental_seconds"] / r["full_seconds"]
-        rows.append((f"{r['size']}: cập nhật 1 ô ≤ 25% công bố toàn bộ", f"{share:.0%}", share <= 0.25))
+        rows.append((f"{r['size']}: cập nhật 1 ô ≤ 25% công bố toàn bộ", f"{share:.1%}", share <= 0.25))
         if command := r.get("command_line"):
             share = median(command["incremental_runs"]) / median(command["full_runs"])
-            rows.append((f"{r['size']}: cập nhật 1 ô ≤ 25% công bố toàn bộ, bằng lệnh `invoke publish` (cả khởi động)", f"{share:.0%}", share <= 0.25))
+            rows.append((f"{r['size']}: cập nhật 1 ô ≤ 25% công bố toàn bộ, bằng lệnh `invoke publish` (cả khởi động)", f"{share:.1%}", share <= 0.25))
         rows.append((f"{r['size']}: cập nhật 1 ô giống hệt bản dựng sạch", f"{len(r['incremental_differences'])} tệp khác", not r["incremental_differences"]))
     lines = ["", "## Mục tiêu", "", "Theo trung vị của lần đo này, trên máy này.", "", "| Mục tiêu | Đo được | Đạt |", "|---|---:|---|"]
     return lines + [f"| {label} | {measured} | {'có' if met else 'KHÔNG'} |" for label, measured, met in rows]
