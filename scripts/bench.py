@@ -16,7 +16,9 @@ tell a slow moment of the machine from a slow build. Every timed build starts af
 folder never used before. Nothing is deleted until the whole bench is over, and each size starts with the
 kernel's clean caches dropped (``settle_disk``): on this VM's disk, files deleted shortly before make every
 new file dearer to create.
-Results go to the console and to benchmarks/results.md, with the machine and the commit.
+For the province, the bench also runs `invoke publish` itself, a new process each time, as staff do: what
+a command pays to start counts there (``command_line_publishes``). Results go to the console and to
+benchmarks/results.md, with the machine, the commit and issue 7's targets marked met or not.
 """
 
 from __future__ import annotations
@@ -444,9 +446,9 @@ def target_lines(results: list[dict]) -> list[str]:
     rows = []
     if province := sizes.get("province"):
         rows.append(("Tỉnh: công bố toàn bộ ≤ 5 s", f"{province['full_seconds']:.1f} s", province["full_seconds"] <= 5))
-    if (nation_run := sizes.get("nation")) is not None:
-        rows.append(("Toàn quốc: công bố toàn bộ ≤ 120 s", f"{nation_run['full_seconds']:.1f} s", nation_run["full_seconds"] <= 120))
-        rows.append(("Toàn quốc: bộ nhớ đỉnh ≤ 2 GB", f"{nation_run['peak_memory'] / 2**30:.2f} GB", nation_run["peak_memory"] <= 2 * 2**30))
+    if nationwide := sizes.get("nation"):
+        rows.append(("Toàn quốc: công bố toàn bộ ≤ 120 s", f"{nationwide['full_seconds']:.1f} s", nationwide["full_seconds"] <= 120))
+        rows.append(("Toàn quốc: bộ nhớ đỉnh ≤ 2 GB", f"{nationwide['peak_memory'] / 2**30:.2f} GB", nationwide["peak_memory"] <= 2 * 2**30))
     # The issue sets the Hugo target at 10,000 pages: not for the province's 1,850.
     for r in (r for r in results if r.get("hugo_seconds") and r["pages"] >= 10_000):
         ratio = r["full_seconds"] / r["hugo_seconds"]
@@ -463,6 +465,7 @@ def target_lines(results: list[dict]) -> list[str]:
 
 
 def command_line_lines(results: list[dict]) -> list[str]:
+    """`invoke publish` run as a command (``command_line_publishes``), for the sizes that measured it."""
     lines = []
     for r in (r for r in results if r.get("command_line")):
         command = r["command_line"]
