@@ -127,7 +127,7 @@ def bench(c, sizes="province,provinces10,nation", hugo=True, repeats=0):
     """Time full and incremental publishes at each size beside Hugo; write benchmarks/results.md."""
     repeat = ["--repeats", str(repeats)] if repeats else []
     with c.cd(ROOT):
-        # Its own pinned additions (memory sampling), as the Quick start installs the site's: nothing else does.
+        # Its own pinned additions (memory sampling, the browser driver of the page budgets): the Quick start's publish installs only the site's.
         c.run(f"{sys.executable} -m pip install -q --disable-pip-version-check -r requirements-bench.txt -c constraints.txt", env={"PIP_BREAK_SYSTEM_PACKAGES": "1"}, pty=False)
         c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
 
