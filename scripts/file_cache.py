@@ -33,6 +33,11 @@ CODE = hashlib.sha256(
 TABLE_FIELDS = ("header", "rows", "problems", "row_numbers", "detected", "typed")
 
 
+def content_key(name: str, path: Path) -> str:
+    """What was made from ``path`` under ``name`` by the reading code: its key, by the file's bytes."""
+    return hashlib.sha256(f"{CODE}\0{name}\0".encode() + path.read_bytes()).hexdigest()
+
+
 class FileCache:
     """One file for all entries: read once and written once per run, not one file per input file
     (at national size, ~400 small files per province to write on a full publish and to read back).
@@ -47,7 +52,7 @@ class FileCache:
 
     def read(self, path: Path, relative: str) -> RawTable:
         """``load.read_file``, or what it gave for the same bytes at the same path before."""
-        key = hashlib.sha256(f"{CODE}\0{relative}\0".encode() + path.read_bytes()).hexdigest()
+        key = content_key(relative, path)
         values = self.entries.get(key)
         if values is None:
             table, found = load.read_file(path, relative), None
@@ -60,8 +65,8 @@ class FileCache:
 
     def references(self, path: Path) -> list[dict[str, str]]:
         """``load.read_communes``, or what it gave for the same bytes before."""
-        key = hashlib.sha256(f"{CODE}\0communes\0{load.COMMUNES_FILE}\0".encode() + path.read_bytes()).hexdigest()
-        return self.entries.made(key, lambda: load.read_communes(path))
+        # Tagged apart from the tables' keys: its entry holds records, not a table.
+        return self.entries.made(content_key(f"communes\0{load.COMMUNES_FILE}", path), lambda: load.read_communes(path))
 
     def key(self, table: RawTable) -> str:
         """What ``table`` was read from: its key, or for a file not read (missing, or two files for

@@ -21,7 +21,7 @@ from invoke import MockContext, Result
 from pypdf import PdfReader
 
 from scripts import downloads, file_cache, maps, nation, publish, report, reuse, synthetic, validate
-from scripts.bench import STAGES, change_one_amount, target_lines, tree_differences
+from scripts.bench import STAGES, change_one_amount, project_copy, target_lines, tree_differences
 from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
@@ -192,11 +192,7 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     """Pages, notices, validation and downloads are cached under keys of the code that makes them; the
     libraries make them too. A copy of the project publishes in its own processes, and its pinned
     versions (constraints.txt) change between two publishes, as an upgrade changes them."""
-    project = tmp_path / "project"
-    for part in ("scripts", "theme", "content"):
-        shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pelicanconf.py", "constraints.txt"):
-        shutil.copy(ROOT / part, project / part)
+    project = project_copy(tmp_path / "project")
     publish_in_copy = "import sys; from pathlib import Path; from scripts import publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
 
     def publish_copy() -> Path:
