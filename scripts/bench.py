@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import csv
 import filecmp
+import importlib
 import io
 import json
 import os
@@ -40,9 +41,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-# map_templates (folium) too, before anything is timed, as the rest of the publisher: the in-process
-# figures leave imports out, as a national build's fork server does; `command_line_publishes` counts them.
-from scripts import budgets, map_templates, nation, publish, synthetic, system  # noqa: F401
+# The whole publisher, before anything is timed (``publish.build_release`` imports the site's stages
+# itself, and map_templates imports folium): the in-process figures leave imports out, as a national
+# build's fork server does; `command_line_publishes` counts them.
+from scripts import budgets, nation, publish, synthetic, system
+
+for module in publish.PUBLISHER_MODULES:
+    importlib.import_module(module)
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = ("province", "provinces10", "nation")

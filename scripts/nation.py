@@ -195,7 +195,7 @@ def run(
     # when it has been imported before.
     share = max(1, system.cores() // processes)
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["scripts.publish", "scripts.map_templates"])  # folium: every province draws its maps
+    context.set_forkserver_preload(publish.PUBLISHER_MODULES)
     with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
         futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]

@@ -26,10 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from scripts import build, checks, downloads, maps, notices, reuse, search, system, validate
+from scripts import downloads, reuse, system, validate
 from scripts import releases as data_releases
 
 T = TypeVar("T")
+# All a publish imports: this module, the stages ``build_release`` imports once its worker is forked,
+# and folium's map templates (imported when a map is drawn). A national build's fork server and the
+# bench import them before any publish.
+PUBLISHER_MODULES = ["scripts.publish", "scripts.build", "scripts.checks", "scripts.maps", "scripts.notices", "scripts.search", "scripts.map_templates"]
 KEEP_RELEASES = 5
 PARTIAL = ".partial"
 LIVE_LOG = "live.log"
@@ -144,8 +148,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     search index → link checks, into a fresh release directory; return it. Raises on any failure.
 
     Work runs beside the stages: the previous release's page folders are made during validation
-    (``reuse.Folders``), the downloads, the staff's reports and the notice PDFs in a worker process
-    from then on, and pagefind (or ``cp -al`` of the last index) while downloads and notices go in.
+    (``reuse.Folders``); validation, then the downloads, the staff's reports and the notice PDFs in a
+    worker process; pagefind (or ``cp -al`` of the last index) while downloads and notices go in.
     Their times are the waits they cost.
     """
     timer = timer or StageTimer()
@@ -155,28 +159,29 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     folders = reuse.Folders(release, previous)  # while the data is validated
     background = rendering = indexing = reports = None
     try:
-        # Beside the main build, on all cores but one: the downloads first (Pelican waits for their
-        # manifest only when it comes to the pages that list files), the staff's reports, then the
-        # notice PDFs. Its worker is forked now, by a first task, while this process holds little:
-        # not once it holds the data. That task reads the downloads' caches, as the data is validated.
+        # Beside the main build, on all cores but one: validation (the input tables never reach this
+        # process), the downloads (Pelican waits for their manifest only when it comes to the pages
+        # that list files), the staff's reports, then the notice PDFs. Its worker is forked now, while
+        # this process holds little, then reads the downloads' caches while this process goes on.
         background = system.background_pool(max(1, system.cores() - 1))
+        validating = background.submit(validate.publishable, paths.data, paths.work)
         background.submit(downloads.read_caches_ahead, paths.downloads)
-        with timer.stage("validate"):
-            validation = validate.check(paths.data, paths.work)
-            dataset = validation.dataset_file()
+        # The site's generator and checkers, imported once the worker is forked without them: a command
+        # (`invoke publish`) imports Pelican, Jinja, lexbor and ReportLab while the worker validates.
+        from scripts import build, checks, maps, notices, search
+
         overrides = {
             "REUSE_FROM": previous,
             "DELETE_OUTPUT_DIRECTORY": False,
             "PATH": str(build.content_for(paths.data, paths.work)),
             **(overrides or {}),
         }
-        preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
         with timer.stage("validate"):
-            # The staff's reports, by the worker once the downloads are made: a one-cell republish
-            # waits for those, and for this process.
-            reports = StaffReportsWriting(validation.staff_reports(), background)
-            validation.keep_cache()
-            del validation  # every input table, read: not needed past here
+            dataset, staff_reports = validating.result()
+        preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
+        # The staff's reports, by the worker once the downloads are made: a one-cell republish waits
+        # for those, and for this process.
+        reports = StaffReportsWriting(staff_reports, background)
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
             rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)

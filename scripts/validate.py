@@ -610,7 +610,7 @@ class Validation:
         """Write the dataset and return its path; on any error, write the reports and stop instead."""
         if self.report.errors:
             self.keep_cache()
-            self.write_reports()
+            self.staff_reports().write()
             raise ValidationFailed(self.report)
         path = self.build_dir / "dataset.json"
         # For the later stages only: compact, by orjson (13× json's speed on it, and the same bytes; it
@@ -622,9 +622,6 @@ class Validation:
         """For the next run: a publish does it once the downloads have begun, which wait for nothing else."""
         self.cache.save()
         self.years.save()
-
-    def write_reports(self) -> None:
-        self.staff_reports().write()
 
     def staff_reports(self) -> StaffReports:
         return StaffReports(self.build_dir, self.report, quality_report.file_rows(self.raw.tables), quality_report.commune_totals(self.dataset))
@@ -655,10 +652,18 @@ def check(data_dir: Path, build_dir: Path) -> Validation:
     return Validation(raw, dataset, report, build_dir, cache, years)
 
 
-def run(data_dir: Path, build_dir: Path) -> Path:
-    """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
+def publishable(data_dir: Path, build_dir: Path) -> tuple[Path, StaffReports]:
+    """``check``, the dataset written (on any error: the reports written and ValidationFailed raised)
+    and the cache kept; return the dataset's path and the staff's reports, still to be written. A
+    publish runs it in its worker process, so the input tables never reach the main one."""
     validation = check(data_dir, build_dir)
     dataset = validation.dataset_file()
     validation.keep_cache()
-    validation.write_reports()
+    return dataset, validation.staff_reports()
+
+
+def run(data_dir: Path, build_dir: Path) -> Path:
+    """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
+    dataset, reports = publishable(data_dir, build_dir)
+    reports.write()
     return dataset

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -45,12 +46,19 @@ def drop_column(path: Path, column: str) -> None:
     write_rows(path, [row[:index] + row[index + 1 :] for row in rows])
 
 
-def count_reads(monkeypatch) -> list[str]:
-    """The input files (paths under data/) that validation reads from here on, rather than from its cache."""
+def count_reads(monkeypatch, log: Path) -> Callable[[], list[str]]:
+    """The input files (paths under data/) that validation reads from here on, rather than from its
+    cache, in order. Each is written to ``log`` as it is read: a publish validates in its worker process."""
     import scripts.load
 
-    read = []
-    original, original_communes = scripts.load.read_table, scripts.load.read_communes
-    monkeypatch.setattr(scripts.load, "read_table", lambda path, file: read.append(file) or original(path, file))
-    monkeypatch.setattr(scripts.load, "read_communes", lambda path: read.append(scripts.load.COMMUNES_FILE) or original_communes(path))
-    return read
+    def logged(read: Callable, name: Callable[..., str]) -> Callable:
+        def logged_read(*arguments):
+            with log.open("a", encoding="utf-8") as handle:
+                handle.write(name(*arguments) + "\n")
+            return read(*arguments)
+
+        return logged_read
+
+    monkeypatch.setattr(scripts.load, "read_table", logged(scripts.load.read_table, lambda path, file: file))
+    monkeypatch.setattr(scripts.load, "read_communes", logged(scripts.load.read_communes, lambda path: scripts.load.COMMUNES_FILE))
+    return lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -236,6 +237,33 @@ def test_a_one_cell_republish_in_a_new_process_loads_no_library_only_a_full_buil
     assert loaded() == "['folium', 'pandas']"  # the first publish draws the maps and reads the communes
     change_one_amount(tiny_data)
     assert loaded() == "[]"
+
+
+def test_a_command_imports_the_site_generator_while_its_worker_validates(tiny_data, tmp_path):
+    """A command begins with 0.15 s of imports (Pelican, lexbor, ReportLab): the publish forks its worker
+    before them and validates there, so the two overlap, and no input table reaches the main process."""
+    script = textwrap.dedent(
+        """
+        import os, sys
+        from pathlib import Path
+        import tasks  # as `invoke publish` begins
+        from scripts import load, publish
+        imported = sorted({"pelican", "selectolax", "reportlab"} & set(sys.modules))
+        parent, read_table = os.getpid(), load.read_table
+
+        def read_in_the_worker(*arguments):
+            assert os.getpid() != parent, "an input table was read in the main process"
+            return read_table(*arguments)
+
+        load.read_table = read_in_the_worker
+        publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2])))
+        print(imported)
+        """
+    )
+    command = [sys.executable, "-c", script, str(tmp_path / "site"), str(tiny_data)]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip().splitlines()[-1] == "[]"
 
 
 def rename_first_team(data_dir) -> None:
