@@ -167,7 +167,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         validating = background.submit(validate.publishable, paths.data, paths.work)
         background.submit(downloads.read_caches_ahead, paths.downloads)
         # The site's generator and checkers, imported once the worker is forked without them: a command
-        # (`invoke publish`) imports Pelican, Jinja, lexbor and ReportLab while the worker validates.
+        # (`invoke publish`) imports Pelican, lexbor and ReportLab while the worker validates.
         from scripts import build, checks, maps, notices, search
 
         overrides = {
