@@ -350,8 +350,9 @@ def command_seconds(command: list[str], folder: Path) -> float:
 def command_line_publishes(work: Path, repeats: int) -> dict:
     """`invoke publish` as staff run it, a new process each time, in copies of the project: ``repeats``
     full publishes, each in a fresh copy, then as many one-cell republishes in the first. The in-process
-    figures leave out what every command pays before it publishes: starting Python and invoke and
-    importing the publisher, timed alone as `invoke --list` (best of three)."""
+    figures leave out what every command pays to import: starting Python and invoke and importing the
+    publisher's first half are timed alone as `invoke --list` (best of three); the site's generator is
+    imported inside the publish, while its worker validates."""
     publish_command = [sys.executable, "-m", "invoke", "publish"]
     copies = [project_copy(work / f"project-copy-{attempt}") for attempt in range(repeats)]
     full = [command_seconds(publish_command, copy) for copy in copies]
