@@ -619,7 +619,7 @@ class Validation:
         return path
 
     def keep_cache(self) -> None:
-        """For the next run: a publish does it once the downloads have begun, which wait for nothing else."""
+        """For the next run: in a publish, by its worker, once the dataset is written (``publishable``)."""
         self.cache.save()
         self.years.save()
 
