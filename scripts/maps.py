@@ -179,6 +179,7 @@ def map_templates(configs: dict[str, dict], settings: dict, center: list[float],
     entries.save()
     return drawn
 
+
 class Writer:
     """Map files into a new release. A file whose bytes the previous release already holds at the same
     path is hard-linked from it: a one-cell correction changes one year's figures, not the ~120 map pages,

@@ -29,6 +29,13 @@ TINY = synthetic.SIZES["tiny"]
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def last_line_printed(script: str, *arguments, cwd: Path = ROOT) -> str:
+    """Run ``script`` in a new Python process, as a command would; the last line it printed."""
+    run = subprocess.run([sys.executable, "-c", script, *map(str, arguments)], cwd=cwd, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return run.stdout.strip().splitlines()[-1]
+
+
 def test_synthetic_data_is_deterministic(tmp_path):
     first = synthetic.generate(TINY, tmp_path / "a")
     synthetic.generate(TINY, tmp_path / "b")
@@ -197,9 +204,7 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     publish_in_copy = "import sys; from pathlib import Path; from scripts import publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
 
     def publish_copy() -> Path:
-        command = [sys.executable, "-c", publish_in_copy, str(tmp_path / "site"), str(tiny_data)]
-        run = subprocess.run(command, cwd=project, capture_output=True, text=True, check=True)
-        return Path(run.stdout.strip().splitlines()[-1])
+        return Path(last_line_printed(publish_in_copy, tmp_path / "site", tiny_data, cwd=project))
 
     def cache_keys() -> set[str]:
         """The keys of the validation's, the maps' and the downloads' caches."""
@@ -231,8 +236,7 @@ def test_a_one_cell_republish_in_a_new_process_loads_no_library_only_a_full_buil
     )
 
     def loaded() -> str:
-        command = [sys.executable, "-c", publish_and_list, str(tmp_path / "site"), str(tiny_data)]
-        return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        return last_line_printed(publish_and_list, tmp_path / "site", tiny_data)
 
     assert loaded() == "['folium', 'pandas']"  # the first publish draws the maps and reads the communes
     change_one_amount(tiny_data)
@@ -260,10 +264,7 @@ def test_a_command_imports_the_site_generator_while_its_worker_validates(tiny_da
         print(imported)
         """
     )
-    command = [sys.executable, "-c", script, str(tmp_path / "site"), str(tiny_data)]
-    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert run.stdout.strip().splitlines()[-1] == "[]"
+    assert last_line_printed(script, tmp_path / "site", tiny_data) == "[]"
 
 
 def rename_first_team(data_dir) -> None:
