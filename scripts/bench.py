@@ -416,6 +416,7 @@ def report(results: list[dict], host: dict) -> str:
             f" | {hugo_cells} |"
         )
     lines += target_lines(results)
+    lines += beyond_pages_lines(results, host["cores"])
     lines += [
         "",
         "## Các lần đo",
@@ -455,8 +456,7 @@ def target_lines(results: list[dict]) -> list[str]:
     if nationwide := sizes.get("nation"):
         rows.append(("Toàn quốc: công bố toàn bộ ≤ 120 s", f"{nationwide['full_seconds']:.1f} s", nationwide["full_seconds"] <= 120))
         rows.append(("Toàn quốc: bộ nhớ đỉnh ≤ 2 GB", f"{nationwide['peak_memory'] / 2**30:.2f} GB", nationwide["peak_memory"] <= 2 * 2**30))
-    # The issue sets the Hugo target at 10,000 pages: not for the province's 1,850.
-    for r in (r for r in results if r.get("hugo_seconds") and r["pages"] >= 10_000):
+    for r in hugo_target_sizes(results):
         ratio = r["full_seconds"] / r["hugo_seconds"]
         rows.append((f"{r['size']}, {r['pages']:,} trang: ≤ 1.0× thời gian của Hugo", f"{ratio:.2f}×", ratio <= 1))
     for r in results:
@@ -468,6 +468,33 @@ def target_lines(results: list[dict]) -> list[str]:
         rows.append((f"{r['size']}: cập nhật 1 ô giống hệt bản dựng sạch", f"{len(r['incremental_differences'])} tệp khác", not r["incremental_differences"]))
     lines = ["", "## Mục tiêu", "", "Theo trung vị của lần đo này, trên máy này.", "", "| Mục tiêu | Đo được | Đạt |", "|---|---:|---|"]
     return lines + [f"| {label} | {measured} | {'có' if met else 'KHÔNG'} |" for label, measured, met in rows]
+
+
+def hugo_target_sizes(results: list[dict]) -> list[dict]:
+    # The issue sets the Hugo target at 10,000 pages: not for the province's 1,850.
+    return [r for r in results if r.get("hugo_seconds") and r["pages"] >= 10_000]
+
+
+def beyond_pages_lines(results: list[dict], cores: int) -> list[str]:
+    """What the Hugo target asks of the work that is not rendering pages: the median full publish's CPU
+    time without its pages stage, spread over every core, against Hugo's whole build. These sizes are
+    built by ``nation.run``, each province on a one-core share, so its pages render in one process and
+    the stage's wall time is at least their CPU time: the figure errs low."""
+    lines = []
+    for r in hugo_target_sizes(results):
+        user, kernel = next(cpu for seconds, cpu in zip(r["full_runs"], r["full_cpu"]) if seconds == r["full_seconds"])
+        pages = r["stages"]["pages"]
+        rest = user + kernel - pages
+        lines += [
+            "",
+            f"## {r['size']}: Hugo so với phần không phải dựng trang",
+            "",
+            f"Lần công bố toàn bộ trung vị dùng {user:.1f} + {kernel:.1f} s CPU của máy; bước pages (dựng trang), cộng qua các tỉnh, mất {pages:.1f} s."
+            f" Phần còn lại (kiểm tra dữ liệu, bản đồ, tệp tải về, Pelican, thông báo PDF, chỉ mục tìm kiếm, kiểm tra trang)"
+            f" cần {rest:.1f} s CPU: trên {cores} lõi, ít nhất {rest / cores:.1f} s, tức {rest / cores / r['hugo_seconds']:.2f}×"
+            f" thời gian Hugo dựng mọi trang ({r['hugo_seconds']:.1f} s), kể cả khi trang được dựng tức thì.",
+        ]
+    return lines
 
 
 def command_line_lines(results: list[dict]) -> list[str]:

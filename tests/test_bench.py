@@ -22,7 +22,7 @@ from invoke import MockContext, Result
 from pypdf import PdfReader
 
 from scripts import downloads, file_cache, maps, nation, publish, report, reuse, synthetic, validate
-from scripts.bench import STAGES, change_one_amount, project_copy, target_lines, tree_differences
+from scripts.bench import STAGES, beyond_pages_lines, change_one_amount, project_copy, target_lines, tree_differences
 from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
@@ -417,3 +417,19 @@ def test_the_bench_report_says_which_targets_its_run_met_and_which_it_did_not():
         "provinces10: cập nhật 1 ô giống hệt bản dựng sạch": "có",
         "nation: cập nhật 1 ô giống hệt bản dựng sạch": "KHÔNG",
     }
+
+
+def test_the_bench_report_says_what_the_hugo_target_asks_of_everything_but_the_pages():
+    """The median run's CPU time (user + kernel) without its pages stage, over the machine's cores,
+    against Hugo's build: only for the sizes the Hugo target is set at."""
+    provinces10 = {
+        "size": "provinces10", "pages": 18_501, "hugo_seconds": 2.5, "full_seconds": 15.4,
+        "full_runs": [15.7, 15.4, 15.1], "full_cpu": [[30.0, 7.0], [24.0, 5.0], [20.0, 4.0]],
+        "stages": {"pages": 14.0, "search": 4.9},
+    }
+    province = {"size": "province", "pages": 1_850, "hugo_seconds": 0.3, "full_seconds": 1.9}
+    text = "\n".join(beyond_pages_lines([province, provinces10], cores=2))
+    assert [line for line in text.splitlines() if line.startswith("## ")] == ["## provinces10: Hugo so với phần không phải dựng trang"]
+    assert "24.0 + 5.0 s CPU" in text and "14.0 s" in text  # the median run's, not another's
+    assert "cần 15.0 s CPU: trên 2 lõi, ít nhất 7.5 s, tức 3.00×" in text
+
