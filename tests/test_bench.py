@@ -432,4 +432,3 @@ def test_the_bench_report_says_what_the_hugo_target_asks_of_everything_but_the_p
     assert [line for line in text.splitlines() if line.startswith("## ")] == ["## provinces10: Hugo so với phần không phải dựng trang"]
     assert "24.0 + 5.0 s CPU" in text and "14.0 s" in text  # the median run's, not another's
     assert "cần 15.0 s CPU: trên 2 lõi, ít nhất 7.5 s, tức 3.00×" in text
-
