@@ -10,9 +10,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import discovery, pelican_data  # noqa: E402
-from scripts.notices import qr_svg  # noqa: E402
-from scripts.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
+from scripts.site import sitemap as discovery  # noqa: E402
+from scripts.site import pelican_plugin as pelican_data
+from scripts.outputs.notices import qr_svg  # noqa: E402
+from scripts.common.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
 
 SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
 SITE_SHORT_NAME = "Kinh phí Tổ CĐSCĐ Cao Bằng"
@@ -29,7 +30,7 @@ PATH = "content"
 THEME = "theme"
 OUTPUT_PATH = "output"
 DATASET_PATH = "build/dataset.json"
-DOWNLOADS_MANIFEST = "build/downloads/manifest.json"  # files, sizes, hashes and releases (scripts/downloads.py)
+DOWNLOADS_MANIFEST = "build/downloads/manifest.json"  # files, sizes, hashes and releases (scripts/outputs/downloads.py)
 DATA_LICENSE = "CC BY 4.0"
 DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
 

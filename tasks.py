@@ -11,9 +11,10 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import publish as pipeline  # noqa: E402
-from scripts import report, sample  # noqa: E402
-from scripts.validate import ValidationFailed  # noqa: E402
+from scripts.publish import pipeline  # noqa: E402
+from scripts.validate import console as report  # noqa: E402
+from scripts.dev import sample
+from scripts.validate.rules import ValidationFailed  # noqa: E402
 
 PATHS = pipeline.Paths(ROOT)
 
@@ -43,7 +44,7 @@ def sample_data(c):
 @task
 def validate(c):
     """Check every CSV under data/; list every problem; exit 1 on any error."""
-    from scripts import validate as stage
+    from scripts.validate import rules as stage
 
     result = _run_stage(lambda: stage.run(PATHS.data, PATHS.work))
     print(f"Dữ liệu hợp lệ: {result}")
@@ -78,7 +79,7 @@ def rollback(c):
 @task
 def deploy(c, dry_run=False):
     """Copy the live output/ to the server set in publishconf.py (rsync over SSH, changed files only)."""
-    from scripts import deploy as stage
+    from scripts.publish import deploy as stage
 
     try:
         command = stage.run(PATHS, dry_run=dry_run)
@@ -105,7 +106,7 @@ def clean(c):
 @task
 def test(c, browser=True):
     """Run the whole test suite (browser tests included; --no-browser skips them)."""
-    from scripts import system
+    from scripts.common import system
 
     system.ensure_java()
     if browser:
@@ -117,7 +118,7 @@ def test(c, browser=True):
 @task
 def docs(c):
     """Regenerate the README sections generated from the schema and the validation rules."""
-    from scripts import docs as stage
+    from scripts.dev import docs as stage
 
     print("README.md cập nhật" if stage.update_readme() else "README.md đã đúng")
 
@@ -129,7 +130,7 @@ def bench(c, sizes="province,provinces10,nation", hugo=True, repeats=0):
     with c.cd(ROOT):
         # Its own pinned additions (memory sampling, the browser driver of the page budgets): the Quick start's publish installs only the site's.
         c.run(f"{sys.executable} -m pip install -q --disable-pip-version-check -r requirements-bench.txt -c constraints.txt", env={"PIP_BREAK_SYSTEM_PACKAGES": "1"}, pty=False)
-        c.run(" ".join([sys.executable, "-m", "scripts.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
+        c.run(" ".join([sys.executable, "-m", "scripts.dev.bench", "--sizes", sizes, *([] if hugo else ["--no-hugo"]), *repeat]), pty=False)
 
 
 @task

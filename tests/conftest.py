@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import publish
+from scripts.publish import pipeline as publish
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from scripts import publish
+from scripts.publish import pipeline as publish
 from tests.conftest import FIXTURES, TEST_OVERRIDES, assemble_data
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -49,7 +49,7 @@ def drop_column(path: Path, column: str) -> None:
 def count_reads(monkeypatch, log: Path) -> Callable[[], list[str]]:
     """The input files (paths under data/) that validation reads from here on, rather than from its
     cache, in order. Each is written to ``log`` as it is read: a publish validates in its worker process."""
-    import scripts.load
+    import scripts.ingest.load
 
     def logged(read: Callable, name: Callable[..., str]) -> Callable:
         def logged_read(*arguments):
@@ -59,6 +59,6 @@ def count_reads(monkeypatch, log: Path) -> Callable[[], list[str]]:
 
         return logged_read
 
-    monkeypatch.setattr(scripts.load, "read_table", logged(scripts.load.read_table, lambda path, file: file))
-    monkeypatch.setattr(scripts.load, "read_communes", logged(scripts.load.read_communes, lambda path: scripts.load.COMMUNES_FILE))
+    monkeypatch.setattr(scripts.ingest.load, "read_table", logged(scripts.ingest.load.read_table, lambda path, file: file))
+    monkeypatch.setattr(scripts.ingest.load, "read_communes", logged(scripts.ingest.load.read_communes, lambda path: scripts.ingest.load.COMMUNES_FILE))
     return lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []

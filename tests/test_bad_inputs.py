@@ -15,9 +15,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scripts import publish
-from scripts.load import load
-from scripts.validate import ValidationFailed, validate
+from scripts.publish import pipeline as publish
+from scripts.ingest.load import load
+from scripts.validate.rules import ValidationFailed, validate
 from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
 
 TEAMS = "allocations/2025/teams/01273.csv"

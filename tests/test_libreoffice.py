@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from scripts import downloads, system, validate
+from scripts.outputs import downloads
+from scripts.common import system
+from scripts.validate import rules as validate
 from tests.helpers import set_cell
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The maps stage (scripts/maps.py) on the bundled sample data, without Pelican or a browser."""
+"""The maps stage (scripts/outputs/maps.py) on the bundled sample data, without Pelican or a browser."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
 
-from scripts import maps, validate
-from scripts.formatting import vnd
+from scripts.outputs import maps
+from scripts.validate import rules as validate
+from scripts.common.formatting import vnd
 
 ROOT = Path(__file__).resolve().parent.parent
 TILES_OFF = {"MAP_TILES_URL": None}
@@ -250,7 +251,7 @@ def test_map_partial_renders_a_lazy_titled_iframe():
 
 def test_committed_geometry_is_what_the_script_makes():
     pytest.importorskip("topojson", reason="requirements-geometry.txt is not installed")
-    from scripts import geometry
+    from scripts.dev import geometry
 
     source = json.loads(geometry.SOURCE.read_text(encoding="utf-8"))
     assert geometry.serialise(geometry.simplify(source)) == maps.GEOMETRY.read_text(encoding="utf-8")

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from scripts.schema import PAYMENTS as PAYMENT_TABLE
-from scripts.validate import run
+from scripts.model.schema import PAYMENTS as PAYMENT_TABLE
+from scripts.validate.rules import run
 from tests.helpers import append_row, set_cell
 from tests.test_validate import YEAR, problems_of, rewrite
 

@@ -14,11 +14,15 @@ from jinja2 import meta
 from pelican.settings import read_settings
 from pelican.writers import FileOverwriteFailedError
 
-from scripts import checks, publish, quality_report, reuse, validate
-from scripts.pages import PageModel
-from scripts.pelican_data import PageWriter, record_attribute
-from scripts.reuse import PageReuse
-from scripts.validate import ValidationFailed
+from scripts.publish import checks
+from scripts.publish import pipeline as publish
+from scripts.validate import quality_report
+from scripts.publish import reuse
+from scripts.validate import rules as validate
+from scripts.site.pages import PageModel
+from scripts.site.pelican_plugin import PageWriter, record_attribute
+from scripts.publish.reuse import PageReuse
+from scripts.validate.rules import ValidationFailed
 from tests.conftest import ROOT
 from tests.helpers import count_reads, set_cell
 

@@ -17,7 +17,8 @@ from collections import defaultdict
 
 import pytest
 
-from scripts import publish, system
+from scripts.publish import pipeline as publish
+from scripts.common import system
 from tests.helpers import set_cell
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import deploy, publish
+from scripts.publish import deploy
+from scripts.publish import pipeline as publish
 from tests.conftest import ROOT, FIXTURES, assemble_data
 from tests.helpers import set_cell
 from tests.test_publish import tree_digest
@@ -77,7 +78,8 @@ KILLED_PUBLISH = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from scripts import build, publish
+    from scripts.site import build
+    from scripts.publish import pipeline as publish
 
     real = build.run
     def slow(settings):

@@ -9,9 +9,12 @@ import lxml.html
 import pytest
 from rich.console import Console
 
-from scripts import problems, progress, quality_report, report
-from scripts.read import normalise_text
-from scripts.validate import ValidationFailed, run
+from scripts.model import problems
+from scripts.common import progress
+from scripts.validate import quality_report
+from scripts.validate import console as report
+from scripts.ingest.read import normalise_text
+from scripts.validate.rules import ValidationFailed, run
 from tests.helpers import set_cell
 
 TEAMS = "allocations/2025/teams/01273.csv"
@@ -101,7 +104,7 @@ def test_text_is_normalised_to_one_form(raw, normal):
 
 def test_the_reference_names_already_use_the_normal_form():
     """Staff's 'Hòa An' and the reference's 'Hoà An' must be the same string."""
-    from scripts.load import load_references
+    from scripts.ingest.load import load_references
     from tests.conftest import ROOT
 
     communes = load_references(ROOT / "data")

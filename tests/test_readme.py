@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from scripts import docs
+from scripts.dev import docs
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -104,7 +104,7 @@ def imported_distributions(module: Path) -> set[str]:
     return {canonical(distribution) for name in names for distribution in distributions.get(name, [name])}
 
 
-@pytest.mark.parametrize("module", ["tasks.py", "pelicanconf.py", "publishconf.py", *sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "scripts").glob("*.py"))])
+@pytest.mark.parametrize("module", ["tasks.py", "pelicanconf.py", "publishconf.py", *sorted(path.relative_to(ROOT).as_posix() for path in (ROOT / "scripts").rglob("*.py"))])
 def test_the_command_that_runs_a_module_installs_every_library_it_imports(module):
     """A lazy import of a library nothing pins fails only on a fresh machine: `invoke bench` once
     crashed there after its first publishes, measuring pages in a browser without playwright."""

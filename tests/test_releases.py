@@ -12,8 +12,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts import downloads, publish, releases
-from scripts.validate import ValidationFailed
+from scripts.outputs import downloads
+from scripts.publish import pipeline as publish
+from scripts.outputs import releases
+from scripts.validate.rules import ValidationFailed
 from tests.helpers import set_cell
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import pages, validate
-from scripts import reuse
-from scripts.reuse import block_key, read_ahead, read_cache, write_anew, write_cache
+from scripts.site import pages
+from scripts.validate import rules as validate
+from scripts.publish import reuse
+from scripts.publish.reuse import block_key, read_ahead, read_cache, write_anew, write_cache
 from tests.helpers import set_cell
 
 YEAR = "allocations/2025"

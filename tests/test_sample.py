@@ -6,7 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from scripts import sample
+from scripts.dev import sample
 
 ROOT = Path(__file__).resolve().parent.parent
 

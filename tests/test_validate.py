@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts import problems
-from scripts.load import load
-from scripts.validate import ValidationFailed, run, validate
+from scripts.model import problems
+from scripts.ingest.load import load
+from scripts.validate.rules import ValidationFailed, run, validate
 from tests.helpers import append_row, count_reads, drop_column, rename_column, set_cell
 
 YEAR = "allocations/2025"
@@ -219,7 +219,7 @@ def test_every_problem_kind_has_a_bad_fixture_somewhere_in_the_tests():
 def test_only_public_columns_reach_the_dataset(tiny_data, tmp_path):
     import json
 
-    from scripts.schema import TEAM_ALLOCATIONS
+    from scripts.model.schema import TEAM_ALLOCATIONS
 
     dataset = json.loads(run(tiny_data, tmp_path).read_text(encoding="utf-8"))
     public = set(TEAM_ALLOCATIONS.column_names) | {"months", "periods", "source_file", "source_row"}
@@ -253,7 +253,7 @@ def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same
 def test_a_year_is_validated_again_when_anything_it_reads_changes_and_only_then(tiny_data, tmp_path, monkeypatch):
     import pickle
 
-    import scripts.validate as stage
+    import scripts.validate.rules as stage
 
     build = tmp_path / "build"
     run(tiny_data, build)
@@ -294,7 +294,7 @@ def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data,
 def test_a_damaged_cache_is_read_past_and_the_cache_keeps_only_the_files_read(tiny_data, tmp_path):
     import pickle
 
-    from scripts.file_cache import FILE
+    from scripts.validate.file_cache import FILE
 
     build = tmp_path / "build"
     run(tiny_data, build)
@@ -312,7 +312,7 @@ def test_a_damaged_cache_is_read_past_and_the_cache_keeps_only_the_files_read(ti
 def test_a_damaged_entry_is_read_again_and_the_others_are_kept_as_they_were(tiny_data, tmp_path, monkeypatch):
     import pickle
 
-    from scripts.file_cache import FILE
+    from scripts.validate.file_cache import FILE
 
     build = tmp_path / "build"
     run(tiny_data, build)

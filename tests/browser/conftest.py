@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scripts import system
-from scripts.local_server import serve
+from scripts.common import system
+from scripts.dev.local_server import serve
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from scripts.formatting import ascii_fold
+from scripts.common.formatting import ascii_fold
 
 pytestmark = pytest.mark.browser
 

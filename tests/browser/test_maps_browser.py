@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scripts import maps, validate
-from scripts.local_server import serve
+from scripts.outputs import maps
+from scripts.validate import rules as validate
+from scripts.dev.local_server import serve
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(maps.__file__).resolve().parents[1]
+ROOT = Path(maps.__file__).resolve().parents[2]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 POLYGON = "path.leaflet-interactive"
 FOCUSED = "(e => e.tagName + ' ' + e.getAttribute('class') + ' ' + (e.value || ''))(document.activeElement)"

@@ -1,0 +1,54 @@
+"""The README's schema and error-code sections, generated from scripts/model/schema.py and scripts/model/problems.py.
+
+`invoke docs` rewrites the sections between their markers; a test fails when they are stale.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from scripts.model import problems
+from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def schema_markdown() -> str:
+    parts = []
+    for table in INPUT_TABLES:
+        parts.append(f"#### `data/{table.path_pattern}` — {table.title}\n\n{table.description}\n")
+        parts.append("| column | type | unit | required | meaning (vi) |\n|---|---|---|---|---|")
+        for column in table.columns:
+            required = "yes" if column.required else "no"
+            parts.append(
+                f"| `{column.name}` | {TYPE_LABELS[column.type]} | {column.unit} | {required} | "
+                f"{column.title}: {column.description} |"
+            )
+        parts.append("")
+    return "\n".join(parts)
+
+
+def problems_markdown() -> str:
+    rows = ["| code | severity | title (vi) |", "|---|---|---|"]
+    for kind in problems.ALL_KINDS:
+        rows.append(f"| `{kind.code}` | {kind.severity} | {kind.title} |")
+    return "\n".join(rows) + "\n"
+
+
+SECTIONS = {"schema": schema_markdown, "problems": problems_markdown}
+
+
+def render(text: str) -> str:
+    for name, generate in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)", re.S)
+        text = pattern.sub(lambda match: match.group(1) + generate() + match.group(2), text)
+    return text
+
+
+def update_readme(path: Path = README) -> bool:
+    text = path.read_text(encoding="utf-8")
+    updated = render(text)
+    if updated != text:
+        path.write_text(updated, encoding="utf-8")
+    return updated != text

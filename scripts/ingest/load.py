@@ -1,0 +1,152 @@
+"""Stage 1: read everything under data/ into plain tables of normalised text.
+
+Nothing is interpreted here beyond text normalisation (``scripts.ingest.read``: encodings, separators,
+XLSX); types are checked by ``validate`` so that every problem can be reported with its file,
+row and column.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scripts.model import problems as P
+from scripts.ingest.read import SUFFIXES, normalise_text, read_table
+
+
+@dataclass
+class RawTable:
+    """A CSV or XLSX file read as text: its header and non-blank rows, normalised.
+
+    ``header`` is empty when the file could not be read at all; ``problems`` says why, and
+    also what the reader detected (encoding, separator) when the file is not plain UTF-8 CSV.
+    """
+
+    path: Path
+    relative_path: str
+    header: list[str]
+    rows: list[dict[str, str]]
+    problems: list[P.Problem] = field(default_factory=list)
+    row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each row (header = 1)
+    detected: str = ""
+    # What validation made of it, by schema name: (problems, typed rows); kept with it by scripts/validate/file_cache.py.
+    typed: dict[str, tuple[list[P.Problem], list[dict]]] = field(default_factory=dict)
+
+    def row_number(self, index: int) -> int:
+        return self.row_numbers[index]
+
+    @property
+    def readable(self) -> bool:
+        """Read without any error: its rows are the whole file, so its totals mean something."""
+        return not any(problem.severity == P.ERROR for problem in self.problems)
+
+
+@dataclass
+class YearInput:
+    fiscal_year: int
+    directory: Path
+    metadata: dict
+    province: RawTable
+    teams: list[RawTable]
+    payments: list[RawTable] = field(default_factory=list)  # optional: results of payment
+
+
+@dataclass
+class RawInput:
+    data_dir: Path
+    communes: list[dict[str, str]]  # reference/communes.csv, one record per commune
+    policy: dict
+    years: list[YearInput]
+    province: dict = field(default_factory=dict)  # reference/province.toml
+
+    @property
+    def tables(self) -> list[RawTable]:
+        return [table for year in self.years for table in (year.province, *year.teams, *year.payments)]
+
+
+PROVINCE_FILE = "reference/province.toml"
+COMMUNES_FILE = "reference/communes.csv"
+POLICY_FILE = "policy/policy.toml"
+Reader = Callable[[Path, str], RawTable]  # a file that exists, and its path relative to data/ → its table
+ReferenceReader = Callable[[Path], list[dict[str, str]]]
+
+
+def read_file(path: Path, relative: str) -> RawTable:
+    table = read_table(path, relative)
+    return RawTable(
+        path, relative, table.header, [cells for _, cells in table.rows], table.problems,
+        [row for row, _ in table.rows], table.detected,
+    )
+
+
+def read_named(folder: Path, stem: str, data_dir: Path, reader: Reader) -> RawTable:
+    """``<stem>.csv`` or ``<stem>.xlsx``; both at once is refused rather than one picked silently."""
+    found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").exists()]
+    path = found[0] if found else folder / f"{stem}{SUFFIXES[0]}"
+    relative = path.relative_to(data_dir).as_posix()
+    if len(found) > 1:
+        duplicate = P.DuplicateSource(file=relative, value=found[0].name, params={"other": found[1].name})
+        return RawTable(path, relative, [], [], [duplicate])
+    if not found:
+        return RawTable(path, relative, [], [], [P.FileMissing(file=relative)])
+    return reader(path, relative)
+
+
+def read_folder(folder: Path, data_dir: Path, reader: Reader) -> list[RawTable]:
+    stems = sorted({path.stem for suffix in SUFFIXES for path in folder.glob(f"*{suffix}")})
+    return [read_named(folder, stem, data_dir, reader) for stem in stems]
+
+
+def read_toml(path: Path) -> dict:
+    """A missing or unreadable file reads as empty: ``validate`` reports what it lacks."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def read_communes(path: Path) -> list[dict[str, str]]:
+    # Imported here, not by every publish: a republish whose references did not change reads them from
+    # scripts/validate/file_cache.py, and pandas was 0.2 s of each command's start.
+    import pandas as pd
+
+    communes = pd.read_csv(path, dtype=str, keep_default_na=False).map(normalise_text)
+    return communes.rename(columns={"name_dataset": "name", "full_name_sapnhap": "full_name"}).to_dict("records")
+
+
+def load_references(data_dir: Path) -> list[dict[str, str]]:
+    return read_communes(Path(data_dir) / COMMUNES_FILE)
+
+
+def load(
+    data_dir: Path, years: list[int] | None = None, reader: Reader = read_file, references: ReferenceReader = read_communes
+) -> RawInput:
+    """``reader`` reads each table file and ``references`` the communes (``FileCache`` keeps what they
+    read, by content)."""
+    data_dir = Path(data_dir)
+    year_inputs = []
+    for directory in sorted((data_dir / "allocations").iterdir()):
+        if not directory.is_dir() or not directory.name.isdigit():
+            continue
+        if years is not None and int(directory.name) not in years:
+            continue
+        year_inputs.append(
+            YearInput(
+                fiscal_year=int(directory.name),
+                directory=directory,
+                metadata=read_toml(directory / "year.toml"),
+                province=read_named(directory, "province", data_dir, reader),
+                teams=read_folder(directory / "teams", data_dir, reader),
+                payments=read_folder(directory / "payments", data_dir, reader),
+            )
+        )
+    return RawInput(
+        data_dir=data_dir,
+        communes=references(data_dir / COMMUNES_FILE),
+        policy=read_toml(data_dir / POLICY_FILE),
+        years=year_inputs,
+        province=read_toml(data_dir / PROVINCE_FILE),
+    )

@@ -1,0 +1,561 @@
+"""Stage 3b: the validated dataset → the files journalists download, and their data package.
+
+Runs before Pelican, so that pages can show each file's format and size: ``run`` writes every
+file under build/downloads/files/ (laid out as in the site) plus manifest.json (bytes and sha256
+of every file, and the release history from ``scripts.outputs.releases``); after Pelican, ``install``
+copies the files into the site. Data flows one way: nothing here reads what Pelican writes.
+
+Columns come from scripts.model.schema and only public ones are written, so personal data cannot get
+here. Same dataset and release archive → the same bytes (fixed zip times, fixed order).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+
+from scripts.outputs import releases
+from scripts.outputs import xlsx
+from scripts.outputs.archives import DeflatedMembers, deflated, fixed_zip
+from scripts.outputs.csv_cells import neutralise
+from scripts.common.formatting import ascii_fold, mid_sentence
+from scripts.site.pages import read_dataset
+from scripts.publish.reuse import TOOLCHAIN, read_ahead, read_cache, write_anew, write_cache
+from scripts.model.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+
+# What an encoded chunk's bytes depend on besides its rows: the code that encodes them, and its libraries.
+ENCODING = hashlib.sha256(
+    TOOLCHAIN.encode()
+    + b"".join((Path(__file__).parents[1] / name).read_bytes() for name in ("outputs/downloads.py", "outputs/xlsx.py", "outputs/csv_cells.py", "model/schema.py"))
+).hexdigest()
+ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
+DEFLATED_MEMBERS = "deflated-members.pickle"  # the zips' members as the last run deflated them
+RELEASE_SUMMARIES = "release-summaries.pickle"  # scripts/outputs/releases.py: what each release changed
+
+ROOT = "du-lieu"  # every download lives under this folder of the site
+PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
+PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
+PROVINCE_KINDS = ("tỉnh ", "thành phố ")  # the two kinds of province-level unit, left out of the package's name
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number"}
+FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP"}
+MEDIA_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "zip": "application/zip",
+}
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One published table: its columns (a schema Table), file slug, keys and where its rows come from."""
+
+    table: Table
+    slug: str
+    rows: Callable[[dict], list[dict]]
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    per_year: bool = True
+
+    @functools.cached_property
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(column for column in self.table.columns if column.public)
+
+    @functools.cached_property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def canonical_name(self) -> str:
+        """Its all-years CSV, one of the files a release is made of (``releases.SUMMARISED`` names some)."""
+        return f"{self.slug}.csv"
+
+    @functools.cached_property
+    def text_columns(self) -> frozenset[int]:
+        """Codes are formatted as text in a spreadsheet, so an edit keeps their leading zeros."""
+        return frozenset(index for index, column in enumerate(self.columns) if column.type == "code")
+
+
+def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes) -> Table:
+    """The published form of a per-year table: the year (a folder name in data/) becomes a column."""
+    fields = dict(name=table.name, title=table.title, description=table.description, path_pattern=table.path_pattern)
+    return Table(**{**fields, **changes}, columns=(FISCAL_YEAR, *(columns or table.columns)))
+
+
+def per_year(dataset: dict, records: Callable[[dict], list[dict]]) -> list[dict]:
+    return [
+        {"fiscal_year": year["fiscal_year"], **record}
+        for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"])
+        for record in records(year)
+    ]
+
+
+def allocation_rows(year: dict) -> list[dict]:
+    return [{**team, **period} for team in year["teams"] for period in team["periods"]]
+
+
+TEAMS = with_year(
+    TEAM_ALLOCATIONS,
+    tuple(TEAM_ALLOCATIONS.column(name) for name in ("team_id", "team_name", "village", "commune_code")),
+    name="teams",
+    title="Danh sách tổ",
+    description=(
+        "Một dòng cho mỗi tổ trong mỗi năm ngân sách: mã, tên, thôn/xóm và xã/phường của tổ. "
+        "Bảng phân bổ và bảng chi trả nối với bảng này qua năm và mã tổ."
+    ),
+    path_pattern="allocations/<năm>/teams/<mã xã>.csv",
+)
+TEAM_OF_YEAR = ForeignKey(("fiscal_year", "team_id"), "to", ("fiscal_year", "team_id"))
+COMMUNE = ForeignKey(("commune_code",), "xa-phuong", ("code",))
+
+RESOURCES = (
+    Resource(COMMUNES, "xa-phuong", lambda dataset: dataset["communes"], ("code",), per_year=False),
+    Resource(
+        with_year(PROVINCE_ALLOCATIONS),
+        "du-toan-xa",
+        lambda dataset: per_year(dataset, lambda year: year["communes"]),
+        ("fiscal_year", "commune_code"),
+        (COMMUNE,),
+    ),
+    Resource(TEAMS, "to", lambda dataset: per_year(dataset, lambda year: year["teams"]), ("fiscal_year", "team_id"), (COMMUNE,)),
+    Resource(
+        with_year(TEAM_ALLOCATIONS),
+        "phan-bo-to",
+        lambda dataset: per_year(dataset, allocation_rows),
+        ("fiscal_year", "team_id", "month_from"),
+        (TEAM_OF_YEAR, COMMUNE),
+    ),
+    Resource(
+        with_year(PAYMENTS),
+        "chi-tra",
+        lambda dataset: per_year(dataset, lambda year: year["payments"]),
+        (),
+        (TEAM_OF_YEAR, COMMUNE),
+    ),
+)
+TEAM_ALLOCATION_RESOURCE = next(resource for resource in RESOURCES if resource.slug == "phan-bo-to")
+
+
+def csv_column(column: Column, values: list) -> list[str]:
+    """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), an absent value empty."""
+    if column.type == "text":
+        return ["" if value is None else neutralise(value) for value in values]
+    return ["" if value is None else str(value) for value in values]
+
+
+def typed_column(column: Column, values: list) -> list:
+    """One column's values as JSON and XLSX carry them: numbers as numbers, everything else as text."""
+    if column.type in ("integer", "month"):
+        return values
+    if column.type == "number":
+        return [None if value is None else float(value) for value in values]
+    return [None if value is None else str(value) for value in values]
+
+
+@dataclass(slots=True)
+class Chunk:
+    """Consecutive rows of one table with the same year and commune, in every format. Every file is
+    made of whole chunks (a table, a year's slice, a commune's year), so a one-cell correction
+    encodes that commune's chunks of that year again and the others come from the last run
+    (``EncodedChunks``)."""
+
+    fiscal_year: int | None
+    commune_code: str | None
+    values: list[dict]  # the rows as the dataset holds them
+    csv: str  # their CSV lines
+    xlsx: list[str]  # each row's cells
+    json: bytes  # their JSON records, comma-separated
+
+
+class EncodedChunks:
+    """What the last run encoded, in ``build/downloads/encoded-chunks/<table>.pickle``, by the SHA-256
+    of the encoding code, the table and the chunk's rows. Encoding every row took 0.17 s of a one-cell
+    republish's downloads, which the pages then wait for; a chunk is a few large strings, so the
+    whole cache loads in milliseconds. One file per table: an amount corrected rewrites the team
+    tables' 4.1 MB, not the payments' 5 MB besides (saving all of it took 0.04 s of the 0.32 s)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.stored: dict[str, dict[str, tuple[str, list[str], bytes]]] = {}  # table → chunk key → encoded
+        self.used: dict[str, dict[str, tuple[str, list[str], bytes]]] = {}
+
+    def table(self, slug: str) -> tuple[dict, dict]:
+        """The chunks of one table the last run kept, and those this run uses (filled by ``encode``)."""
+        if slug not in self.stored:
+            self.stored[slug] = read_cache(self.folder / f"{slug}.pickle") if self.folder else {}
+            self.used[slug] = {}
+        return self.stored[slug], self.used[slug]
+
+    def save(self) -> None:
+        """Keep the chunks of this run only: rewrite the tables whose chunks changed."""
+        if not self.folder:
+            return
+        for slug, used in self.used.items():
+            if used.keys() != self.stored[slug].keys():
+                write_cache(self.folder / f"{slug}.pickle", used)
+
+
+def runs(rows: list[dict]) -> list[list[dict]]:
+    """``rows`` cut where the year or the commune changes."""
+    found, last = [], object()
+    for row in rows:
+        where = (row.get("fiscal_year"), row.get("commune_code"))
+        if where != last:
+            found.append([])
+            last = where
+        found[-1].append(row)
+    return found
+
+
+def encode(resource: Resource, rows: list[dict], cache: EncodedChunks | None = None) -> list[Chunk]:
+    """``rows`` as chunks, each encoded unless ``cache`` has it."""
+    stored, used = (cache or EncodedChunks(None)).table(resource.slug)
+    chunks = runs(rows)
+    # By whole rows, in C: picking the published columns out first took longer than encoding saves.
+    head = f"{ENCODING}\0{resource.slug}\0".encode()
+    keys = [hashlib.sha256(head + orjson.dumps(chunk)).hexdigest() for chunk in chunks]
+    missing = [index for index, key in enumerate(keys) if key not in stored]
+    fresh = dict(zip(missing, encode_runs(resource, [chunks[index] for index in missing])))
+    for index, key in enumerate(keys):
+        used[key] = fresh[index] if index in fresh else stored[key]
+    return [Chunk(chunk[0].get("fiscal_year"), chunk[0].get("commune_code"), chunk, *used[key]) for chunk, key in zip(chunks, keys)]
+
+
+def encode_runs(resource: Resource, chunks: list[list[dict]]) -> list[tuple[str, list[str], bytes]]:
+    """Every row of ``chunks`` in every format, computed a column at a time: one comprehension per
+    column and format rather than a function call per cell, which took most of this stage."""
+    rows = [row for chunk in chunks for row in chunk]
+    columns = [[row.get(column.name) for row in rows] for column in resource.columns]
+    typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
+    lines = csv_lines(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]))
+    styles = [xlsx.TEXT_STYLE if index in resource.text_columns else 0 for index in range(len(columns))]
+    cells = list(map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(typed_columns, styles)])))
+    names = resource.column_names
+    records = [dict(zip(names, typed)) for typed in zip(*typed_columns)]
+    encoded, start = [], 0
+    for chunk in chunks:
+        end = start + len(chunk)
+        encoded.append(("".join(lines[start:end]), cells[start:end], orjson.dumps(records[start:end])[1:-1]))
+        start = end
+    return encoded
+
+
+def csv_writer(buffer: io.StringIO):
+    """RFC 4180 in UTF-8 without BOM (the canonical file; Excel users get the XLSX). CRLF line ends
+    also make the writer quote a CR inside a cell, which it would not with LF."""
+    return csv.writer(buffer, lineterminator="\r\n")
+
+
+def csv_lines(rows: Iterable[tuple[str, ...]]) -> list[str]:
+    """Each row's CSV line, all written by one writer."""
+    buffer = io.StringIO()
+    writer, ends = csv_writer(buffer), []
+    for cells in rows:
+        writer.writerow(cells)
+        ends.append(buffer.tell())
+    text = buffer.getvalue()
+    return [text[start:end] for start, end in zip([0, *ends], ends)]
+
+
+def csv_bytes(resource: Resource, chunks: list[Chunk]) -> bytes:
+    buffer = io.StringIO()
+    csv_writer(buffer).writerow(resource.column_names)
+    return (buffer.getvalue() + "".join(chunk.csv for chunk in chunks)).encode("utf-8")
+
+
+def package_title(dataset: dict) -> str:
+    return f"{PACKAGE_TITLE} {mid_sentence(dataset['province']['name'])}"
+
+
+def package_name(dataset: dict) -> str:
+    """'Tỉnh Cao Bằng' → 'kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang'."""
+    province = dataset["province"]["name"].lower()
+    province = next((province.removeprefix(kind) for kind in PROVINCE_KINDS if province.startswith(kind)), province)
+    return "-".join([PACKAGE_NAME, *ascii_fold(province).split()])
+
+
+def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str, deflate: Callable[[bytes], bytes] = deflated) -> bytes:
+    """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
+    return xlsx.workbook_bytes(
+        [xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets],
+        created,
+        title,
+        deflate,
+    )
+
+
+def json_bytes(version: str, sheets: list[tuple[Resource, list[Chunk]]]) -> bytes:
+    """``{"version": …, "resources": {slug: [record, …]}}`` in compact UTF-8, as
+    json.dumps(ensure_ascii=False, separators=(",", ":")) writes it, put together from the chunks."""
+    tables = b",".join(orjson.dumps(resource.slug) + b":[" + b",".join(chunk.json for chunk in chunks) + b"]" for resource, chunks in sheets)
+    return b'{"version":' + orjson.dumps(version) + b',"resources":{' + tables + b"}}\n"
+
+
+def field(column: Column) -> dict:
+    constraints = {"required": column.required}
+    if column.pattern:
+        constraints["pattern"] = column.pattern.removeprefix("^").removesuffix("$")  # Table Schema anchors implicitly
+    if column.minimum is not None:
+        constraints["minimum"] = column.minimum
+    if column.maximum is not None:
+        constraints["maximum"] = column.maximum
+    description = f"{column.description} Đơn vị: {column.unit}." if column.unit else column.description
+    return {"name": column.name, "type": FIELD_TYPES[column.type], "title": column.title, "description": description, "constraints": constraints}
+
+
+def table_schema(resource: Resource, whole: bool) -> dict:
+    """Foreign keys only on the whole-dataset tables: a year's or a commune's file is a slice of one,
+    and checking keys per slice would re-read the referenced tables 100 times over."""
+    schema = {"fields": [field(column) for column in resource.columns], "missingValues": [""]}
+    if resource.primary_key:
+        schema["primaryKey"] = list(resource.primary_key)
+    if whole and resource.foreign_keys:
+        schema["foreignKeys"] = [
+            {"fields": list(key.fields), "reference": {"resource": key.resource, "fields": list(key.reference)}}
+            for key in resource.foreign_keys
+        ]
+    return schema
+
+
+@dataclass
+class Download:
+    """One file of the site's du-lieu/ folder, before it is written."""
+
+    path: str  # relative to du-lieu/
+    content: bytes
+    title: str
+    resource: Resource | None = None  # a table the data package describes with its schema
+    scope: str = ""  # which pages list it: "" whole dataset, "2025" a year, "01273/2025" a commune's year
+
+    @property
+    def extension(self) -> str:
+        return self.path.rsplit(".", 1)[1]
+
+    @functools.cached_property
+    def entry(self) -> dict:
+        """Its line in the manifest; the data package describes it from the same (one hash per file)."""
+        return {
+            "path": f"{ROOT}/{self.path}",
+            "scope": self.scope,
+            "title": self.title,
+            "format": FORMATS[self.extension],
+            "bytes": len(self.content),
+            "sha256": hashlib.sha256(self.content).hexdigest(),
+        }
+
+
+def decisions(dataset: dict) -> list[dict]:
+    """Every decision the published figures come from (the package's sources)."""
+    found = set()
+    for year in dataset["years"]:
+        found.add((year["province_decision"]["number"], year["province_decision"]["date"]))
+        found.update((p["decision_number"], p["decision_date"]) for team in year["teams"] for p in team["periods"])
+    return [{"title": f"Quyết định số {number} ngày {date}"} for number, date in sorted(found, key=lambda d: (d[1], d[0]))]
+
+
+def resource_descriptor(download: Download) -> dict:
+    entry = download.entry
+    stem = download.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    descriptor = {
+        "name": stem if download.resource else f"{stem}-{download.extension}",
+        "path": download.path,
+        "title": download.title,
+        "format": download.extension,
+        "mediatype": MEDIA_TYPES[download.extension],
+        "bytes": entry["bytes"],
+        "hash": f"sha256:{entry['sha256']}",
+    }
+    if download.resource is None:
+        return {**descriptor, "type": "file"}
+    return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource, download.scope == "")}
+
+
+def schema_path(resource: Resource, whole: bool) -> str:
+    """Files of the same table share one Table Schema file, referenced by path."""
+    return f"luoc-do/{resource.slug}.json" if whole else f"luoc-do/tep-tach/{resource.slug}.json"
+
+
+def data_package(dataset: dict, release: dict, downloads: list[Download]) -> bytes:
+    package = {
+        "name": package_name(dataset),
+        "title": package_title(dataset),
+        "description": (
+            "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
+            "theo các quyết định được nêu trong sources."
+            + (" Dữ liệu mẫu, không phải số liệu thật." if any(year["sample"] for year in dataset["years"]) else "")
+        ),
+        "version": release["version"],
+        "created": f"{release['date']}T00:00:00+07:00",
+        "licenses": [LICENSE],
+        "sources": decisions(dataset),
+        "resources": [resource_descriptor(download) for download in downloads],
+    }
+    return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def year_title(text: str, fiscal_year: int | None) -> str:
+    return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
+
+
+def table_files(dataset: dict, cache: EncodedChunks | None = None) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
+    """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
+    chunks = {resource: encode(resource, resource.rows(dataset), cache) for resource in RESOURCES}
+    files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES]
+    return chunks, files
+
+
+def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]:
+    """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
+    return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
+
+
+def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict, deflate: Callable[[bytes], bytes] = deflated) -> list[Download]:
+    """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
+    created = dt.datetime.fromisoformat(release["date"])
+    title = package_title(dataset)
+    files = [
+        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created, title, deflate), "Tất cả các bảng (Excel)"),
+        Download("tat-ca.json", json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
+    ]
+    for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
+        fiscal_year = year["fiscal_year"]
+        sheets = [(r, [chunk for chunk in chunks[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
+        folder = f"nam-{fiscal_year}"
+        scope = str(fiscal_year)
+        files += [
+            Download(f"{folder}/{r.slug}-{fiscal_year}.csv", csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
+            for r, part in sheets
+        ]
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created, title, deflate), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.json", json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
+        allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
+        names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
+        for code in sorted({chunk.commune_code for chunk in allocations}):
+            part = [chunk for chunk in allocations if chunk.commune_code == code]
+            files.append(
+                Download(
+                    f"xa/phan-bo-to-{code}-{fiscal_year}.csv",
+                    csv_bytes(TEAM_ALLOCATION_RESOURCE, part),
+                    f"Phân bổ kinh phí cho các tổ của {names[code]}, năm {fiscal_year}",
+                    TEAM_ALLOCATION_RESOURCE,
+                    f"{code}/{fiscal_year}",
+                )
+            )
+    return files
+
+
+def schema_files() -> list[Download]:
+    return [
+        Download(
+            schema_path(r, whole),
+            (json.dumps(table_schema(r, whole), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+            f"Lược đồ bảng: {r.table.title}" + ("" if whole else " (tệp theo năm, theo xã)"),
+            scope="luoc-do",
+        )
+        for whole in (True, False)
+        for r in RESOURCES
+        if whole or r.per_year
+    ]
+
+
+def read_caches_ahead(downloads_dir: Path) -> None:
+    """Read what ``run`` will read from its caches, before it can run: a publish's worker does it while
+    the data is validated. A one-cell republish's downloads spent 0.02 s reading them (median of 8)."""
+    caches = sorted((downloads_dir / ENCODED_CHUNKS).glob("*.pickle"))
+    read_ahead([*caches, downloads_dir / DEFLATED_MEMBERS, downloads_dir / RELEASE_SUMMARIES])
+
+
+def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
+    """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
+    dataset = read_dataset(dataset_path)
+    encoded = EncodedChunks(downloads_dir / ENCODED_CHUNKS)
+    deflate = DeflatedMembers(downloads_dir / DEFLATED_MEMBERS)
+    chunks, canonical = table_files(dataset, encoded)
+    current_files = {f.path: f.content for f in canonical}
+    history = releases.plan(archive_dir, current_files, dataset)
+    current = history[-1]
+    files = [*canonical, *derived_files(dataset, chunks, current, deflate)]
+    files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
+    files += schema_files()
+    files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files), deflate), "Tất cả các tệp trên, trong một tệp nén"))
+    archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
+    for release in history:
+        for name, content in sorted(archive.files(release).items()):
+            files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
+    manifest_path = downloads_dir / "manifest.json"
+    # Gone while the files change, so that a manifest always describes the files beside it.
+    written = manifest_hashes(manifest_path)
+    manifest_path.unlink(missing_ok=True)
+    write_tree(downloads_dir / "files" / ROOT, files, written)
+    encoded.save()
+    deflate.save()
+    manifest = {
+        "root": ROOT,
+        "version": current["version"],
+        "date": current["date"],
+        "files": [download.entry for download in files],
+        "history": releases.describe(archive, history, downloads_dir / RELEASE_SUMMARIES),
+    }
+    manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
+    return manifest_path
+
+
+def manifest_hashes(manifest_path: Path) -> dict[str, str]:
+    """Path under du-lieu/ → sha256 of each file the last complete run wrote; none without its manifest."""
+    if not manifest_path.is_file():
+        return {}
+    prefix = f"{ROOT}/"
+    return {entry["path"].removeprefix(prefix): entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
+
+
+def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> None:
+    """Make ``folder`` hold exactly ``files``. A file whose SHA-256 is the one the last run wrote
+    (``written``) is kept without being read (a one-cell correction changes a few of them); the others
+    are written under a new inode (``write_anew``: the manifest is gone until all are written)."""
+    existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
+    for download in files:
+        if download.path not in existing or written.get(download.path) != download.entry["sha256"]:
+            write_anew(folder / download.path, download.content)
+    for relative in existing.keys() - {download.path for download in files}:
+        existing[relative].unlink()
+
+
+def install(manifest_path: Path, site_dir: Path) -> list[str]:
+    """Hard-link the prepared files into the rendered site; never over a page Pelican wrote. Return
+    their paths in the site.
+
+    Linking is safe: ``run`` never writes into a file in place, so never into a file a release holds."""
+    source = manifest_path.parent / "files"
+    installed = []
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            relative = path.relative_to(source)
+            target = site_dir / relative
+            if target.exists():
+                raise FileExistsError(f"{target} đã có trong trang dựng ra; không ghi đè")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)
+            installed.append(relative.as_posix())
+    return installed

@@ -1,0 +1,425 @@
+"""Stage 4b: the public notice (Thông báo công khai) of each commune and year, as an A4 PDF.
+
+Communes post their allocations at the office for at least 30 days; this is the sheet they print.
+ReportLab's canvas draws it with a Vietnamese subset of DejaVu Sans (scripts/outputs/fonts/), parsed once per
+process, in about 10 ms on one core with ReportLab's C accelerator (fpdf2 took 80 ms, most of it
+re-subsetting the fonts with fontTools for every file). Missing ones are rendered in the publish's
+background pool, and only when their inputs change: each is kept in a cache named by the hash of its
+content, this module and the fonts, and hard-linked into every release. Output is byte-identical for
+the same input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from concurrent.futures import Executor
+from functools import lru_cache
+from itertools import accumulate
+from pathlib import Path
+
+import qrcode
+from markupsafe import Markup
+from reportlab import rl_config
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from scripts.common import system
+from scripts.common.formatting import date_vi, mid_sentence, number, vnd
+from scripts.site.pages import SiteData, commune_url, notice_pdf, site_data
+from scripts.publish.reuse import TOOLCHAIN
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
+COLUMNS = ("STT", "Tên tổ", "Thôn/xóm, tổ dân phố", "Số thành viên", "Số tháng", "Kinh phí (₫)")
+WIDTHS = (10, 52, 46, 20, 14, 28)  # millimetres; 170 mm between A4 margins
+LINE = 4.5
+PAGE_WIDTH, PAGE_HEIGHT = 210, 297  # A4; every length here is in millimetres from the top left corner
+LEFT, TOP, BOTTOM = 20, 15, PAGE_HEIGHT - 15  # nothing but the page number goes below BOTTOM
+FOOTER = PAGE_HEIGHT - 12  # top of the page number's line
+CONTENT = PAGE_WIDTH - 2 * LEFT
+COLUMN_EDGES = tuple(accumulate(WIDTHS, initial=LEFT))
+PAD = 1  # between a cell's or paragraph's edge and its text
+POINT = 25.4 / 72
+# Any of the 8 masks makes a valid code; qrcode's search for the lowest penalty score drew each code
+# 8 times. 2 is the one it picks most often for the commune addresses.
+QR_MASK = 2
+
+# Binary streams as they are: ASCII85 makes them a quarter larger and costs a millisecond a notice.
+rl_config.useA85 = 0
+# Parsed once per process (forked workers inherit them); each PDF embeds the glyphs it uses, and
+# asciiReadable=0 keeps ReportLab from adding all of ASCII to them: PDFs a third larger otherwise.
+REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
+pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
+pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
+# What else a PDF's bytes depend on: this code, the fonts and the libraries, read once, not once per notice.
+RENDERER = hashlib.sha256(TOOLCHAIN.encode() + b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
+
+
+def public_url(base_url: str, path: str) -> str:
+    return f"{base_url.rstrip('/')}/{path}"
+
+
+@lru_cache(maxsize=4096)
+def qr_runs(text: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """A QR code as (size, ((x, y, length) of each horizontal run of dark modules)), for PDF and SVG
+    alike; memoised, as a commune's notice page and its PDF draw the same address."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append((start, y, x - start))
+            x += 1
+    return len(matrix), tuple(runs)
+
+
+def qr_svg(text: str) -> Markup:
+    """Jinja filter: an inline SVG QR code of ``text``, with a quiet zone of 4 modules."""
+    size, runs = qr_runs(text)
+    path = "".join(f"M{x + 4} {y + 4}h{length}v1h-{length}z" for x, y, length in runs)
+    side = size + 8
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" class="qr" role="img" aria-label="Mã QR dẫn tới {text}">'
+        '<rect width="{side}" height="{side}" fill="#fff"/><path d="{path}" fill="#000"/></svg>'
+    ).format(side=side, text=text, path=path)
+
+
+def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -> dict:
+    """Everything one notice prints, as plain JSON-able values (also the cache key)."""
+    year = site.year(fiscal_year)
+    teams = sorted(site.teams_by_commune[fiscal_year, row["code"]], key=lambda team: team["team_id"])
+    return {
+        "province": site.province,
+        "commune": row["full_name"],
+        "fiscal_year": fiscal_year,
+        "sample": year["sample"],
+        "province_decision": year["province_decision"],
+        "decisions": row["decisions"],
+        "teams": [[t["team_name"], t["village"], t["member_count"], t["months"], t["amount_vnd"]] for t in teams],
+        "member_count": row["member_count"],
+        "allocated_vnd": row["allocated_vnd"],
+        "teams_amount_vnd": row["teams_amount_vnd"],
+        "unallocated_vnd": row["unallocated_vnd"],
+        "published_on": year["published_on"],
+        "url": public_url(base_url, commune_url(row["code"], fiscal_year)),
+    }
+
+
+def baseline(top: float, height: float, size: float) -> float:
+    """Where text of ``size`` points sits in a band of ``height``: a little below the middle."""
+    return top + height / 2 + 0.3 * size * POINT
+
+
+class NumberedCanvas(Canvas):
+    """Keeps every page until save(), so each footer can say 'Trang n/N' (ReportLab's usual recipe)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pages: list[dict] = []
+
+    def showPage(self):
+        self.pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        for number_of_page, page in enumerate(self.pages, start=1):
+            self.__dict__.update(page)
+            self.setFont(REGULAR_NAME, 8)
+            page_number = f"Trang {number_of_page}/{len(self.pages)}"
+            self.drawCentredString(PAGE_WIDTH / 2 * mm, (PAGE_HEIGHT - baseline(FOOTER, 5, 8)) * mm, page_number)
+            super().showPage()
+        super().save()
+
+
+class Sheet:
+    """A cursor going down the page in millimetres from the top edge, as the layout is written."""
+
+    def __init__(self, canvas: Canvas):
+        self.canvas = canvas
+        self.name, self.size = REGULAR_NAME, 10
+        self.start_page()
+
+    def start_page(self) -> None:
+        """A new page starts from the default graphics state: set what the layout relies on."""
+        self.canvas.setLineWidth(0.2 * mm)
+        self.canvas.setLineCap(2)  # square ends, so a grid's rules close its outer corners
+        self.canvas.setFont(self.name, self.size)
+        self.y = TOP
+
+    def font(self, bold: bool, size: float) -> None:
+        self.name, self.size = (BOLD_NAME if bold else REGULAR_NAME), size
+        self.canvas.setFont(self.name, size)
+
+    def width(self, text: str) -> float:
+        return stringWidth(text, self.name, self.size) / mm
+
+    def baseline(self, top: float, height: float) -> float:
+        return baseline(top, height, self.size)
+
+    def text(self, x: float, y: float, text: str, word_space: float = 0) -> None:
+        """``text`` with its baseline at (x, y)."""
+        self.canvas.drawString(x * mm, (PAGE_HEIGHT - y) * mm, text, wordSpace=word_space)
+
+    def texts(self, lines: list[tuple[float, float, str]]) -> None:
+        """Strings with their baselines at (x, y), in one text object and the current font:
+        drawString() makes and formats a whole text object for each."""
+        text = self.canvas.beginText()
+        text.setFont(self.name, self.size)
+        for x, y, line in lines:
+            text.setTextOrigin(x * mm, (PAGE_HEIGHT - y) * mm)
+            text.textOut(line)
+        self.canvas.drawText(text)
+
+    def new_page(self) -> None:
+        self.canvas.showPage()
+        self.start_page()
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Greedy line breaking at plain spaces only: simpleSplit also breaks at the no-break space
+        that keeps '₫' with its amount. A word wider than the line overflows it."""
+        space = self.width(" ")
+        lines, line, used = [], "", 0.0
+        for word in text.split(" "):
+            size = self.width(word)
+            if line and used + space + size > width:
+                lines.append(line)
+                line, used = word, size
+            else:
+                line, used = (f"{line} {word}", used + space + size) if line else (word, size)
+        lines.append(line)
+        return lines
+
+    def line(self, text: str, height: float, align: str = "left") -> None:
+        """One line of text across the content width; the cursor goes below it."""
+        free = CONTENT - 2 * PAD - self.width(text)
+        offset = {"left": 0, "center": free / 2, "right": free}[align]
+        self.text(LEFT + PAD + offset, self.baseline(self.y, height), text)
+        self.y += height
+
+    def paragraph(self, text: str, height: float, x: float = LEFT, width: float = CONTENT, align: str = "justify", border: bool = False) -> None:
+        """Wrapped text, one paragraph per line of ``text``; justified lines but each paragraph's last."""
+        inner = width - 2 * PAD
+        lines = []
+        for paragraph in text.split("\n"):
+            wrapped = self.wrap(paragraph, inner)
+            lines += [(line, index == len(wrapped) - 1) for index, line in enumerate(wrapped)]
+        if border:
+            self.canvas.rect(x * mm, (PAGE_HEIGHT - self.y - height * len(lines)) * mm, width * mm, height * len(lines) * mm)
+        for line, last in lines:
+            if self.y + height > BOTTOM:
+                self.new_page()
+            free = inner - self.width(line)
+            gaps = line.count(" ") + line.count("\xa0")  # ReportLab draws the no-break space as a space, so it stretches too
+            if align == "center":
+                self.text(x + PAD + free / 2, self.baseline(self.y, height), line)
+            elif align == "justify" and not last and gaps:
+                self.text(x + PAD, self.baseline(self.y, height), line, word_space=free * mm / gaps)
+            else:
+                self.text(x + PAD, self.baseline(self.y, height), line)
+            self.y += height
+
+
+def render(notice: dict, qr: tuple | None = None) -> bytes:
+    """The notice's PDF; ``qr``, ``qr_runs`` of its address, when the caller has it already."""
+    published = dt.date.fromisoformat(notice["published_on"])
+    out = io.BytesIO()
+    # invariant: no clock and a fixed document ID, so the same notice gives the same bytes. Without
+    # an initial font, every page would refer to Helvetica, which nothing here uses.
+    canvas = NumberedCanvas(out, pagesize=A4, invariant=1, pageCompression=1, lang="vi", initialFontName=REGULAR_NAME, initialFontSize=10)
+    canvas.setDateFormatter(lambda *_: f"D:{published:%Y%m%d}000000+00'00'")
+    canvas.setTitle(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']} – năm {notice['fiscal_year']}")
+    canvas.setAuthor(f"Ủy ban nhân dân {notice['commune']}")
+    canvas.setSubject(f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']}")
+    canvas.setCreator("scripts/notices.py")
+    sheet = Sheet(canvas)
+    sheet.font(True, 10)
+    half = CONTENT / 2
+    sheet.paragraph(f"ỦY BAN NHÂN DÂN\n{notice['commune'].upper()}", 5, width=half, align="center")
+    left_end, sheet.y = sheet.y, TOP
+    sheet.paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc", 5, x=LEFT + half, width=half, align="center")
+    sheet.y = max(sheet.y, left_end) + 2
+    sheet.font(False, 10)
+    sheet.line(f"{notice['commune']}, {date_vi(notice['published_on'])}", 6, align="right")
+    if notice["sample"]:
+        sheet.font(True, 10)
+        sheet.paragraph("DỮ LIỆU MẪU – số liệu từng tổ do máy sinh ra để thử nghiệm, không phải số liệu thật.", 6, align="center", border=True)
+    sheet.y += 3
+    sheet.font(True, 14)
+    sheet.line("THÔNG BÁO CÔNG KHAI", 8, align="center")
+    sheet.font(True, 11)
+    sheet.line(f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']}", 6, align="center")
+    sheet.y += 3
+    sheet.font(False, 10)
+    province = notice["province_decision"]
+    commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in notice["decisions"])
+    sheet.paragraph(
+        f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân {mid_sentence(notice['province'])} "
+        f"giao dự toán kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']};\n"
+        f"Căn cứ Quyết định {commune_decisions} của Ủy ban nhân dân {notice['commune']} phân bổ kinh phí cho các tổ;\n"
+        f"Ủy ban nhân dân {notice['commune']} thông báo công khai kinh phí hỗ trợ {number(len(notice['teams']))} "
+        f"Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']} như sau:",
+        5,
+    )
+    sheet.y += 2
+    draw_table(sheet, notice)
+    sheet.y += 3
+    sheet.font(False, 10)
+    sheet.paragraph(
+        f"Dự toán tỉnh giao: {vnd(notice['allocated_vnd'])}. Đã phân bổ cho các tổ: {vnd(notice['teams_amount_vnd'])}. "
+        f"Chưa phân bổ: {vnd(notice['unallocated_vnd'])}.\n"
+        f"Ngày công bố: {date_vi(notice['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
+        f"{notice['commune']} ít nhất 30 ngày kể từ ngày công bố.",
+        5,
+    )
+    draw_qr(sheet, notice["url"], qr or qr_runs(notice["url"]))
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def draw_table(sheet: Sheet, notice: dict) -> None:
+    rows = [
+        (str(index), name, village, number(members), str(months), vnd(amount))
+        for index, (name, village, members, months, amount) in enumerate(notice["teams"], start=1)
+    ]
+    edges: list[float] = []  # tops and bottoms of the rows on the current page
+    sheet.font(True, 9)
+    draw_row(sheet, COLUMNS, edges, heading=True)
+    sheet.font(False, 9)
+    for row in rows:
+        draw_row(sheet, row, edges)
+    sheet.font(True, 9)
+    draw_row(sheet, ("", "Tổng cộng", "", number(notice["member_count"]), "", vnd(notice["teams_amount_vnd"])), edges)
+    draw_rules(sheet, edges)
+
+
+def draw_rules(sheet: Sheet, edges: list[float]) -> None:
+    """The borders of the table's rows on one page, as one grid: a rectangle per cell was six times
+    the drawing operators, each number of which ReportLab formats in Python."""
+    if edges:
+        sheet.canvas.grid([x * mm for x in COLUMN_EDGES], [(PAGE_HEIGHT - y) * mm for y in edges])
+
+
+def draw_row(sheet: Sheet, cells: tuple[str, ...], edges: list[float], heading: bool = False) -> None:
+    """One table row; wraps only the cells that overflow. A row that does not fit starts a new page,
+    under the column headings again."""
+    lines = []
+    for text, width in zip(cells, WIDTHS):
+        size = sheet.width(text)
+        lines.append([(text, size)] if size <= width - 2 * PAD else [(line, sheet.width(line)) for line in sheet.wrap(text, width - 2 * PAD)])
+    height = LINE * max(len(cell) for cell in lines) + 1
+    if sheet.y + height > BOTTOM:
+        draw_rules(sheet, edges)
+        edges.clear()
+        sheet.new_page()
+        if not heading:
+            bold = sheet.name == BOLD_NAME
+            sheet.font(True, 9)
+            draw_row(sheet, COLUMNS, edges, heading=True)
+            sheet.font(bold, 9)
+    y = sheet.y
+    if not edges:
+        edges.append(y)
+    texts = []
+    for index, (cell, left, width) in enumerate(zip(lines, COLUMN_EDGES, WIDTHS)):
+        for number_of_line, (text, size) in enumerate(cell):
+            if not text:
+                continue
+            free = width - 2 * PAD - size
+            offset = free / 2 if heading else (0 if index in (1, 2) else free)
+            texts.append((left + PAD + offset, sheet.baseline(y + 0.5 + number_of_line * LINE, LINE), text))
+    sheet.texts(texts)
+    sheet.y = y + height
+    edges.append(sheet.y)
+
+
+def draw_qr(sheet: Sheet, url: str, qr: tuple, side: float = 30) -> None:
+    """The QR code to the commune page (``qr_runs``), with the address in words beside it for those without a phone."""
+    size, runs = qr
+    if sheet.y + side + 8 > BOTTOM:
+        sheet.new_page()
+    sheet.y += 4
+    module = side / size
+    canvas = sheet.canvas
+    canvas.saveState()
+    # In module units, y going down: each run is four small integers written as they are, where a
+    # path's rect() would format every number through ReportLab's Python float formatter.
+    canvas.transform(module * mm, 0, 0, -module * mm, LEFT * mm, (PAGE_HEIGHT - sheet.y) * mm)
+    canvas.addLiteral("".join(f"{x} {y} {length} 1 re " for x, y, length in runs) + "f")
+    canvas.restoreState()
+    sheet.paragraph(
+        f"Quét mã QR hoặc truy cập địa chỉ dưới đây để xem số liệu chi tiết và tải dữ liệu:\n{url}",
+        5,
+        x=LEFT + side + 5,
+        width=CONTENT - side - 5,
+    )
+
+
+def fingerprint(notice: dict) -> str:
+    return hashlib.sha256(json.dumps(notice, ensure_ascii=False, sort_keys=True).encode() + RENDERER.encode()).hexdigest()
+
+
+class Rendering:
+    """The notices missing from the cache, rendered in the background while the site is built.
+
+    Started right after validation, in ``pool`` (``render`` needs only the dataset); ``install`` waits
+    for the renders.
+    """
+
+    def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
+        site = site_data(dataset_path)
+        self.cache = cache
+        cache.mkdir(parents=True, exist_ok=True)
+        self.targets: dict[str, list[str]] = {}
+        missing: dict[str, dict] = {}
+        for fiscal_year in site.year_numbers:
+            for row in site.commune_rows[fiscal_year]:
+                notice = notice_content(site, fiscal_year, row, base_url)
+                name = f"{fingerprint(notice)}.pdf"
+                self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
+                if not (cache / name).exists():
+                    missing[name] = notice
+        # Each QR code is made here, where the notice page's HTML finds it memoised, not a second time in the worker.
+        self.pending = {name: pool.submit(render, notice, qr_runs(notice["url"])) for name, notice in missing.items()}
+
+    def install(self, release: Path) -> dict[str, int]:
+        """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
+
+        Hard links, not copies: a cached PDF is written once under a temporary name and never changed."""
+        for name, future in self.pending.items():
+            partial = self.cache / f"{name}.tmp"
+            partial.write_bytes(future.result())
+            partial.replace(self.cache / name)
+        for name, paths in self.targets.items():
+            for path in paths:
+                (release / path).parent.mkdir(parents=True, exist_ok=True)
+                os.link(self.cache / name, release / path)
+        for stale in self.cache.glob("*.pdf"):
+            if stale.name not in self.targets:
+                stale.unlink()
+        return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
+
+    def paths(self) -> list[str]:
+        """Where ``install`` puts the notices, in the release."""
+        return [path for paths in self.targets.values() for path in paths]
+
+
+def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
+    """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
+    with system.background_pool(system.cores()) as pool:
+        return Rendering(dataset_path, base_url, cache, pool).install(release)

@@ -1,0 +1,292 @@
+"""Reuse what has not changed since the previous release, so a one-cell correction republishes fast.
+
+A data page's key is the SHA-256 of everything its HTML can depend on: its save path, its own
+context (the figures it shows) and one site key covering templates, prose content, code, the
+libraries (``TOOLCHAIN``), settings and the site-wide part of the dataset (all but the years' rows).
+When the previous release holds a page with the same key, the new release gets a hard link to that
+file instead of a render.
+Rule that keeps this sound: templates read per-page figures from the page context only;
+SITE_DATA is for site-wide facts. tests/test_bench.py compares against a clean build.
+
+The pages of one commune and its teams (``pages.Block``) are made from site-wide data and that
+commune's own rows only. A block whose rows are unchanged (``block_key``) is linked whole from the
+release before, with no page model made or key computed: a one-cell correction models one commune.
+tests/test_reuse.py checks that equal block keys come with equal page contexts.
+
+Releases share those inodes, so no file in a release is ever opened for writing in place: new
+files go to a temporary name and are renamed over (``write_new``); the live release never changes.
+Keys are kept per release outside the site and the releases folder, in ``build/page-keys/<release>.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import posixpath
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from scripts.site.pages import Block, PageModel, sitemap_entry, year_heading
+
+CODE = Path(__file__).resolve().parents[1]
+# What every build cache depends on besides the project's own files: the interpreter and the libraries.
+# constraints.txt pins every installed package (the README installs with it), so an upgrade changes it.
+TOOLCHAIN = hashlib.sha256(sys.version.encode() + (CODE.parent / "constraints.txt").read_bytes()).hexdigest()
+# Settings that name where this build goes and how it is emptied first, not what it contains.
+PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM", "DELETE_OUTPUT_DIRECTORY"}
+
+
+# What each release records for the next one to reuse: page keys (here), its search index's key (scripts/outputs/search.py).
+PAGE_KEYS, SEARCH_KEYS = "page-keys", "search-keys"
+RECORDS = (PAGE_KEYS, SEARCH_KEYS)
+
+
+def record_file(release: Path, kind: str) -> Path:
+    """Outside the releases folder, which holds only releases."""
+    return release.parent.with_name(kind) / f"{release.name}.json"
+
+
+def keys_file(release: Path) -> Path:
+    return record_file(release, PAGE_KEYS)
+
+
+def stored_record(release: Path | None) -> dict:
+    """What ``release`` recorded (``PageReuse.save``); nothing for no release or one without a record."""
+    stored = keys_file(release) if release else None
+    return json.loads(stored.read_text(encoding="utf-8")) if stored and stored.is_file() else {}
+
+
+def stored_keys(release: Path | None) -> dict[str, str]:
+    """Page → key, as ``release`` recorded them."""
+    return stored_record(release).get("pages", {})
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write via a temporary name and rename, so a hard-linked file of another release is never changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pending = path.with_name(f".{path.name}.tmp")
+    pending.write_bytes(data)
+    os.replace(pending, path)
+
+
+def write_anew(path: Path, data: bytes) -> None:
+    """A new file under ``path``: the old one is unlinked first, so a release holding it by hard link
+    keeps it. Not atomic, unlike ``write_new``: for files whose reader copes with one missing or half
+    written (build caches; the staged downloads, whose manifest is gone while they change). A file
+    renamed over another is flushed to disk at once by ext4 (``auto_da_alloc``): writing a 4 MB cache
+    that way took 5.3–11.8 ms here, against 2.4–2.9 ms unlinked first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with path.open("xb") as handle:
+        handle.write(data)
+
+
+# Build caches read before they were asked for (``read_ahead``): path → (the file's stat then, its entries).
+_read_ahead: dict[str, tuple[tuple, dict]] = {}
+
+
+def file_state(path: Path) -> tuple:
+    state = os.stat(path)
+    return state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns
+
+
+def read_ahead(paths: list[Path]) -> None:
+    """Read build caches in a process that would otherwise wait (a publish's worker, while the data is
+    validated), so that ``read_cache`` finds them in memory; a file changed since is read again."""
+    for path in paths:
+        try:
+            state = file_state(path)
+        except FileNotFoundError:  # read_cache says so when it is asked
+            continue
+        _read_ahead[str(path)] = state, read_cache(path)
+
+
+def read_cache(path: Path) -> dict:
+    """A build cache's entries (``write_cache``); none when it is missing or damaged: then everything is made again."""
+    state, entries = _read_ahead.pop(str(path), (None, None))
+    try:
+        if state is not None and file_state(path) == state:
+            return entries
+        return pickle.loads(path.read_bytes())
+    # Besides UnpicklingError, a damaged pickle or one naming a class since renamed may raise
+    # "AttributeError, EOFError, ImportError, and IndexError" among others (the pickle docs).
+    except Exception:
+        return {}
+
+
+def write_cache(path: Path, entries: dict) -> None:
+    write_anew(path, pickle.dumps(entries, protocol=5))
+
+
+class PickledEntries:
+    """A build cache whose values are kept pickled one by one in one file (``read_cache``, ``write_cache``):
+    a run that changes one value pickles it alone, and writes the others' bytes as they were read.
+    Only the entries kept this run are saved."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stored: dict[str, bytes] = read_cache(path)
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str):
+        """The value stored under ``key``; None when there is none, or when it is damaged (as
+        ``read_cache`` takes a damaged file: the value is made again)."""
+        if key not in self.stored:
+            return None
+        try:
+            return pickle.loads(self.stored[key])
+        except Exception:
+            return None
+
+    def keep(self, key: str, value) -> None:
+        self.kept[key] = pickle.dumps(value, protocol=5)
+
+    def keep_stored(self, key: str) -> None:
+        self.kept[key] = self.stored[key]
+
+    def made(self, key: str, make: Callable[[], object]):
+        """The value stored under ``key``, or ``make()``'s; kept for the next run either way."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.keep(key, found)
+        else:
+            self.keep_stored(key)
+        return found
+
+    def save(self) -> None:
+        if self.kept != self.stored:
+            write_cache(self.path, self.kept)
+
+
+def stable(value) -> str:
+    """Modules and functions in settings, by name: their repr carries a memory address."""
+    return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+
+
+def tree_digest(hasher, folder: Path, pattern: str) -> None:
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file():
+            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+
+
+def site_key(settings: dict, dataset: dict) -> str:
+    hasher = hashlib.sha256(TOOLCHAIN.encode())
+    tree_digest(hasher, Path(settings["THEME"]) / "templates", "*")
+    tree_digest(hasher, Path(settings["PATH"]), "*")
+    tree_digest(hasher, CODE, "*.py")
+    kept = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
+    hasher.update(json.dumps(kept, sort_keys=True, default=stable).encode())
+    # The whole dataset but what a block's own inputs carry (its year's rows, its findings): listing the
+    # site-wide fields instead left out the province's name, and a renamed province kept its old name on
+    # every linked page. A field added later is in the key without being listed here.
+    site_wide = {key: value for key, value in dataset.items() if key not in ("years", "findings")}
+    site_wide["years"] = [year_heading(year) for year in dataset["years"]]
+    hasher.update(json.dumps(site_wide, sort_keys=True).encode())
+    return hasher.hexdigest()
+
+
+def block_key(site: str, block: Block) -> str:
+    """Of a commune's inputs (``pages.Block``): equal keys, equal pages, without making their models."""
+    return hashlib.sha256(pickle.dumps([site, block.code, block.inputs], protocol=5)).hexdigest()
+
+
+def page_key(site: str, page: PageModel) -> str:
+    """Pickled, not JSON-dumped (4× faster over the sample's 1,700 pages). Equal bytes can only come
+    from equal contexts, so reuse stays sound; a context built in another order only costs a render."""
+    return hashlib.sha256(pickle.dumps([site, page.save_as, page.template, page.context], protocol=5)).hexdigest()
+
+
+class PageReuse:
+    """Link a page from the previous release when its key is unchanged; record every key for the next one."""
+
+    def __init__(self, output: Path, previous: Path | None):
+        self.output = Path(output)
+        self.previous = Path(previous) if previous else None
+        record = stored_record(self.previous)
+        self.old: dict[str, str] = record.get("pages", {})
+        self.old_blocks: dict[str, dict] = record.get("blocks", {})
+        self.new: dict[str, str] = {}
+        self.new_blocks: dict[str, dict] = {}
+        self.sitemap: list[tuple[str, str | None]] = []  # of the pages of blocks linked whole
+
+    def link_block(self, code: str, key: str) -> bool:
+        """Link every page of the commune's block when the previous release recorded the same key."""
+        stored = self.old_blocks.get(code)
+        if stored is None or stored["key"] != key or not all(page in self.old for page in stored["pages"]):
+            return False
+        linked = []
+        for page in stored["pages"]:
+            if not self.link(page, self.old[page]):
+                # Gone from the previous release: the whole block is made again, as if its key had changed.
+                for done in linked:
+                    os.unlink(os.path.join(self.output, done))
+                    del self.new[done]
+                del self.new[page]
+                return False
+            linked.append(page)
+        self.new_blocks[code] = stored
+        self.sitemap += [tuple(entry) for entry in stored["sitemap"]]
+        return True
+
+    def record_block(self, code: str, key: str, pages: list[PageModel]) -> None:
+        """For the next release: the block's pages (their keys are recorded as they are written)."""
+        entries = [entry for page in pages if (entry := sitemap_entry(page))]
+        self.new_blocks[code] = {"key": key, "pages": [page.save_as for page in pages], "sitemap": entries}
+
+    def link(self, save_as: str, key: str) -> bool:
+        """Link the page from the previous release when its key is the one recorded there and the file is
+        still there (a page deleted from the live site is rendered again, not a crash of every publish)."""
+        self.new[save_as] = key
+        if self.old.get(save_as) != key:
+            return False
+        # os, not pathlib: this runs for every page, and a one-cell republish links nearly all of them.
+        # Its folder is nearly always made already (``Folders``): made here only when the link says not.
+        source, target = os.path.join(self.previous, save_as), os.path.join(self.output, save_as)
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            if not os.path.isfile(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
+        return True
+
+    def save(self) -> None:
+        record = {"pages": self.new, "blocks": self.new_blocks}
+        write_new(keys_file(self.output), json.dumps(record, sort_keys=True).encode())
+
+
+class Folders:
+    """The folders of the previous release's data pages, made in ``release`` by ``mkdir -p`` in a
+    process of its own while the data is validated. Making ~1,800 folders was most of the time a
+    one-cell republish spent linking pages, and nearly all of them come back. The build must not
+    empty ``release`` first (DELETE_OUTPUT_DIRECTORY); ``finish`` removes the folders no page came back to."""
+
+    def __init__(self, release: Path, previous: Path | None):
+        self.release = release
+        self.folders = sorted({posixpath.dirname(page) for page in stored_keys(previous)} - {""})
+        release.mkdir(parents=True)
+        self.process = subprocess.Popen(["mkdir", "-p", "--", *self.folders], cwd=release) if self.folders else None
+
+    def finish(self) -> None:
+        """After the data pages are written: wait for the folders, then remove those left empty."""
+        if self.process is not None and self.process.wait() != 0:
+            raise OSError(f"mkdir không tạo được thư mục trong {self.release} (mã {self.process.returncode})")
+        used = {posixpath.dirname(page) for page in stored_keys(self.release)}
+        for folder in reversed(self.folders):  # deepest first, so that a parent emptied by it goes too
+            if folder not in used:
+                try:
+                    os.removedirs(self.release / folder)
+                except OSError:
+                    pass  # it holds another file: a prose page's, or a parent still in use
+
+    def stop(self) -> None:
+        """The build failed: stop making folders in a release about to be deleted."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()

@@ -1,0 +1,88 @@
+"""Stage 4: Pelican renders content/ and the data pages into a site directory.
+
+Runs in-process (no subprocess start-up) and treats any Pelican warning as an error,
+the equivalent of ``pelican --fatal warnings``: a page that silently failed to render
+must not reach the public.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from jinja2 import FileSystemBytecodeCache
+from pelican import Pelican
+from pelican.log import console as pelican_console
+from pelican.settings import read_settings
+
+from scripts.validate.rules import write_if_changed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class PelicanWarnings(Exception):
+    pass
+
+
+class _Collector(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def content_for(data_dir: Path, work_dir: Path) -> Path:
+    """The prose pages (content/) a province's site is built from: the project's, each replaced by the
+    page of the same path in the province's own ``data/content/`` when it has one. The project's pages
+    describe Cao Bằng; another province says what is true of it (scripts/dev/synthetic.py writes them)."""
+    own = Path(data_dir) / "content"
+    if not own.is_dir():
+        return ROOT / "content"
+    merged = Path(work_dir) / "content"
+    files = {path.relative_to(ROOT / "content"): path for path in (ROOT / "content").rglob("*") if path.is_file()}
+    files |= {path.relative_to(own): path for path in own.rglob("*") if path.is_file()}
+    for relative, source in files.items():
+        write_if_changed(merged / relative, source.read_bytes())
+    for path in merged.rglob("*"):
+        if path.is_file() and path.relative_to(merged) not in files:
+            path.unlink()
+    return merged
+
+
+def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None = None, overrides: dict | None = None) -> dict:
+    settings = read_settings(
+        str(config or ROOT / "pelicanconf.py"),
+        override={
+            "PATH": str(ROOT / "content"),
+            "THEME": str(ROOT / "theme"),
+            "OUTPUT_PATH": str(output_dir),
+            "DATASET_PATH": str(dataset_path),
+            **(overrides or {}),
+        },
+    )
+    # Compiled templates kept beside the dataset, for the next build: Jinja checks each against its
+    # source's checksum. A republish renders few pages, and compiling their templates was a fifth of it.
+    # The national build shares one folder between its provinces (Jinja replaces each file atomically).
+    bytecode = Path(settings.get("JINJA_BYTECODE_DIR") or Path(dataset_path).parent / "jinja-bytecode")
+    bytecode.mkdir(parents=True, exist_ok=True)
+    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(bytecode))}
+    return settings
+
+
+def run(settings: dict) -> None:
+    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH."""
+    collector = _Collector()
+    logger = logging.getLogger("pelican")
+    logger.addHandler(collector)
+    # Pelican's closing line counts the prose pages only ("4 pages" of a site of 1,847), in English:
+    # staff read the publish's own summary instead. Its warnings still reach the collector.
+    quiet, pelican_console.quiet = pelican_console.quiet, True
+    try:
+        Pelican(settings).run()
+    finally:
+        pelican_console.quiet = quiet
+        logger.removeHandler(collector)
+    if collector.messages:
+        raise PelicanWarnings("Pelican báo lỗi khi dựng trang:\n" + "\n".join(collector.messages))

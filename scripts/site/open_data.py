@@ -1,0 +1,106 @@
+"""Stage 3c: the downloads manifest → page models: the downloads page, the change log, the pages
+that keep old permalinks alive, and the download links of year and commune pages.
+
+Every figure a page shows is in its own context (plain JSON), so scripts/publish/reuse.py re-renders a
+page exactly when its files, sizes or releases change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from scripts.site.pages import PageModel, commune_url, team_url
+from scripts.outputs.releases import FOLDER
+
+DOWNLOADS_URL = "du-lieu/"
+CHANGELOG_URL = "thay-doi/"
+
+
+def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
+    """``source``: the manifest's path, or a function that returns it once the downloads are written
+    (scripts/publish/pipeline.py builds them beside Pelican)."""
+    return json.loads(Path(source() if callable(source) else source).read_text(encoding="utf-8"))
+
+
+def files_in(manifest: dict, scope: str) -> list[dict]:
+    return [entry for entry in manifest["files"] if entry["scope"] == scope]
+
+
+LISTS_FILES = {"year.html", "commune.html"}  # the data pages that link their own downloads
+
+
+def attach_downloads(pages: list[PageModel], manifest: dict) -> None:
+    """Year pages list that year's files; commune pages the CSV of their teams."""
+    for page in pages:
+        if page.template == "year.html":
+            page.context["downloads"] = files_in(manifest, str(page.context["fiscal_year"]))
+        elif page.template == "commune.html":
+            page.context["downloads"] = files_in(manifest, f"{page.context['commune']['code']}/{page.context['fiscal_year']}")
+
+
+def release_files(manifest: dict, release: dict) -> list[dict]:
+    prefix = f"{manifest['root']}/{FOLDER}/{release['version']}/"
+    return [entry for entry in files_in(manifest, FOLDER) if entry["path"].startswith(prefix)]
+
+
+def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel]:
+    history = manifest["history"]
+    releases = [
+        {**release, "downloads": release_files(manifest, release), "anchor": "phien-ban-" + release["version"].replace(".", "-")}
+        for release in reversed(history["releases"])
+    ]
+    years = sorted({entry["scope"] for entry in manifest["files"] if entry["scope"].isdigit()}, reverse=True)
+    communes = sorted((entry for entry in manifest["files"] if "/" in entry["scope"]), key=lambda entry: entry["path"])
+    feed = CHANGELOG_URL + "atom.xml"
+    pages = [
+        PageModel(
+            DOWNLOADS_URL + "index.html",
+            "downloads.html",
+            {
+                "canonical": DOWNLOADS_URL,
+                "version": manifest["version"],
+                "release_date": manifest["date"],
+                "whole": files_in(manifest, ""),
+                "years": [{"year": year, "files": files_in(manifest, year)} for year in years],
+                "communes": communes,
+                "schemas": files_in(manifest, "luoc-do"),
+                "feed": feed,
+            },
+        ),
+        PageModel(
+            CHANGELOG_URL + "index.html",
+            "changelog.html",
+            {"canonical": CHANGELOG_URL, "releases": releases, "commune_names": commune_names, "feed": feed},
+        ),
+        PageModel(feed, "atom.html", {"releases": releases, "updated": manifest["date"]}),
+    ]
+    for team in history["gone_teams"]:
+        pages.append(
+            PageModel(
+                team_url(team["team_id"]) + "index.html",
+                "gone.html",
+                {
+                    "heading": team["name"],
+                    "what": f"Tổ mã {team['team_id']} của {commune_names.get(team['commune_code'], team['commune_code'])}",
+                    "last_year": team["fiscal_year"],
+                    "version": team["version"],
+                },
+            )
+        )
+    for gone in history["gone_communes"]:
+        name = commune_names.get(gone["commune_code"], gone["commune_code"])
+        pages.append(
+            PageModel(
+                commune_url(gone["commune_code"], gone["fiscal_year"]) + "index.html",
+                "gone.html",
+                {
+                    "heading": f"{name} năm {gone['fiscal_year']}",
+                    "what": f"Số liệu năm {gone['fiscal_year']} của {name}",
+                    "last_year": gone["fiscal_year"],
+                    "version": gone["version"],
+                },
+            )
+        )
+    return pages

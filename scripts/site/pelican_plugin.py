@@ -1,0 +1,208 @@
+"""Pelican plugin: renders the data pages (year, commune, team) from the validated dataset.
+
+The dataset path comes from the DATASET_PATH setting; page models come from ``scripts.site.pages``.
+Every template also sees SITE_DATA (years, sample flag), so prose pages show the same notice,
+and SCHEMA_TABLES, so the documented schema is the one validation enforces. The downloads
+manifest (DOWNLOADS_MANIFEST, written by scripts/outputs/downloads.py) adds the download links, the
+downloads page, the change log and its feed (scripts/site/open_data.py); DATA_RESOURCES feeds the dictionary.
+
+Pages are rendered straight from the theme's Jinja environment rather than through Pelican's
+writer (a context copy, a signal and a log line per page), by forked workers, one per core (``PageWriter``); a page
+whose inputs are unchanged since the release in the REUSE_FROM setting is hard-linked from it
+(scripts/publish/reuse.py).
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from contextlib import nullcontext
+from pathlib import Path
+from types import MethodType
+
+import orjson
+from jinja2 import Environment, Template
+from markupsafe import Markup
+from pelican import signals
+from pelican.generators import Generator
+from pelican.utils import get_relative_path, path_to_url
+from pelican.writers import FileOverwriteFailedError
+
+from scripts.site import open_data
+from scripts.common import system
+from scripts.outputs.downloads import RESOURCES
+from scripts.common.progress import track
+from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
+from scripts.publish.reuse import PageReuse, block_key, page_key, site_key
+from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
+
+MIN_PAGES_PER_WORKER = 40  # below this a fork costs more than it saves (a fork: ~10 ms; a commune page: ~2 ms)
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+def record_attribute(environment: Environment, obj, attribute: str):
+    """``team.team_name`` as Jinja reads it, without its failed ``getattr`` on every dict.
+
+    Jinja tries the attribute first, and a dict's only attributes are its class's: for any other
+    name that raises AttributeError, then the item is read. Reading the item at once gives the same
+    value or the same Undefined; raising and catching the error was a fifth of rendering the pages."""
+    if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+        try:
+            return obj[attribute]
+        except KeyError:
+            return environment.undefined(obj=obj, name=attribute)
+    return Environment.getattr(environment, obj, attribute)
+
+
+class SourceSections:
+    """``source_section(source, **options)`` for the data pages' templates: the "Nguồn số liệu" section
+    (_source.html) of each source, rendered once per process. A commune's teams cite the same decisions
+    and files, and rendering the section again on each team's page was a quarter of that page's time.
+    The section reads nothing but its arguments (tests/test_publish.py)."""
+
+    def __init__(self, env: Environment):
+        self.template = env.get_template("_source.html")
+        self.rendered: dict[bytes, Markup] = {}
+
+    def __call__(self, source: dict, **options: str) -> Markup:
+        key = orjson.dumps([source, options])
+        if (html := self.rendered.get(key)) is None:
+            html = self.rendered[key] = Markup(self.template.render(source=source, **options))
+        return html
+
+
+class DataPagesGenerator(Generator):
+    def generate_context(self):
+        # Compiled templates call environment.getattr for every ``a.b``: this environment only (Pelican's own pages keep Jinja's).
+        self.env.getattr = MethodType(record_attribute, self.env)
+        self.env.globals["source_section"] = SourceSections(self.env)
+        self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"])
+        self.context["SITE_DATA"] = self.site
+        # Filled in by generate_output, read by the sitemap (scripts/site/sitemap.py, a later generator).
+        self.context["DATA_SITEMAP"] = []
+        self.context["SCHEMA_TABLES"] = INPUT_TABLES
+        self.context["TYPE_LABELS"] = TYPE_LABELS
+        self.context["DATA_RESOURCES"] = RESOURCES
+
+    def generate_output(self, writer):
+        # The data pages' time as a stage of its own when a publish times its stages (PAGES_STAGE,
+        # ``StageTimer.stage``): the rest of Pelican's stage is Pelican's own work and the prose pages.
+        with self.settings.get("PAGES_STAGE", nullcontext)():
+            self.write_data_pages()
+
+    def write_data_pages(self):
+        output = Path(self.output_path)
+        pages = PageWriter(
+            output,
+            PageReuse(output, self.settings.get("REUSE_FROM")),
+            site_key(self.settings, self.site.dataset),
+            self.settings,
+            self.env,
+            dict(self.context),
+        )
+        models = self.page_models + pages.link_unchanged_blocks(self.blocks)
+        # Pages that list files wait for the downloads' manifest (built beside Pelican): the others first.
+        listing = [page for page in models if page.template in open_data.LISTS_FILES]
+        pages.write([page for page in models if page.template not in open_data.LISTS_FILES])
+        manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
+        open_data.attach_downloads(listing, manifest)
+        added = open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
+        pages.write(listing + added)
+        pages.reuse.save()
+        self.context["DATA_SITEMAP"] += pages.reuse.sitemap + [entry for page in models + added if (entry := sitemap_entry(page))]
+
+
+class PageWriter:
+    """Writes data pages into ``output``: each unchanged page linked from the previous release, the
+    others rendered on every core."""
+
+    def __init__(self, output: Path, reuse: PageReuse, site_key: str, settings: dict, env: Environment, context: dict):
+        self.output, self.reuse, self.site_key, self.settings, self.env, self.context = output, reuse, site_key, settings, env, context
+        self.folders: set[Path] = set()
+        self.templates: dict[str, Template] = {}
+
+    def link_unchanged_blocks(self, blocks: list[Block]) -> list[PageModel]:
+        """Link every page of each block whose inputs are unchanged; return the models of the others' pages."""
+        models = []
+        for block in blocks:
+            key = block_key(self.site_key, block)
+            if not self.reuse.link_block(block.code, key):
+                block_pages = block.pages()
+                self.reuse.record_block(block.code, key, block_pages)
+                models += block_pages
+        return models
+
+    def write(self, pages: list[PageModel]) -> None:
+        pending = []
+        for page in pages:
+            # Written here before, or by another generator (a prose page): asked of the disk per page,
+            # since a one-cell republish writes a few dozen pages and a walk of the site costs more.
+            if page.save_as in self.reuse.new or os.path.lexists(os.path.join(self.output, page.save_as)):
+                raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
+            if not self.reuse.link(page.save_as, page_key(self.site_key, page)):
+                pending.append(page)
+        workers = system.processes_for(len(pending), MIN_PAGES_PER_WORKER)
+        # Compiled once here, so forked workers inherit them instead of compiling their own: with
+        # every template they extend or include, when there will be workers.
+        self.templates.update({name: self.env.get_template(name) for name in sorted({page.template for page in pending})})
+        if workers > 1:
+            for theme_template in sorted((Path(self.settings["THEME"]) / "templates").glob("*.html")):
+                self.env.get_template(theme_template.name)
+        render_on_every_core(pending, self.render, workers)
+
+    def render(self, page: PageModel) -> None:
+        # As Pelican's writer does with RELATIVE_URLS: SITEURL is the way back to the site root.
+        site_url = path_to_url(get_relative_path(page.save_as)) if self.settings["RELATIVE_URLS"] else self.settings["SITEURL"]
+        html = self.templates[page.template].render(
+            {
+                **self.context,
+                "SITEURL": site_url,
+                "localsiteurl": site_url,
+                "output_file": page.save_as,
+                "page_url": page.save_as.removesuffix("index.html"),
+                **page.context,
+            }
+        )
+        target = self.output / page.save_as
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
+        # "x": a new file in the new release, never a write into a file linked from another release.
+        with target.open("xb") as handle:
+            handle.write(html.encode("utf-8"))
+
+
+def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None], workers: int) -> None:
+    """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
+    gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
+    children = []
+    try:
+        for index in range(1, workers):
+            pid = os.fork()
+            if pid == 0:
+                status = 1
+                try:
+                    system.die_with_parent()
+                    for page in pages[index::workers]:
+                        render(page)
+                    status = 0
+                except BaseException:
+                    traceback.print_exc()
+                finally:
+                    os._exit(status)  # never run the parent's cleanup twice
+            children.append(pid)
+        for page in track(pages[::workers], "Dựng các trang"):
+            render(page)
+    finally:
+        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
+    if failed:
+        raise RuntimeError(f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên)")
+
+
+def get_generators(pelican_object):
+    return DataPagesGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,671 @@
+"""Stage 2: check every rule, collect every problem, and write the validated dataset.
+
+Output files (in the build directory):
+- ``dataset.json``: the typed, allow-listed data every later stage reads. Per year: ``communes``
+  (province decision rows), ``teams`` (one record per team with its allocation ``periods``),
+  ``payments`` (public columns of schema.PAYMENTS plus source_file/source_row; every payment lies
+  within one period of its team), ``published_on``, ``payments_published_on`` (None without
+  payments) and ``sources`` (path → sha256, bytes of every input file);
+- ``validation.csv``: every problem as a row (code, severity, file, row, column, value, message).
+
+Errors stop the run only after all of them have been collected.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from scripts.ingest import parse
+from scripts.ingest import personal
+from scripts.validate import quality_report
+from scripts.validate.file_cache import FileCache, ValidatedYears
+from scripts.model import problems as P
+from scripts.common.formatting import months
+from scripts.ingest.load import POLICY_FILE, PROVINCE_FILE, RawInput, RawTable, YearInput, load
+from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+
+
+YEAR_METADATA_KEYS = ("sample", "published_on", "province_decision")
+DECISION_KEYS = ("number", "date", "title", "total_amount_vnd")
+
+
+class ValidationFailed(Exception):
+    def __init__(self, report: "Report"):
+        self.report = report
+        super().__init__(f"{len(report.errors)} lỗi dữ liệu")
+
+    def __reduce__(self):
+        # Raised in a province's own process (scripts/publish/nation.py) and read back in the parent: by its
+        # report, not by its message, or the parent gets only "a process ... terminated abruptly".
+        return ValidationFailed, (self.report,)
+
+
+@dataclass
+class Report:
+    problems: list[P.Problem] = field(default_factory=list)
+
+    def add(self, problem: P.Problem) -> None:
+        self.problems.append(problem)
+
+    @property
+    def errors(self) -> list[P.Problem]:
+        return [p for p in self.problems if p.severity == P.ERROR]
+
+    @property
+    def warnings(self) -> list[P.Problem]:
+        return [p for p in self.problems if p.severity == P.WARNING]
+
+    def rows(self) -> list[dict]:
+        return [problem.as_row() for problem in self.problems]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def cell_location(column: Column, text: str, table: RawTable, row: int) -> dict:
+    return dict(file=table.relative_path, row=row, column=column.name, value=text)
+
+
+def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Report):
+    """Return the typed value, or None after reporting why the cell is unusable. The cell's location
+    is built only for a problem: most cells have none."""
+    if text == "":
+        if column.required:
+            report.add(P.MissingValue(**cell_location(column, text, table, row)))
+        return None
+    try:
+        value, restored = parse.parse_value(column, text)
+    except parse.Invalid as invalid:
+        report.add(invalid.kind(**cell_location(column, text, table, row), params=invalid.params))
+        return None
+    if restored:
+        report.add(P.CodeRestored(**cell_location(column, text, table, row), params={"restored": restored}))
+    return value
+
+
+def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
+    """Check the header and every cell; return rows whose cells all parsed (with their row number).
+    Kept with the table (``table.typed``), so a file read from scripts/validate/file_cache.py is not typed again."""
+    if schema.name not in table.typed:
+        found = Report()
+        table.typed[schema.name] = found.problems, check_cells(table, schema, found)
+    problems, rows = table.typed[schema.name]
+    report.problems.extend(problems)
+    return rows
+
+
+def check_cells(table: RawTable, schema: Table, report: Report) -> list[dict]:
+    report.problems.extend(table.problems)
+    if not table.header:
+        return []
+    expected = ", ".join(schema.column_names)
+    for name in schema.column_names:
+        if name not in table.header:
+            report.add(P.MissingColumn(file=table.relative_path, row=1, column=name))
+    for name in table.header:
+        if name in schema.column_names:
+            continue
+        if what := personal.column_kind(name):
+            report.add(P.PersonalDataColumn(file=table.relative_path, row=1, column=name, params={"what": what}))
+        else:
+            report.add(P.UnknownColumn(file=table.relative_path, row=1, column=name, params={"expected": expected}))
+    present = [column for column in schema.columns if column.name in table.header]
+    result = []
+    for index, raw in enumerate(table.rows):
+        row_number = table.row_number(index)
+        typed = {"_file": table.relative_path, "_row": row_number}
+        complete = len(present) == len(schema.columns)
+        for column in present:
+            value = parse_cell(column, raw[column.name], table, row_number, report)
+            complete = complete and value is not None
+            typed[column.name] = value
+        if complete:
+            result.append(typed)
+    return result
+
+
+def check_year_metadata(year: YearInput, report: Report) -> bool:
+    """Report every missing entry of year.toml; return whether it is complete."""
+    metadata = year.metadata
+    file = f"allocations/{year.fiscal_year}/year.toml"
+    missing = [key for key in YEAR_METADATA_KEYS if key not in metadata]
+    decision = metadata.get("province_decision", {})
+    missing += [f"province_decision.{key}" for key in DECISION_KEYS if key not in decision]
+    if not isinstance(metadata.get("published_on", dt.date.min), dt.date):
+        missing.append("published_on")
+    if year.payments and not isinstance(metadata.get("payments_published_on"), dt.date):
+        missing.append("payments_published_on")
+    for key in missing:
+        report.add(P.MetadataMissing(file=file, column=key))
+    return not missing
+
+
+def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> list[dict]:
+    kept = []
+    for row in rows:
+        if row["commune_code"] in known:
+            kept.append(row)
+        else:
+            report.add(P.UnknownCommune(file=row["_file"], row=row["_row"], column="commune_code", value=row["commune_code"]))
+    return kept
+
+
+def check_province(year: YearInput, known: set[str], report: Report) -> dict[str, dict]:
+    rows = check_commune_codes(typed_rows(year.province, PROVINCE_ALLOCATIONS, report), known, report)
+    by_commune: dict[str, dict] = {}
+    for row in rows:
+        first = by_commune.get(row["commune_code"])
+        if first:
+            report.add(
+                P.DuplicateCommune(
+                    file=row["_file"], row=row["_row"], column="commune_code", value=row["commune_code"],
+                    params={"first_row": first["_row"]},
+                )
+            )
+            continue
+        by_commune[row["commune_code"]] = row
+    decision = year.metadata.get("province_decision", {})
+    if "number" in decision:
+        for row in rows:
+            if row["decision_number"] != decision["number"]:
+                report.add(
+                    P.DecisionMismatch(
+                        file=row["_file"], row=row["_row"], column="decision_number", value=row["decision_number"],
+                        params={"expected": decision["number"]},
+                    )
+                )
+    if "total_amount_vnd" in decision:
+        rows_total = sum(row["amount_vnd"] for row in by_commune.values())
+        if year.province.readable and rows_total != decision["total_amount_vnd"]:
+            report.add(
+                P.ProvinceTotalMismatch(
+                    file=year.province.relative_path, column="amount_vnd",
+                    params={
+                        "rows_total": rows_total,
+                        "decision_total": decision["total_amount_vnd"],
+                        "difference": rows_total - decision["total_amount_vnd"],
+                    },
+                )
+            )
+    return by_commune
+
+
+def check_team_file(table: RawTable, known: set[str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
+    """Rows of a per-commune file about teams (allocations or payments): right commune, months in order."""
+    file_commune = Path(table.relative_path).stem
+    rows = []
+    for row in typed_rows(table, schema, report):
+        where = dict(file=row["_file"], row=row["_row"])
+        if row["commune_code"] not in known:
+            report.add(P.UnknownCommune(**where, column="commune_code", value=row["commune_code"]))
+            continue
+        if row["commune_code"] != file_commune:
+            report.add(P.WrongCommune(**where, column="commune_code", value=row["commune_code"], params={"expected": file_commune}))
+            continue
+        if not row["team_id"].startswith(row["commune_code"] + "-"):
+            report.add(P.WrongCommune(**where, column="team_id", value=row["team_id"], params={"expected": file_commune}))
+            continue
+        if row["month_from"] > row["month_to"]:
+            report.add(
+                P.MonthRangeReversed(
+                    **where, column="month_from", value=str(row["month_from"]),
+                    params={"month_from": row["month_from"], "month_to": row["month_to"]},
+                )
+            )
+            continue
+        rows.append(row)
+    return rows
+
+
+def check_team_identity(rows: list[dict], report: Report) -> list[dict]:
+    """One id means one team, and a team is funded at most once for any month."""
+    first_by_id: dict[str, dict] = {}
+    periods: dict[str, list[dict]] = defaultdict(list)
+    kept = []
+    for row in rows:
+        team_id = row["team_id"]
+        first = first_by_id.setdefault(team_id, row)
+        where = dict(file=row["_file"], row=row["_row"], column="team_id", value=team_id)
+        other = {"other_file": first["_file"], "other_row": first["_row"]}
+        if (first["team_name"], first["village"]) != (row["team_name"], row["village"]):
+            report.add(P.DuplicateTeamId(**where, params={**other, "other": first["team_name"]}))
+            continue
+        clash = next(
+            (p for p in periods[team_id] if p["month_from"] <= row["month_to"] and row["month_from"] <= p["month_to"]),
+            None,
+        )
+        if clash:
+            months = f"{max(clash['month_from'], row['month_from'])}–{min(clash['month_to'], row['month_to'])}"
+            report.add(
+                P.OverlappingFunding(
+                    **where, params={"months": months, "other_file": clash["_file"], "other_row": clash["_row"]}
+                )
+            )
+            continue
+        periods[team_id].append(row)
+        kept.append(row)
+    return kept
+
+
+def expected_amount(row: dict, rate: dict) -> int:
+    months = row["month_to"] - row["month_from"] + 1
+    per = row["member_count"] if rate["basis"] == "per_member_month" else 1
+    return rate["amount_vnd"] * months * per
+
+
+def rate_for_year(policy: dict, fiscal_year: int) -> dict | None:
+    """The rate in force in the fiscal year (rates are listed with their effective years)."""
+    for rate in policy["rates"]:
+        if rate["from_year"] <= fiscal_year <= rate.get("to_year", 9999):
+            return rate
+    return None
+
+
+WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ", "một ngày (YYYY-MM-DD)"
+BASES = ("per_team_month", "per_member_month")
+# What policy.toml must hold, and what each rate of its [[rates]] must: (key, kind, check).
+POLICY_KEYS = (
+    ("minimum_members", WHOLE_NUMBER, lambda v: type(v) is int and v >= 0),
+    ("publication_deadline_days", "một số nguyên dương", lambda v: type(v) is int and v > 0),
+    ("publication_deadline_basis", TEXT, lambda v: isinstance(v, str) and v.strip() != ""),
+    ("rates", "ít nhất một mục [[rates]]", lambda v: isinstance(v, list) and v != [] and all(isinstance(r, dict) for r in v)),
+)
+RATE_KEYS = (
+    ("amount_vnd", "một số đồng nguyên dương", lambda v: type(v) is int and v > 0),
+    ("basis", " hoặc ".join(BASES), lambda v: v in BASES),
+    ("from_year", "một năm", lambda v: type(v) is int),
+    ("to_year", "một năm, hoặc bỏ trống", lambda v: v is None or type(v) is int),
+    ("sample", "true hoặc false, hoặc bỏ trống", lambda v: v is None or type(v) is bool),
+    ("resolution_number", TEXT, lambda v: isinstance(v, str)),
+    ("resolution_date", DATE, lambda v: type(v) is dt.date),
+    ("resolution_title", TEXT, lambda v: isinstance(v, str)),
+    ("effective_from", DATE, lambda v: type(v) is dt.date),
+    ("effective_to", DATE, lambda v: type(v) is dt.date),
+    ("basis_note", TEXT, lambda v: isinstance(v, str)),
+)
+
+
+def check_policy(policy: dict, report: Report) -> bool:
+    """Report every missing or mistyped entry of policy.toml; return whether the years can use it."""
+    found = [(key, kind) for key, kind, valid in POLICY_KEYS if not valid(policy.get(key))]
+    if not found:
+        for index, rate in enumerate(policy["rates"], start=1):
+            found += [(f"rates[{index}].{key}", kind) for key, kind, valid in RATE_KEYS if not valid(rate.get(key))]
+    for column, kind in found:
+        report.add(P.PolicyInvalid(file=POLICY_FILE, column=column, params={"expected": kind}))
+    return not found
+
+
+def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: Report) -> None:
+    for row in rows:
+        where = dict(file=row["_file"], row=row["_row"])
+        if row["member_count"] < minimum_members:
+            report.add(
+                P.TeamBelowMinimum(**where, column="member_count", value=str(row["member_count"]), params={"minimum": minimum_members})
+            )
+        expected = expected_amount(row, rate)
+        if row["amount_vnd"] != expected:
+            report.add(
+                P.AmountDiffersFromRate(
+                    **where, column="amount_vnd", value=str(row["amount_vnd"]),
+                    params={"amount": row["amount_vnd"], "expected": expected, "difference": row["amount_vnd"] - expected},
+                )
+            )
+
+
+def summarise_teams(rows: list[dict]) -> list[dict]:
+    """Merge a team's periods into one public record per team and year."""
+    teams: dict[str, dict] = {}
+    for row in sorted(rows, key=lambda r: (r["team_id"], r["month_from"])):
+        period = {
+            "month_from": row["month_from"],
+            "month_to": row["month_to"],
+            "member_count": row["member_count"],  # downloads republish each decision row as written
+            "amount_vnd": row["amount_vnd"],
+            "decision_number": row["decision_number"],
+            "decision_date": row["decision_date"].isoformat(),
+            "source_file": row["_file"],
+            "source_row": row["_row"],
+        }
+        team = teams.setdefault(
+            row["team_id"],
+            {
+                "team_id": row["team_id"],
+                "team_name": row["team_name"],
+                "village": row["village"],
+                "commune_code": row["commune_code"],
+                "member_count": row["member_count"],
+                "amount_vnd": 0,
+                "months": 0,
+                "periods": [],
+            },
+        )
+        team["member_count"] = row["member_count"]  # the latest period's membership
+        team["amount_vnd"] += row["amount_vnd"]
+        team["months"] += row["month_to"] - row["month_from"] + 1
+        team["periods"].append(period)
+    return list(teams.values())
+
+
+def check_commune_balances(
+    province: dict[str, dict], teams: list[dict], year: YearInput, report: Report
+) -> None:
+    funded = defaultdict(lambda: {"amount": 0, "teams": 0})
+    for team in teams:
+        funded[team["commune_code"]]["amount"] += team["amount_vnd"]
+        funded[team["commune_code"]]["teams"] += 1
+    team_file = {Path(t.relative_path).stem: t.relative_path for t in year.teams}
+    for code, sums in sorted(funded.items()):
+        if code not in province:
+            report.add(P.CommuneNotAllocated(file=team_file.get(code, ""), column="commune_code", value=code))
+    for code, row in sorted(province.items()):
+        sums = funded[code]
+        file = team_file.get(code, year.province.relative_path)
+        allocated = row["amount_vnd"]
+        if sums["amount"] > allocated:
+            report.add(
+                P.CommuneOverallocated(
+                    file=file, column="amount_vnd", value=code,
+                    params={"teams_total": sums["amount"], "allocated": allocated, "excess": sums["amount"] - allocated},
+                )
+            )
+        elif sums["amount"] < allocated:
+            report.add(
+                P.CommuneUnallocatedBalance(file=file, column="amount_vnd", value=code, params={"balance": allocated - sums["amount"]})
+            )
+        if sums["teams"] != row["team_count"]:
+            report.add(
+                P.TeamCountDiffers(
+                    file=row["_file"], row=row["_row"], column="team_count", value=code,
+                    params={"decided": row["team_count"], "funded": sums["teams"]},
+                )
+            )
+
+
+def check_payments(year: YearInput, allocations: list[dict], known: set[str], report: Report) -> list[dict]:
+    """Each payment pays one allocation period of an allocated team; a period's payments never exceed it."""
+    periods: dict[str, list[dict]] = defaultdict(list)
+    for row in allocations:
+        periods[row["team_id"]].append(row)
+    written: dict[str, int] = defaultdict(int)  # allocation rows per team as staff wrote them, valid or not
+    for table in year.teams:
+        for raw in table.rows:
+            written[raw.get("team_id", "")] += 1
+    paid: dict[tuple[str, int], int] = defaultdict(int)
+    kept = []
+    for table in year.payments:
+        for row in check_team_file(table, known, report, PAYMENTS):
+            where = dict(file=row["_file"], row=row["_row"])
+            team_id = row["team_id"]
+            if written.get(team_id, 0) != len(periods.get(team_id, [])):
+                continue  # some of the team's allocation rows were rejected and reported: no second error here
+            if team_id not in periods:
+                report.add(
+                    P.PaymentUnknownTeam(**where, column="team_id", value=team_id, params={"fiscal_year": year.fiscal_year})
+                )
+                continue
+            period = next(
+                (p for p in periods[team_id] if p["month_from"] <= row["month_from"] and row["month_to"] <= p["month_to"]),
+                None,
+            )
+            if period is None:
+                listed = ", ".join(
+                    months(p["month_from"], p["month_to"]) for p in sorted(periods[team_id], key=lambda p: p["month_from"])
+                )
+                report.add(
+                    P.PaymentOutsideAllocation(
+                        **where, column="month_from", value=str(row["month_from"]),
+                        params={"team_id": team_id, "months": months(row["month_from"], row["month_to"]), "periods": listed},
+                    )
+                )
+                continue
+            key = (team_id, period["month_from"])
+            paid[key] += row["amount_vnd"]
+            if paid[key] > period["amount_vnd"]:
+                report.add(
+                    P.PaymentExceedsAllocation(
+                        **where, column="amount_vnd", value=str(row["amount_vnd"]),
+                        params={
+                            "team_id": team_id,
+                            "months": months(period["month_from"], period["month_to"]),
+                            "paid": paid[key],
+                            "allocated": period["amount_vnd"],
+                            "excess": paid[key] - period["amount_vnd"],
+                        },
+                    )
+                )
+                continue
+            kept.append(row)
+    return kept
+
+
+def check_publication_dates(rows: list[dict], column: str, published_on: dt.date, report: Report) -> None:
+    """A figure cannot have been published before it existed: once per file and date, not per row."""
+    seen = set()
+    for row in rows:
+        if row[column] > published_on and (row["_file"], row[column]) not in seen:
+            seen.add((row["_file"], row[column]))
+            report.add(
+                P.DatedAfterPublication(
+                    file=row["_file"], row=row["_row"], column=column, value=row[column].isoformat(),
+                    params={"published_on": published_on.isoformat()},
+                )
+            )
+
+
+PUBLIC_PAYMENT_COLUMNS = tuple(column.name for column in PAYMENTS.columns if column.public)
+
+
+def public_payment(row: dict) -> dict:
+    record = {name: row[name] for name in PUBLIC_PAYMENT_COLUMNS}
+    record["payment_date"] = row["payment_date"].isoformat()
+    return {**record, "source_file": row["_file"], "source_row": row["_row"]}
+
+
+def validate_year(year: YearInput, known: set[str], policy: dict | None, report: Report) -> dict | None:
+    complete = check_year_metadata(year, report)
+    province = check_province(year, known, report)
+    rows = []
+    for table in year.teams:
+        rows.extend(check_team_file(table, known, report))
+    rows = check_team_identity(rows, report)
+    # Without a usable policy (its problems are reported once, by check_policy), no finding needs it.
+    rate = rate_for_year(policy, year.fiscal_year) if policy else None
+    if policy and rate is None:
+        report.add(P.PolicyNoRate(file=POLICY_FILE, column="rates", value=str(year.fiscal_year)))
+    if rate:
+        check_findings(rows, rate, policy["minimum_members"], report)
+    teams = summarise_teams(rows)
+    check_commune_balances(province, teams, year, report)
+    payments = check_payments(year, rows, known, report)
+    if not complete:
+        return None
+    metadata = year.metadata
+    check_publication_dates([*province.values(), *rows], "decision_date", metadata["published_on"], report)
+    payments_published_on = metadata["payments_published_on"] if year.payments else None
+    if payments_published_on:
+        check_publication_dates(payments, "payment_date", payments_published_on, report)
+    decision = metadata["province_decision"]
+    return {
+        "fiscal_year": year.fiscal_year,
+        "sample": bool(metadata["sample"]),
+        "published_on": metadata["published_on"].isoformat(),
+        "province_decision": {
+            "number": decision["number"],
+            "date": decision["date"].isoformat(),
+            "title": decision["title"],
+            "total_amount_vnd": decision["total_amount_vnd"],
+        },
+        "rate": rate,
+        "communes": [
+            {
+                "commune_code": code,
+                "team_count": row["team_count"],
+                "amount_vnd": row["amount_vnd"],
+                "decision_number": row["decision_number"],
+                "decision_date": row["decision_date"].isoformat(),
+                "source_file": row["_file"],
+                "source_row": row["_row"],
+            }
+            for code, row in sorted(province.items())
+        ],
+        "teams": teams,
+        "payments": [
+            public_payment(row)
+            for row in sorted(payments, key=lambda r: (r["team_id"], r["month_from"], r["payment_date"], r["_row"]))
+        ],
+        "payments_published_on": payments_published_on.isoformat() if payments_published_on else None,
+        "sources": {
+            table.relative_path: {"sha256": sha256_of(table.path), "bytes": table.path.stat().st_size}
+            for table in [year.province, *year.teams, *year.payments]
+            if table.path.exists()
+        },
+    }
+
+
+def validate_years(
+    raw: RawInput, known: set[str], policy: dict | None, report: Report, remembered: ValidatedYears | None
+) -> list[dict | None]:
+    """``validate_year`` of each year, or what ``remembered`` kept of it for the same inputs."""
+    years = []
+    for year in raw.years:
+
+        def validated(year=year) -> tuple[dict | None, list[P.Problem]]:
+            found = Report()
+            return validate_year(year, known, policy, found), found.problems
+
+        result, problems = remembered.validated(remembered.key(year, known, policy), validated) if remembered else validated()
+        report.problems.extend(problems)
+        years.append(result)
+    return years
+
+
+PROVINCE_KEYS = ("name", "boundaries_source")  # required, not blank; sample_note may be left out
+
+
+def check_province_file(raw: RawInput, report: Report) -> dict:
+    """The province the data belongs to, as pages, notices and the data package name it, and who drew its boundaries."""
+    province = {key: raw.province.get(key) for key in PROVINCE_KEYS} | {"sample_note": raw.province.get("sample_note", "")}
+    for key, value in province.items():
+        if not isinstance(value, str) or (key in PROVINCE_KEYS and not value.strip()):
+            report.add(P.ProvinceMissing(file=PROVINCE_FILE, column=key))
+    return province
+
+
+def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
+    report = Report()
+    province = check_province_file(raw, report)
+    policy = raw.policy if check_policy(raw.policy, report) else None
+    known = {record["code"] for record in raw.communes}
+    years = validate_years(raw, known, policy, report, remembered)
+    communes = [
+        {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
+        for record in raw.communes
+    ]
+    findings = [problem.as_row() for problem in report.warnings]
+    dataset = {
+        "province": province,
+        "policy": raw.policy,
+        "communes": communes,
+        "years": [year for year in years if year is not None],
+        "findings": findings,
+    }
+    return dataset, report
+
+
+def write_report(report: Report, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["code", "severity", "file", "row", "column", "value", "message"])
+        writer.writeheader()
+        writer.writerows(report.rows())
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Keep mtimes of unchanged files, so later stages and Pelican's cache can skip them."""
+    if path.exists() and path.read_bytes() == content:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+@dataclass
+class Validation:
+    """What one run found, before anything is written."""
+
+    raw: RawInput
+    dataset: dict
+    report: Report
+    build_dir: Path
+    cache: FileCache
+    years: ValidatedYears
+
+    def dataset_file(self) -> Path:
+        """Write the dataset and return its path; on any error, write the reports and stop instead."""
+        if self.report.errors:
+            self.keep_cache()
+            self.staff_reports().write()
+            raise ValidationFailed(self.report)
+        path = self.build_dir / "dataset.json"
+        # For the later stages only: compact, by orjson (13× json's speed on it, and the same bytes; it
+        # writes dates as ISO 8601 itself, and refuses any other type it does not know).
+        write_if_changed(path, orjson.dumps(self.dataset, option=orjson.OPT_SORT_KEYS))
+        return path
+
+    def keep_cache(self) -> None:
+        """For the next run: in a publish, by its worker, once the dataset is written (``publishable``)."""
+        self.cache.save()
+        self.years.save()
+
+    def staff_reports(self) -> StaffReports:
+        return StaffReports(self.build_dir, self.report, quality_report.file_rows(self.raw.tables), quality_report.commune_totals(self.dataset))
+
+
+@dataclass
+class StaffReports:
+    """What the staff's reports (CSV, HTML) are made of, without the input tables or the dataset: small
+    enough for a publish to hand to its worker process, which writes them after the downloads."""
+
+    build_dir: Path
+    report: Report
+    files: list[dict]  # quality_report.file_rows
+    years: list[dict]  # quality_report.commune_totals
+
+    def write(self) -> None:
+        write_report(self.report, self.build_dir / "validation.csv")
+        quality_report.write(self.build_dir / quality_report.REPORT_NAME, self.report, self.files, self.years)
+
+
+def check(data_dir: Path, build_dir: Path) -> Validation:
+    """load + validate, every rule; nothing written yet."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    cache = FileCache(build_dir)
+    years = ValidatedYears(build_dir, cache)
+    raw = load(data_dir, reader=cache.read, references=cache.references)
+    dataset, report = validate(raw, years)
+    return Validation(raw, dataset, report, build_dir, cache, years)
+
+
+def publishable(data_dir: Path, build_dir: Path) -> tuple[Path, StaffReports]:
+    """``check``, the dataset written (on any error: the reports written and ValidationFailed raised)
+    and the cache kept; return the dataset's path and the staff's reports, still to be written. A
+    publish runs it in its worker process, so the input tables never reach the main one."""
+    validation = check(data_dir, build_dir)
+    dataset = validation.dataset_file()
+    validation.keep_cache()
+    return dataset, validation.staff_reports()
+
+
+def run(data_dir: Path, build_dir: Path) -> Path:
+    """load + validate; write the reports (CSV, HTML) always, the dataset only when there is no error."""
+    dataset, reports = publishable(data_dir, build_dir)
+    reports.write()
+    return dataset
