@@ -1,0 +1,1 @@
+"""The publisher, one subpackage per role; data flows one way: ingest → validate → site and outputs → publish (docs/architecture.md)."""

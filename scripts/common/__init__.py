@@ -1,0 +1,1 @@
+"""Helpers every layer may use: Vietnamese formatting, progress bars, core counts, the one cache key."""

@@ -1,0 +1,1 @@
+"""Everything published beside the pages: downloads, releases, maps, notice PDFs, the search index."""

@@ -1,0 +1,1 @@
+"""The site: page models from the validated dataset, and the Pelican plugins that render them."""
