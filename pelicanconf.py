@@ -1,6 +1,7 @@
-"""Site settings for local builds. publishconf.py adds the few overrides publishing needs.
+"""The site's settings, the one file every build and `invoke deploy` read: there is one build, the one
+that publishes, so there is no separate publishconf.py.
 
-Every setting is UPPERCASE and documented in README.md ("Settings"); tests/test_settings.py
+Every setting is UPPERCASE and documented in README.md ("Settings"); tests/test_readme.py
 fails when one is not.
 """
 
@@ -69,3 +70,10 @@ LOG_FILTER = [(30, "Docutils has no localization for '%s'. Using 'en' instead.")
 # Map tiles: the only outside requests a page may make. Set MAP_TILES_URL = "" to switch them off.
 MAP_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 MAP_TILES_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright" target="_blank" rel="noopener">Người đóng góp OpenStreetMap</a>'
+
+# Optional deployment, the Pelican convention: `invoke deploy` copies the live site to
+# SSH_USER@SSH_HOST:SSH_TARGET_DIR with rsync over SSH, sending only files whose checksum changed.
+SSH_HOST = ""  # empty: no server configured, `invoke deploy` refuses
+SSH_PORT = 22
+SSH_USER = ""
+SSH_TARGET_DIR = ""  # absolute directory the web server serves, e.g. /var/www/kinh-phi-to-cds

@@ -329,7 +329,7 @@ def settle_disk() -> bool:
 
 
 # A copy of the project that `invoke publish` can run in: its code, theme, prose, data and pins.
-PROJECT_PARTS = ("scripts", "theme", "content", "data", "tasks.py", "pelicanconf.py", "publishconf.py", "constraints.txt")
+PROJECT_PARTS = ("scripts", "theme", "content", "data", "tasks.py", "pelicanconf.py", "constraints.txt")
 
 
 def project_copy(destination: Path) -> Path:

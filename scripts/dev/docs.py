@@ -15,16 +15,16 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def schema_markdown() -> str:
-    parts = []
+    parts, described = [], set()
     for table in INPUT_TABLES:
         parts.append(f"#### `data/{table.path_pattern}` — {table.title}\n\n{table.description}\n")
-        parts.append("| column | type | unit | required | meaning (vi) |\n|---|---|---|---|---|")
+        parts.append("| column | type | meaning (vi) |\n|---|---|---|")
         for column in table.columns:
-            required = "yes" if column.required else "no"
-            parts.append(
-                f"| `{column.name}` | {TYPE_LABELS[column.type]} | {column.unit} | {required} | "
-                f"{column.title}: {column.description} |"
-            )
+            kind = ", ".join(filter(None, (TYPE_LABELS[column.type], column.unit, "" if column.required else "không bắt buộc")))
+            # A column shared by several tables is described once, where it first appears.
+            meaning = "như trên." if (column.title, column.description) in described else column.description
+            described.add((column.title, column.description))
+            parts.append(f"| `{column.name}` | {kind} | {column.title}: {meaning} |")
         parts.append("")
     return "\n".join(parts)
 

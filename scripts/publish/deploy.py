@@ -2,7 +2,7 @@
 
 Only files whose checksum changed are sent (``-c``), files gone from the site are deleted on the
 server, and ``--delay-updates`` puts every changed file in place at the end of the transfer, so
-visitors see the old site or the new one, not a long mix. The target is set in publishconf.py.
+visitors see the old site or the new one, not a long mix. The target is set in pelicanconf.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ class DeployError(RuntimeError):
     pass
 
 
-def target_settings(config: Path = ROOT / "publishconf.py") -> dict:
+def target_settings(config: Path = ROOT / "pelicanconf.py") -> dict:
     settings = read_settings(str(config))
     return {key: settings.get(key) for key in ("SSH_HOST", "SSH_PORT", "SSH_USER", "SSH_TARGET_DIR")}
 
@@ -29,7 +29,7 @@ def target_settings(config: Path = ROOT / "publishconf.py") -> dict:
 def rsync_command(settings: dict, source: Path, dry_run: bool = False) -> list[str]:
     host, target = settings["SSH_HOST"], settings["SSH_TARGET_DIR"]
     if not host:
-        raise DeployError("Chưa cấu hình máy chủ: đặt SSH_HOST, SSH_USER, SSH_TARGET_DIR trong publishconf.py.")
+        raise DeployError("Chưa cấu hình máy chủ: đặt SSH_HOST, SSH_USER, SSH_TARGET_DIR trong pelicanconf.py.")
     if not target or not target.startswith("/") or target.rstrip("/") == "":
         # --delete on a relative or root path could wipe a home directory or the whole server.
         raise DeployError(f"SSH_TARGET_DIR phải là một thư mục tuyệt đối, không phải “/” (hiện là “{target}”).")
