@@ -20,7 +20,8 @@ from scripts.outputs import notices
 from scripts.common import system
 from scripts.validate import rules as validate
 from scripts.common.formatting import vnd
-from scripts.site.pages import SiteData, notice_pdf
+from scripts.model.urls import notice_pdf
+from scripts.site.pages import SiteData
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 

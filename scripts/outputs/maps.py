@@ -27,7 +27,8 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from scripts.common.formatting import LOCALE, number, vnd
-from scripts.site.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, site_data, year_url
+from scripts.model.urls import MAPS_DIR, commune_map_path, commune_url, province_map_path, year_url
+from scripts.site.pages import SiteData, site_data
 from scripts.publish.reuse import TOOLCHAIN, PickledEntries
 from scripts.validate.rules import write_if_changed
 
