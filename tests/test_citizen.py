@@ -69,7 +69,7 @@ def test_notice_render_is_byte_identical(tiny_data, tmp_path):
     notice = tiny_notice(tiny_data, tmp_path)
     assert notices.render(notice) == notices.render(notice)
     # Another process, with other string hashes, writes the same bytes too.
-    script = "import json, sys; from scripts import notices; sys.stdout.buffer.write(notices.render(json.load(sys.stdin)))"
+    script = "import json, sys; from scripts.outputs import notices; sys.stdout.buffer.write(notices.render(json.load(sys.stdin)))"
     other = subprocess.run(
         [sys.executable, "-c", script], input=json.dumps(notice).encode(), capture_output=True, check=True,
         cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "PYTHONHASHSEED": "1"},
@@ -85,7 +85,7 @@ def test_a_long_notice_numbers_its_pages_and_repeats_the_table_heading(tiny_data
     assert len(pages) > 1
     for number, text in enumerate(pages, start=1):
         assert f"Trang {number}/{len(pages)}" in text
-        if notice["teams"][0][0] in text:
+        if notice["teams"][0]["team_name"] in text:
             assert "Thôn/xóm, tổ dân phố" in text
     assert "Tổng cộng" in pages[-1] and notice["url"] in pages[-1]
     assert reader.metadata.title.startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']}")
