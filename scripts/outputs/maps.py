@@ -33,7 +33,7 @@ from scripts.publish.reuse import TOOLCHAIN, PickledEntries
 from scripts.validate.rules import write_if_changed
 
 HERE = Path(__file__).resolve().parent
-GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
+GEOMETRY = HERE.parents[1] / "data" / "reference" / "communes.topo.json"
 GEOMETRY_OBJECT = "communes"
 ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
 # What the drawn pages depend on besides their arguments: this module's constants, the drawing code, folium's version.
