@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import types
 import typing
-from pathlib import Path
-
 import pytest
 
 from scripts.model import dataset as model
 from scripts.site.pages import read_dataset
 from scripts.validate import rules as validate
-from tests.conftest import FIXTURES, ROOT, assemble_data
 
 
 def mismatches(value, declared, where: str) -> list[str]:
@@ -48,11 +45,15 @@ def mismatches(value, declared, where: str) -> list[str]:
     return [] if type(value) is declared else [f"{where}: {type(value).__name__} {value!r:.60}, not {declared.__name__}"]
 
 
-@pytest.mark.parametrize("data", ["sample", "tiny"])
-def test_the_dataset_has_exactly_the_declared_records(data, tmp_path):
-    source = ROOT / "data" if data == "sample" else FIXTURES / "tiny"
-    path = validate.run(assemble_data(source, tmp_path / "data"), tmp_path / "build")
-    dataset = read_dataset(path)
+def test_the_sample_dataset_has_exactly_the_declared_records(sample_paths):
+    dataset = read_dataset(sample_paths.work / "dataset.json")
+    assert dataset["years"] and all(year["teams"] and year["payments"] for year in dataset["years"])
+    assert mismatches(dataset, model.Dataset, "dataset") == []
+
+
+def test_the_tiny_dataset_has_exactly_the_declared_records(tiny_data, tmp_path):
+    """Besides the sample: findings of a whole file (no row)."""
+    dataset = read_dataset(validate.run(tiny_data, tmp_path / "build"))
     assert dataset["years"] and all(year["teams"] for year in dataset["years"])
     assert mismatches(dataset, model.Dataset, "dataset") == []
 
