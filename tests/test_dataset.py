@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import types
 import typing
-import pytest
 
 from scripts.model import dataset as model
 from scripts.site.pages import read_dataset
