@@ -20,7 +20,8 @@ from scripts.outputs import notices
 from scripts.common import system
 from scripts.validate import rules as validate
 from scripts.common.formatting import vnd
-from scripts.site.pages import SiteData, notice_pdf
+from scripts.model.urls import notice_pdf
+from scripts.site.pages import SiteData
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 
@@ -84,7 +85,7 @@ def test_a_long_notice_numbers_its_pages_and_repeats_the_table_heading(tiny_data
     assert len(pages) > 1
     for number, text in enumerate(pages, start=1):
         assert f"Trang {number}/{len(pages)}" in text
-        if notice["teams"][0][0] in text:
+        if notice["teams"][0]["team_name"] in text:
             assert "Thôn/xóm, tổ dân phố" in text
     assert "Tổng cộng" in pages[-1] and notice["url"] in pages[-1]
     assert reader.metadata.title.startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']}")

@@ -20,7 +20,7 @@ import lxml.html
 from scripts.common import system
 from scripts.publish.checks import resolve
 from scripts.dev.local_server import serve
-from scripts.site.pages import MAPS_DIR
+from scripts.model.urls import MAPS_DIR
 
 PAGE_BUDGET = 30 * 1024
 SEARCH_BUDGET = 150 * 1024

@@ -31,6 +31,18 @@ from scripts.outputs.csv_cells import neutralise
 from scripts.common.formatting import ascii_fold, mid_sentence
 from scripts.site.pages import read_dataset
 from scripts.publish.reuse import TOOLCHAIN, read_ahead, read_cache, write_anew, write_cache
+from scripts.model.dataset import Dataset, Year
+from scripts.model.urls import (
+    DATA_PACKAGE,
+    DOWNLOADS_DIR,
+    RELEASES_DIR,
+    SCHEMAS_DIR,
+    bundle_file,
+    commune_table_file,
+    release_dir,
+    schema_path,
+    table_file,
+)
 from scripts.model.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
 
 # What an encoded chunk's bytes depend on besides its rows: the code that encodes them, and its libraries.
@@ -42,7 +54,6 @@ ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
 DEFLATED_MEMBERS = "deflated-members.pickle"  # the zips' members as the last run deflated them
 RELEASE_SUMMARIES = "release-summaries.pickle"  # scripts/outputs/releases.py: what each release changed
 
-ROOT = "du-lieu"  # every download lives under this folder of the site
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
 PROVINCE_KINDS = ("tỉnh ", "thành phố ")  # the two kinds of province-level unit, left out of the package's name
@@ -74,7 +85,7 @@ class Resource:
 
     table: Table
     slug: str
-    rows: Callable[[dict], list[dict]]
+    rows: Callable[[Dataset], list[dict]]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     per_year: bool = True
@@ -90,7 +101,7 @@ class Resource:
     @property
     def canonical_name(self) -> str:
         """Its all-years CSV, one of the files a release is made of (``releases.SUMMARISED`` names some)."""
-        return f"{self.slug}.csv"
+        return table_file(self.slug)
 
     @functools.cached_property
     def text_columns(self) -> frozenset[int]:
@@ -104,7 +115,7 @@ def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes
     return Table(**{**fields, **changes}, columns=(FISCAL_YEAR, *(columns or table.columns)))
 
 
-def per_year(dataset: dict, records: Callable[[dict], list[dict]]) -> list[dict]:
+def per_year(dataset: Dataset, records: Callable[[Year], list]) -> list[dict]:
     return [
         {"fiscal_year": year["fiscal_year"], **record}
         for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"])
@@ -112,7 +123,7 @@ def per_year(dataset: dict, records: Callable[[dict], list[dict]]) -> list[dict]
     ]
 
 
-def allocation_rows(year: dict) -> list[dict]:
+def allocation_rows(year: Year) -> list[dict]:
     return [{**team, **period} for team in year["teams"] for period in team["periods"]]
 
 
@@ -285,11 +296,11 @@ def csv_bytes(resource: Resource, chunks: list[Chunk]) -> bytes:
     return (buffer.getvalue() + "".join(chunk.csv for chunk in chunks)).encode("utf-8")
 
 
-def package_title(dataset: dict) -> str:
+def package_title(dataset: Dataset) -> str:
     return f"{PACKAGE_TITLE} {mid_sentence(dataset['province']['name'])}"
 
 
-def package_name(dataset: dict) -> str:
+def package_name(dataset: Dataset) -> str:
     """'Tỉnh Cao Bằng' → 'kinh-phi-to-chuyen-doi-so-cong-dong-cao-bang'."""
     province = dataset["province"]["name"].lower()
     province = next((province.removeprefix(kind) for kind in PROVINCE_KINDS if province.startswith(kind)), province)
@@ -357,7 +368,7 @@ class Download:
     def entry(self) -> dict:
         """Its line in the manifest; the data package describes it from the same (one hash per file)."""
         return {
-            "path": f"{ROOT}/{self.path}",
+            "path": f"{DOWNLOADS_DIR}/{self.path}",
             "scope": self.scope,
             "title": self.title,
             "format": FORMATS[self.extension],
@@ -366,7 +377,7 @@ class Download:
         }
 
 
-def decisions(dataset: dict) -> list[dict]:
+def decisions(dataset: Dataset) -> list[dict]:
     """Every decision the published figures come from (the package's sources)."""
     found = set()
     for year in dataset["years"]:
@@ -389,15 +400,10 @@ def resource_descriptor(download: Download) -> dict:
     }
     if download.resource is None:
         return {**descriptor, "type": "file"}
-    return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource, download.scope == "")}
+    return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource.slug, download.scope == "")}
 
 
-def schema_path(resource: Resource, whole: bool) -> str:
-    """Files of the same table share one Table Schema file, referenced by path."""
-    return f"luoc-do/{resource.slug}.json" if whole else f"luoc-do/tep-tach/{resource.slug}.json"
-
-
-def data_package(dataset: dict, release: dict, downloads: list[Download]) -> bytes:
+def data_package(dataset: Dataset, release: dict, downloads: list[Download]) -> bytes:
     package = {
         "name": package_name(dataset),
         "title": package_title(dataset),
@@ -419,7 +425,7 @@ def year_title(text: str, fiscal_year: int | None) -> str:
     return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
 
 
-def table_files(dataset: dict, cache: EncodedChunks | None = None) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
+def table_files(dataset: Dataset, cache: EncodedChunks | None = None) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
     """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
     chunks = {resource: encode(resource, resource.rows(dataset), cache) for resource in RESOURCES}
     files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES]
@@ -431,32 +437,31 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
     return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
 
 
-def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: dict, deflate: Callable[[bytes], bytes] = deflated) -> list[Download]:
+def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict, deflate: Callable[[bytes], bytes] = deflated) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
     title = package_title(dataset)
     files = [
-        Download("tat-ca.xlsx", xlsx_bytes(list(chunks.items()), created, title, deflate), "Tất cả các bảng (Excel)"),
-        Download("tat-ca.json", json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
+        Download(bundle_file("xlsx"), xlsx_bytes(list(chunks.items()), created, title, deflate), "Tất cả các bảng (Excel)"),
+        Download(bundle_file("json"), json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
         fiscal_year = year["fiscal_year"]
         sheets = [(r, [chunk for chunk in chunks[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
-        folder = f"nam-{fiscal_year}"
         scope = str(fiscal_year)
         files += [
-            Download(f"{folder}/{r.slug}-{fiscal_year}.csv", csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
+            Download(table_file(r.slug, fiscal_year), csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
             for r, part in sheets
         ]
-        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.xlsx", xlsx_bytes(sheets, created, title, deflate), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
-        files.append(Download(f"{folder}/tat-ca-{fiscal_year}.json", json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
+        files.append(Download(bundle_file("xlsx", fiscal_year), xlsx_bytes(sheets, created, title, deflate), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(bundle_file("json", fiscal_year), json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
         allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
         names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
         for code in sorted({chunk.commune_code for chunk in allocations}):
             part = [chunk for chunk in allocations if chunk.commune_code == code]
             files.append(
                 Download(
-                    f"xa/phan-bo-to-{code}-{fiscal_year}.csv",
+                    commune_table_file(TEAM_ALLOCATION_RESOURCE.slug, code, fiscal_year),
                     csv_bytes(TEAM_ALLOCATION_RESOURCE, part),
                     f"Phân bổ kinh phí cho các tổ của {names[code]}, năm {fiscal_year}",
                     TEAM_ALLOCATION_RESOURCE,
@@ -469,10 +474,10 @@ def derived_files(dataset: dict, chunks: dict[Resource, list[Chunk]], release: d
 def schema_files() -> list[Download]:
     return [
         Download(
-            schema_path(r, whole),
+            schema_path(r.slug, whole),
             (json.dumps(table_schema(r, whole), ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
             f"Lược đồ bảng: {r.table.title}" + ("" if whole else " (tệp theo năm, theo xã)"),
-            scope="luoc-do",
+            scope=SCHEMAS_DIR,
         )
         for whole in (True, False)
         for r in RESOURCES
@@ -497,22 +502,22 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
     files = [*canonical, *derived_files(dataset, chunks, current, deflate)]
-    files.append(Download("datapackage.json", data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
+    files.append(Download(DATA_PACKAGE, data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
-    files.append(Download("tat-ca.zip", fixed_zip(sorted((f.path, f.content) for f in files), deflate), "Tất cả các tệp trên, trong một tệp nén"))
+    files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files), deflate), "Tất cả các tệp trên, trong một tệp nén"))
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
     for release in history:
         for name, content in sorted(archive.files(release).items()):
-            files.append(Download(f"{releases.FOLDER}/{release['version']}/{name}", content, name, scope=releases.FOLDER))
+            files.append(Download(release_dir(release["version"]) + name, content, name, scope=RELEASES_DIR))
     manifest_path = downloads_dir / "manifest.json"
     # Gone while the files change, so that a manifest always describes the files beside it.
     written = manifest_hashes(manifest_path)
     manifest_path.unlink(missing_ok=True)
-    write_tree(downloads_dir / "files" / ROOT, files, written)
+    write_tree(downloads_dir / "files" / DOWNLOADS_DIR, files, written)
     encoded.save()
     deflate.save()
     manifest = {
-        "root": ROOT,
+        "root": DOWNLOADS_DIR,
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry for download in files],
@@ -526,7 +531,7 @@ def manifest_hashes(manifest_path: Path) -> dict[str, str]:
     """Path under du-lieu/ → sha256 of each file the last complete run wrote; none without its manifest."""
     if not manifest_path.is_file():
         return {}
-    prefix = f"{ROOT}/"
+    prefix = f"{DOWNLOADS_DIR}/"
     return {entry["path"].removeprefix(prefix): entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
 
 

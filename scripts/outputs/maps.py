@@ -27,12 +27,13 @@ from babel.numbers import format_decimal
 from markupsafe import escape
 
 from scripts.common.formatting import LOCALE, number, vnd
-from scripts.site.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, site_data, year_url
+from scripts.model.urls import MAPS_DIR, commune_map_path, commune_url, province_map_path, year_url
+from scripts.site.pages import SiteData, site_data
 from scripts.publish.reuse import TOOLCHAIN, PickledEntries
 from scripts.validate.rules import write_if_changed
 
 HERE = Path(__file__).resolve().parent
-GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
+GEOMETRY = HERE.parents[1] / "data" / "reference" / "communes.topo.json"
 GEOMETRY_OBJECT = "communes"
 ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
 # What the drawn pages depend on besides their arguments: this module's constants, the drawing code, folium's version.

@@ -33,7 +33,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from scripts.common import system
 from scripts.common.formatting import date_vi, mid_sentence, number, vnd
-from scripts.site.pages import SiteData, commune_url, notice_pdf, site_data
+from scripts.model.urls import commune_url, notice_pdf
+from scripts.site.pages import SiteData, site_data
 from scripts.publish.reuse import TOOLCHAIN
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -110,7 +111,7 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
         "sample": year["sample"],
         "province_decision": year["province_decision"],
         "decisions": row["decisions"],
-        "teams": [[t["team_name"], t["village"], t["member_count"], t["months"], t["amount_vnd"]] for t in teams],
+        "teams": [{key: t[key] for key in ("team_name", "village", "member_count", "months", "amount_vnd")} for t in teams],
         "member_count": row["member_count"],
         "allocated_vnd": row["allocated_vnd"],
         "teams_amount_vnd": row["teams_amount_vnd"],
@@ -294,8 +295,8 @@ def render(notice: dict, qr: tuple | None = None) -> bytes:
 
 def draw_table(sheet: Sheet, notice: dict) -> None:
     rows = [
-        (str(index), name, village, number(members), str(months), vnd(amount))
-        for index, (name, village, members, months, amount) in enumerate(notice["teams"], start=1)
+        (str(index), team["team_name"], team["village"], number(team["member_count"]), str(team["months"]), vnd(team["amount_vnd"]))
+        for index, team in enumerate(notice["teams"], start=1)
     ]
     edges: list[float] = []  # tops and bottoms of the rows on the current page
     sheet.font(True, 9)

@@ -24,11 +24,11 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from scripts.model.urls import release_dir
 from scripts.outputs import csv_cells
 from scripts.outputs.csv_cells import restore
 from scripts.publish.reuse import TOOLCHAIN, read_cache, write_cache
 
-FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 INDEX = "index.json"
 FIRST_VERSION = "1.0.0"
 INDEX_KEYS = ("version", "date", "kind", "years", "files")
@@ -275,7 +275,7 @@ def record(archive_dir: Path, manifest_path: Path) -> str | None:
     current = manifest["history"]["releases"][-1]
     if any(release["version"] == current["version"] for release in history):
         return None
-    source = manifest_path.parent / "files" / manifest["root"] / FOLDER / current["version"]
+    source = manifest_path.parent / "files" / manifest["root"] / release_dir(current["version"])
     folder = archive_dir / current["version"]
     folder.mkdir(parents=True, exist_ok=True)  # left by an interrupted record: the index is written last
     for name in current["files"]:

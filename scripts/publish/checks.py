@@ -20,7 +20,8 @@ import orjson
 from selectolax.lexbor import LexborHTMLParser
 
 from scripts.common import system
-from scripts.site.pages import checks_url, commune_url, findings_url, site_data, team_url, year_url
+from scripts.model.urls import MAPS_DIR, checks_url, commune_url, findings_url, team_url, year_url
+from scripts.site.pages import site_data
 from scripts.publish.reuse import TOOLCHAIN
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
@@ -258,7 +259,7 @@ def inspect(site: Path, dataset_path: Path, cache: CheckedPages | None = None) -
     cache = prepare(dataset_path) if cache is None else cache
     # map documents are standalone Leaflet pages, checked by the maps tests
     listing = Listing.of(site)
-    pages = sorted(page for page in listing.files if page.endswith(".html") and not page.startswith("ban-do/"))
+    pages = sorted(page for page in listing.files if page.endswith(".html") and not page.startswith(f"{MAPS_DIR}/"))
     failures, facts, unknown = [], {}, []
     for page in pages:
         key = cache.known(listing, page)

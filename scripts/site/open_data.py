@@ -11,11 +11,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.site.pages import PageModel, commune_url, team_url
-from scripts.outputs.releases import FOLDER
-
-DOWNLOADS_URL = "du-lieu/"
-CHANGELOG_URL = "thay-doi/"
+from scripts.model.urls import CHANGELOG_URL, DOWNLOADS_URL, RELEASES_DIR, SCHEMAS_DIR, commune_url, release_dir, team_url
+from scripts.site.pages import PageModel
 
 
 def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
@@ -41,8 +38,8 @@ def attach_downloads(pages: list[PageModel], manifest: dict) -> None:
 
 
 def release_files(manifest: dict, release: dict) -> list[dict]:
-    prefix = f"{manifest['root']}/{FOLDER}/{release['version']}/"
-    return [entry for entry in files_in(manifest, FOLDER) if entry["path"].startswith(prefix)]
+    prefix = f"{manifest['root']}/{release_dir(release['version'])}"
+    return [entry for entry in files_in(manifest, RELEASES_DIR) if entry["path"].startswith(prefix)]
 
 
 def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel]:
@@ -65,7 +62,7 @@ def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel
                 "whole": files_in(manifest, ""),
                 "years": [{"year": year, "files": files_in(manifest, year)} for year in years],
                 "communes": communes,
-                "schemas": files_in(manifest, "luoc-do"),
+                "schemas": files_in(manifest, SCHEMAS_DIR),
                 "feed": feed,
             },
         ),

@@ -18,6 +18,21 @@ from pathlib import Path
 import orjson
 
 from scripts.model import problems
+from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
+from scripts.model.urls import (
+    checks_url,
+    commune_map_path,
+    commune_url,
+    findings_url,
+    notice_pdf,
+    notice_url,
+    payment_file,
+    province_file,
+    province_map_path,
+    team_file,
+    team_url,
+    year_url,
+)
 from scripts.common.formatting import ascii_fold
 
 
@@ -28,48 +43,6 @@ class PageModel:
     context: dict = field(default_factory=dict)
 
 
-def year_url(year: int) -> str:
-    return f"nam/{year}/"
-
-
-def commune_url(code: str, year: int | None = None) -> str:
-    return f"xa/{code}/" if year is None else f"xa/{code}/{year}/"
-
-
-def team_url(team_id: str) -> str:
-    return f"to/{team_id}/"
-
-
-MAPS_DIR = "ban-do"
-
-
-def province_map_path(fiscal_year: int) -> str:
-    """Site-root-relative URL of the province map (scripts/outputs/maps.py writes it; templates iframe it)."""
-    return f"{MAPS_DIR}/tinh-{fiscal_year}.html"
-
-
-def commune_map_path(code: str, fiscal_year: int) -> str:
-    return f"{MAPS_DIR}/xa-{code}-{fiscal_year}.html"
-
-
-def notice_url(code: str, year: int) -> str:
-    """The printable public notice (Thông báo công khai) of a commune for a year."""
-    return f"{commune_url(code, year)}thong-bao/"
-
-
-def notice_pdf(code: str, year: int) -> str:
-    return f"{notice_url(code, year)}thong-bao-{code}-{year}.pdf"
-
-
-def checks_url() -> str:
-    return "kiem-tra/"
-
-
-def findings_url(code: str) -> str:
-    """The page of one kind of finding (a problem code, such as team-below-minimum)."""
-    return f"{checks_url()}phat-hien/{code}/"
-
-
 @lru_cache(maxsize=4096)  # a few decisions, cited by every page of their commune and its teams
 def timeliness(decision_date: str, published_on: str, deadline_days: int) -> dict:
     """Days from signing a decision to publishing it, against the legal deadline."""
@@ -77,7 +50,7 @@ def timeliness(decision_date: str, published_on: str, deadline_days: int) -> dic
     return {"days": days, "late": days > deadline_days, "before_decision": days < 0}
 
 
-def source_of(year: dict, decisions: list[dict], files: list[str], deadline_days: int) -> dict:
+def source_of(year: Year, decisions: list[dict], files: list[str], deadline_days: int) -> dict:
     """What a page cites: the decisions behind its figures (with how long publication took),
     the source files with hashes, and when allocations and payments were published."""
     cited = [path for path in files if path in year["sources"]]
@@ -90,30 +63,18 @@ def source_of(year: dict, decisions: list[dict], files: list[str], deadline_days
     }
 
 
-def year_heading(year: dict) -> dict:
+def year_heading(year: Year) -> dict:
     """A year as a page shows it: without the year's rows, so each page's context holds only its own
     figures and a republish re-renders only the pages whose figures changed (scripts/publish/reuse.py)."""
     return {key: value for key, value in year.items() if key not in ("teams", "communes", "payments", "sources")}
 
 
-def province_file(fiscal_year: int) -> str:
-    return f"allocations/{fiscal_year}/province.csv"
-
-
-def payment_file(fiscal_year: int, code: str) -> str:
-    return f"allocations/{fiscal_year}/payments/{code}.csv"
-
-
-def period_paid(period: dict, payments: list[dict]) -> int:
+def period_paid(period: Period, payments: list[Payment]) -> int:
     """Validation puts every payment inside exactly one period of its team."""
     return sum(p["amount_vnd"] for p in payments if period["month_from"] <= p["month_from"] <= period["month_to"])
 
 
-def team_file(fiscal_year: int, code: str) -> str:
-    return f"allocations/{fiscal_year}/teams/{code}.csv"
-
-
-def finding_commune(finding: dict) -> tuple[int, str] | None:
+def finding_commune(finding: Finding) -> tuple[int, str] | None:
     """(year, commune code) a finding is about, read from its file path: allocations/<year>/…"""
     parts = finding["file"].split("/")
     if len(parts) < 3 or parts[0] != "allocations" or not parts[1].isdigit():
@@ -123,7 +84,7 @@ def finding_commune(finding: dict) -> tuple[int, str] | None:
     return int(parts[1]), finding["value"]
 
 
-def read_dataset(path: Path) -> dict:
+def read_dataset(path: Path) -> Dataset:
     """build/dataset.json (scripts/validate/rules.py), read by every later stage: orjson parses it 2.5× as fast as json."""
     return orjson.loads(Path(path).read_bytes())
 
@@ -142,17 +103,17 @@ def indexed_dataset(content: bytes) -> SiteData:
 class SiteData:
     """The dataset indexed the ways pages need it, computed once per build."""
 
-    dataset: dict
-    communes: dict[str, dict] = field(init=False)
-    years: list[dict] = field(init=False)
+    dataset: Dataset
+    communes: dict[str, Commune] = field(init=False)
+    years: list[Year] = field(init=False)
     commune_rows: dict[int, list[dict]] = field(init=False)
-    teams_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
-    findings_by_commune: dict[tuple[int, str], list[dict]] = field(init=False)
-    findings_by_file: dict[str, list[dict]] = field(init=False)
-    payments_by_team: dict[tuple[int, str], list[dict]] = field(init=False)
+    teams_by_commune: dict[tuple[int, str], list[Team]] = field(init=False)
+    findings_by_commune: dict[tuple[int, str], list[Finding]] = field(init=False)
+    findings_by_file: dict[str, list[Finding]] = field(init=False)
+    payments_by_team: dict[tuple[int, str], list[Payment]] = field(init=False)
     team_of_row: dict[tuple[str, int], str] = field(init=False)  # (source file, row) → team id
     rows_by_code: dict[int, dict[str, dict]] = field(init=False)
-    team_history: dict[str, dict[str, list[tuple[dict, dict]]]] = field(init=False)
+    team_history: dict[str, dict[str, list[tuple[Year, Team]]]] = field(init=False)
 
     def __post_init__(self):
         self.communes = {c["code"]: c for c in self.dataset["communes"]}
@@ -209,10 +170,10 @@ class SiteData:
     def deadline_days(self) -> int:
         return self.dataset["policy"]["publication_deadline_days"]
 
-    def source(self, year: dict, decisions: list[dict], files: list[str]) -> dict:
+    def source(self, year: Year, decisions: list[dict], files: list[str]) -> dict:
         return source_of(year, decisions, files, self.deadline_days)
 
-    def team_figures(self, fiscal_year: int, team: dict) -> dict:
+    def team_figures(self, fiscal_year: int, team: Team) -> dict:
         """A team's record with what was paid and what remains, in total and for each allocation period."""
         payments = self.payments_by_team[fiscal_year, team["team_id"]]
         paid = sum(p["amount_vnd"] for p in payments)
@@ -222,7 +183,7 @@ class SiteData:
             periods.append({**period, "paid_vnd": period_total, "remaining_vnd": period["amount_vnd"] - period_total})
         return {**team, "periods": periods, "payments": payments, "paid_vnd": paid, "remaining_vnd": team["amount_vnd"] - paid}
 
-    def _commune_rows(self, year: dict) -> list[dict]:
+    def _commune_rows(self, year: Year) -> list[dict]:
         fiscal_year = year["fiscal_year"]
         minimum = self.dataset["policy"]["minimum_members"]
         rows = []
@@ -261,7 +222,7 @@ class SiteData:
     def commune_row(self, fiscal_year: int, code: str) -> dict | None:
         return self.rows_by_code.get(fiscal_year, {}).get(code)
 
-    def year(self, fiscal_year: int) -> dict:
+    def year(self, fiscal_year: int) -> Year:
         return next(year for year in self.years if year["fiscal_year"] == fiscal_year)
 
     def totals(self, fiscal_year: int) -> dict:
@@ -420,7 +381,7 @@ def commune_blocks(site: SiteData) -> list[Block]:
     ]
 
 
-def finding_link(site: SiteData, finding: dict) -> dict | None:
+def finding_link(site: SiteData, finding: Finding) -> dict | None:
     """The page a finding is about: its team, else its commune, else its year."""
     if team_id := site.team_of_row.get((finding["file"], finding["row"])):
         return {"label": team_id, "url": team_url(team_id)}
@@ -433,7 +394,7 @@ def finding_link(site: SiteData, finding: dict) -> dict | None:
     return {"label": f"Năm {fiscal_year}", "url": year_url(fiscal_year)}
 
 
-def reconciliation(site: SiteData, year: dict) -> dict:
+def reconciliation(site: SiteData, year: Year) -> dict:
     """The sums the checks page shows for one year, each beside the figure it must match."""
     fiscal_year = year["fiscal_year"]
     rows = site.commune_rows[fiscal_year]

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from scripts.model import problems as P
+from scripts.model.dataset import Dataset
 from scripts.common.formatting import JINJA_FILTERS
 
 REPORT_NAME = "bao-cao-kiem-tra.html"
@@ -102,7 +103,7 @@ def groups(report) -> list[dict]:
     return sorted(result, key=lambda g: (SEVERITY_ORDER.index(g["severity"]), order.get(g["code"], len(order))))
 
 
-def commune_totals(dataset: dict) -> list[dict]:
+def commune_totals(dataset: Dataset) -> list[dict]:
     """Per year and commune: what the province allocated, and what the validated team rows add up to."""
     names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
     years = []

@@ -1,7 +1,7 @@
 """Stage 2: check every rule, collect every problem, and write the validated dataset.
 
 Output files (in the build directory):
-- ``dataset.json``: the typed, allow-listed data every later stage reads. Per year: ``communes``
+- ``dataset.json``: the typed, allow-listed data every later stage reads (scripts/model/dataset.py declares its records). Per year: ``communes``
   (province decision rows), ``teams`` (one record per team with its allocation ``periods``),
   ``payments`` (public columns of schema.PAYMENTS plus source_file/source_row; every payment lies
   within one period of its team), ``published_on``, ``payments_published_on`` (None without
@@ -27,6 +27,7 @@ from scripts.ingest import personal
 from scripts.validate import quality_report
 from scripts.validate.file_cache import FileCache, ValidatedYears
 from scripts.model import problems as P
+from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
 from scripts.common.formatting import months
 from scripts.ingest.load import POLICY_FILE, PROVINCE_FILE, RawInput, RawTable, YearInput, load
 from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
@@ -255,13 +256,13 @@ def check_team_identity(rows: list[dict], report: Report) -> list[dict]:
     return kept
 
 
-def expected_amount(row: dict, rate: dict) -> int:
+def expected_amount(row: dict, rate: Rate) -> int:
     months = row["month_to"] - row["month_from"] + 1
     per = row["member_count"] if rate["basis"] == "per_member_month" else 1
     return rate["amount_vnd"] * months * per
 
 
-def rate_for_year(policy: dict, fiscal_year: int) -> dict | None:
+def rate_for_year(policy: Policy, fiscal_year: int) -> Rate | None:
     """The rate in force in the fiscal year (rates are listed with their effective years)."""
     for rate in policy["rates"]:
         if rate["from_year"] <= fiscal_year <= rate.get("to_year", 9999):
@@ -304,7 +305,7 @@ def check_policy(policy: dict, report: Report) -> bool:
     return not found
 
 
-def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: Report) -> None:
+def check_findings(rows: list[dict], rate: Rate, minimum_members: int, report: Report) -> None:
     for row in rows:
         where = dict(file=row["_file"], row=row["_row"])
         if row["member_count"] < minimum_members:
@@ -321,9 +322,9 @@ def check_findings(rows: list[dict], rate: dict, minimum_members: int, report: R
             )
 
 
-def summarise_teams(rows: list[dict]) -> list[dict]:
+def summarise_teams(rows: list[dict]) -> list[Team]:
     """Merge a team's periods into one public record per team and year."""
-    teams: dict[str, dict] = {}
+    teams: dict[str, Team] = {}
     for row in sorted(rows, key=lambda r: (r["team_id"], r["month_from"])):
         period = {
             "month_from": row["month_from"],
@@ -356,7 +357,7 @@ def summarise_teams(rows: list[dict]) -> list[dict]:
 
 
 def check_commune_balances(
-    province: dict[str, dict], teams: list[dict], year: YearInput, report: Report
+    province: dict[str, dict], teams: list[Team], year: YearInput, report: Report
 ) -> None:
     funded = defaultdict(lambda: {"amount": 0, "teams": 0})
     for team in teams:
@@ -464,13 +465,13 @@ def check_publication_dates(rows: list[dict], column: str, published_on: dt.date
 PUBLIC_PAYMENT_COLUMNS = tuple(column.name for column in PAYMENTS.columns if column.public)
 
 
-def public_payment(row: dict) -> dict:
+def public_payment(row: dict) -> Payment:
     record = {name: row[name] for name in PUBLIC_PAYMENT_COLUMNS}
     record["payment_date"] = row["payment_date"].isoformat()
     return {**record, "source_file": row["_file"], "source_row": row["_row"]}
 
 
-def validate_year(year: YearInput, known: set[str], policy: dict | None, report: Report) -> dict | None:
+def validate_year(year: YearInput, known: set[str], policy: Policy | None, report: Report) -> Year | None:
     complete = check_year_metadata(year, report)
     province = check_province(year, known, report)
     rows = []
@@ -532,13 +533,13 @@ def validate_year(year: YearInput, known: set[str], policy: dict | None, report:
 
 
 def validate_years(
-    raw: RawInput, known: set[str], policy: dict | None, report: Report, remembered: ValidatedYears | None
-) -> list[dict | None]:
+    raw: RawInput, known: set[str], policy: Policy | None, report: Report, remembered: ValidatedYears | None
+) -> list[Year | None]:
     """``validate_year`` of each year, or what ``remembered`` kept of it for the same inputs."""
     years = []
     for year in raw.years:
 
-        def validated(year=year) -> tuple[dict | None, list[P.Problem]]:
+        def validated(year=year) -> tuple[Year | None, list[P.Problem]]:
             found = Report()
             return validate_year(year, known, policy, found), found.problems
 
@@ -551,7 +552,7 @@ def validate_years(
 PROVINCE_KEYS = ("name", "boundaries_source")  # required, not blank; sample_note may be left out
 
 
-def check_province_file(raw: RawInput, report: Report) -> dict:
+def check_province_file(raw: RawInput, report: Report) -> Province:
     """The province the data belongs to, as pages, notices and the data package name it, and who drew its boundaries."""
     province = {key: raw.province.get(key) for key in PROVINCE_KEYS} | {"sample_note": raw.province.get("sample_note", "")}
     for key, value in province.items():
@@ -560,7 +561,7 @@ def check_province_file(raw: RawInput, report: Report) -> dict:
     return province
 
 
-def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[dict, Report]:
+def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[Dataset, Report]:
     report = Report()
     province = check_province_file(raw, report)
     policy = raw.policy if check_policy(raw.policy, report) else None
@@ -571,7 +572,7 @@ def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[d
         for record in raw.communes
     ]
     findings = [problem.as_row() for problem in report.warnings]
-    dataset = {
+    dataset: Dataset = {
         "province": province,
         "policy": raw.policy,
         "communes": communes,
@@ -602,7 +603,7 @@ class Validation:
     """What one run found, before anything is written."""
 
     raw: RawInput
-    dataset: dict
+    dataset: Dataset
     report: Report
     build_dir: Path
     cache: FileCache

@@ -1,0 +1,104 @@
+"""Where every page, map, notice and download of the site lives, and where each input file is: written once.
+
+Page URLs are relative to the site root and end with "/": a page is saved as its URL + "index.html".
+They come from stable codes (year, commune code, team id), never from names (GUIDE §3), so old links
+keep working after corrections. Download paths are relative to the downloads folder, ``DOWNLOADS_DIR``.
+"""
+
+from __future__ import annotations
+
+
+def year_url(year: int) -> str:
+    """The page of one fiscal year (the latest is also the home page)."""
+    return f"nam/{year}/"
+
+
+def commune_url(code: str, year: int | None = None) -> str:
+    """A commune's page for one year; without a year, the alias of its latest year."""
+    return f"xa/{code}/" if year is None else f"xa/{code}/{year}/"
+
+
+def team_url(team_id: str) -> str:
+    """A team's page, over every year it was funded."""
+    return f"to/{team_id}/"
+
+
+MAPS_DIR = "ban-do"  # the folder of every map page and of the files they fetch
+
+
+def province_map_path(fiscal_year: int) -> str:
+    """The province map of a year (scripts/outputs/maps.py writes it; templates iframe it)."""
+    return f"{MAPS_DIR}/tinh-{fiscal_year}.html"
+
+
+def commune_map_path(code: str, fiscal_year: int) -> str:
+    """The map of one commune and its neighbours for a year."""
+    return f"{MAPS_DIR}/xa-{code}-{fiscal_year}.html"
+
+
+def notice_url(code: str, year: int) -> str:
+    """The printable public notice (Thông báo công khai) of a commune for a year."""
+    return f"{commune_url(code, year)}thong-bao/"
+
+
+def notice_pdf(code: str, year: int) -> str:
+    """The notice's PDF, beside its HTML page."""
+    return f"{notice_url(code, year)}thong-bao-{code}-{year}.pdf"
+
+
+def checks_url() -> str:
+    """The page that reconciles the totals and lists the findings."""
+    return "kiem-tra/"
+
+
+def findings_url(code: str) -> str:
+    """The page of one kind of finding (a problem code, such as team-below-minimum)."""
+    return f"{checks_url()}phat-hien/{code}/"
+
+
+CHANGELOG_URL = "thay-doi/"  # what each release changed, and its Atom feed
+DOWNLOADS_DIR = "du-lieu"  # every download lives under this folder of the site
+DOWNLOADS_URL = f"{DOWNLOADS_DIR}/"  # the page listing them
+DATA_PACKAGE = "datapackage.json"
+RELEASES_DIR = "phien-ban"  # every release's files: du-lieu/phien-ban/<version>/
+SCHEMAS_DIR = "luoc-do"
+
+
+def table_file(slug: str, fiscal_year: int | None = None) -> str:
+    """A table's CSV: every year in one file, or one year's rows in that year's folder."""
+    return f"{slug}.csv" if fiscal_year is None else f"nam-{fiscal_year}/{slug}-{fiscal_year}.csv"
+
+
+def bundle_file(extension: str, fiscal_year: int | None = None) -> str:
+    """Every table in one file (xlsx, json or zip), for all years or in one year's folder."""
+    return f"tat-ca.{extension}" if fiscal_year is None else f"nam-{fiscal_year}/tat-ca-{fiscal_year}.{extension}"
+
+
+def commune_table_file(slug: str, code: str, fiscal_year: int) -> str:
+    """A table's rows of one commune and year."""
+    return f"xa/{slug}-{code}-{fiscal_year}.csv"
+
+
+def schema_path(slug: str, whole: bool) -> str:
+    """A table's Table Schema, shared by its files: the whole table's, or that of its year and commune slices."""
+    return f"{SCHEMAS_DIR}/{slug}.json" if whole else f"{SCHEMAS_DIR}/tep-tach/{slug}.json"
+
+
+def release_dir(version: str) -> str:
+    """The folder of one release's files."""
+    return f"{RELEASES_DIR}/{version}/"
+
+
+def province_file(fiscal_year: int) -> str:
+    """The province's decision for a year, relative to data/."""
+    return f"allocations/{fiscal_year}/province.csv"
+
+
+def team_file(fiscal_year: int, code: str) -> str:
+    """A commune's allocations to its teams for a year, relative to data/."""
+    return f"allocations/{fiscal_year}/teams/{code}.csv"
+
+
+def payment_file(fiscal_year: int, code: str) -> str:
+    """A commune's payments to its teams for a year, relative to data/."""
+    return f"allocations/{fiscal_year}/payments/{code}.csv"
