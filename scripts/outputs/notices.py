@@ -12,7 +12,6 @@ the same input.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -31,10 +30,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from scripts.common import system
+from scripts.common import cache, system
 from scripts.common.formatting import date_vi, mid_sentence, number, vnd
 from scripts.site.pages import SiteData, commune_url, notice_pdf, site_data
-from scripts.publish.reuse import TOOLCHAIN
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
@@ -59,8 +57,6 @@ rl_config.useA85 = 0
 REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
 pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
 pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
-# What else a PDF's bytes depend on: this code, the fonts and the libraries, read once, not once per notice.
-RENDERER = hashlib.sha256(TOOLCHAIN.encode() + b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
 
 
 def public_url(base_url: str, path: str) -> str:
@@ -370,8 +366,9 @@ def draw_qr(sheet: Sheet, url: str, qr: tuple, side: float = 30) -> None:
     )
 
 
-def fingerprint(notice: dict) -> str:
-    return hashlib.sha256(json.dumps(notice, ensure_ascii=False, sort_keys=True).encode() + RENDERER.encode()).hexdigest()
+def cache_key(notice: dict) -> str:
+    """The notice's entry in the cache: its content and all the code that draws and formats it."""
+    return cache.key(json.dumps(notice, ensure_ascii=False, sort_keys=True))
 
 
 class Rendering:
@@ -381,37 +378,32 @@ class Rendering:
     for the renders.
     """
 
-    def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
+    def __init__(self, dataset_path: Path, base_url: str, build_dir: Path, pool: Executor):
         site = site_data(dataset_path)
-        self.cache = cache
-        cache.mkdir(parents=True, exist_ok=True)
+        self.store = cache.Store(build_dir, "notices")
         self.targets: dict[str, list[str]] = {}
         missing: dict[str, dict] = {}
         for fiscal_year in site.year_numbers:
             for row in site.commune_rows[fiscal_year]:
                 notice = notice_content(site, fiscal_year, row, base_url)
-                name = f"{fingerprint(notice)}.pdf"
-                self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
-                if not (cache / name).exists():
-                    missing[name] = notice
+                key = cache_key(notice)
+                self.targets.setdefault(key, []).append(notice_pdf(row["code"], fiscal_year))
+                if not (self.store.folder / key).is_file():
+                    missing[key] = notice
         # Each QR code is made here, where the notice page's HTML finds it memoised, not a second time in the worker.
-        self.pending = {name: pool.submit(render, notice, qr_runs(notice["url"])) for name, notice in missing.items()}
+        self.pending = {key: pool.submit(render, notice, qr_runs(notice["url"])) for key, notice in missing.items()}
 
     def install(self, release: Path) -> dict[str, int]:
         """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
 
-        Hard links, not copies: a cached PDF is written once under a temporary name and never changed."""
-        for name, future in self.pending.items():
-            partial = self.cache / f"{name}.tmp"
-            partial.write_bytes(future.result())
-            partial.replace(self.cache / name)
-        for name, paths in self.targets.items():
+        Hard links, not copies: the store writes an entry once, by a rename, and never changes it."""
+        for key, future in self.pending.items():
+            self.store.put(key, future.result())
+        for key, paths in self.targets.items():
             for path in paths:
                 (release / path).parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.cache / name, release / path)
-        for stale in self.cache.glob("*.pdf"):
-            if stale.name not in self.targets:
-                stale.unlink()
+                os.link(self.store.folder / key, release / path)
+        self.store.keep_only(set(self.targets))
         return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
 
     def paths(self) -> list[str]:
@@ -419,7 +411,7 @@ class Rendering:
         return [path for paths in self.targets.values() for path in paths]
 
 
-def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
+def run(dataset_path: Path, release: Path, base_url: str, build_dir: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
     with system.background_pool(system.cores()) as pool:
-        return Rendering(dataset_path, base_url, cache, pool).install(release)
+        return Rendering(dataset_path, base_url, build_dir, pool).install(release)
