@@ -9,9 +9,8 @@ theme/templates/notice.html; tests/test_notice.py holds the two in step, field b
 
 Missing PDFs are rendered in the publish's background pool, and only when their inputs change: each
 is kept in build/cache/notices/ under ``cache.key`` of its content (the key covers all the code, the
-fonts among it) and hard-linked into every release. Without the cache, a one-cell republish waited
-for all 112 notices of the sample: 4.0 s against 1.4 s (median, ``python3 -m invoke publish``).
-Output is byte-identical for the same input.
+fonts among it) and hard-linked into every release: without it, a one-cell republish would wait for
+all 112 notices of the sample, over a second of one core. Output is byte-identical for the same input.
 """
 
 from __future__ import annotations
