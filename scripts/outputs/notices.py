@@ -1,11 +1,12 @@
 """Reads build/dataset.json; writes the public notice of each commune and year, an A4 PDF, into the release.
 
 Communes post their allocations at the office for at least 30 days: the notice (Thông báo công khai)
-is the sheet they print. ``notice_content`` holds everything the notice says, as the strings it prints; ``render`` lays them
-out with ReportLab's canvas in a Vietnamese subset of DejaVu Sans (fonts/), parsed once per process:
-about 10 ms a notice on one core with ReportLab's C accelerator (fpdf2 took 80 ms, most of it
-re-subsetting the fonts with fontTools for every file). The web page of the same notice is
-theme/templates/notice.html; tests/test_notice.py holds the two in step, field by field.
+is the sheet they print. ``notice_content`` holds everything the notice says, as the strings it
+prints; ``render`` lays them out with ReportLab's canvas in a Vietnamese subset of DejaVu Sans
+(fonts/), parsed once per process: about 10 ms a notice on one core with ReportLab's C accelerator
+(fpdf2 took 80 ms, most of it re-subsetting the fonts with fontTools for every file). The web page of
+the same notice is theme/templates/notice.html; tests/test_notice.py holds the two in step, field by
+field.
 
 Missing PDFs are rendered in the publish's background pool, and only when their inputs change: each
 is kept in build/cache/notices/ under ``cache.key`` of its content (the key covers all the code, the
