@@ -79,16 +79,18 @@ def test_notice_render_is_byte_identical(tiny_data, tmp_path):
 
 def test_a_long_notice_numbers_its_pages_and_repeats_the_table_heading(tiny_data, tmp_path):
     notice = tiny_notice(tiny_data, tmp_path)
-    notice["teams"] = notice["teams"] * 40
+    notice["rows"] = notice["rows"] * 40
     reader = PdfReader(io.BytesIO(notices.render(notice)))
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) > 1
     for number, text in enumerate(pages, start=1):
         assert f"Trang {number}/{len(pages)}" in text
-        if notice["teams"][0]["team_name"] in text:
+        if notice["rows"][0][1] in text:
             assert "Thôn/xóm, tổ dân phố" in text
     assert "Tổng cộng" in pages[-1] and notice["url"] in pages[-1]
-    assert reader.metadata.title.startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']}")
+    assert reader.metadata.title == notice["title"]
+    commune = notice["author"].removeprefix("Ủy ban nhân dân ")
+    assert notice["title"].startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {commune} – năm ")
     assert reader.metadata.creation_date.date().isoformat() == notice["published_on"]
     assert reader.trailer["/Root"]["/Lang"] == "vi"
 

@@ -1,18 +1,22 @@
-"""Stage 4b: the public notice (Thông báo công khai) of each commune and year, as an A4 PDF.
+"""Reads build/dataset.json; writes the public notice of each commune and year, an A4 PDF, into the release.
 
-Communes post their allocations at the office for at least 30 days; this is the sheet they print.
-ReportLab's canvas draws it with a Vietnamese subset of DejaVu Sans (scripts/outputs/fonts/), parsed once per
-process, in about 10 ms on one core with ReportLab's C accelerator (fpdf2 took 80 ms, most of it
-re-subsetting the fonts with fontTools for every file). Missing ones are rendered in the publish's
-background pool, and only when their inputs change: each is kept in a cache named by the hash of its
-content, this module and the fonts, and hard-linked into every release. Output is byte-identical for
-the same input.
+Communes post their allocations at the office for at least 30 days: the notice (Thông báo công khai)
+is the sheet they print. ``notice_content`` holds everything the notice says, as the strings it
+prints; ``render`` lays them out with ReportLab's canvas in a Vietnamese subset of DejaVu Sans
+(fonts/), parsed once per process: about 10 ms a notice on one core with ReportLab's C accelerator
+(fpdf2 took 80 ms, most of it re-subsetting the fonts with fontTools for every file). The web page of
+the same notice is theme/templates/notice.html; tests/test_notice.py holds the two in step, field by
+field.
+
+Missing PDFs are rendered in the publish's background pool, and only when their inputs change: each
+is kept in build/cache/notices/ under ``cache.key`` of its content (the key covers all the code, the
+fonts among it) and hard-linked into every release: without it, a one-cell republish would wait for
+all 112 notices of the sample, over a second of one core. Output is byte-identical for the same input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -31,11 +35,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from scripts.common import system
+from scripts.common import cache, system
 from scripts.common.formatting import date_vi, mid_sentence, number, vnd
 from scripts.model.urls import commune_url, notice_pdf
 from scripts.site.pages import SiteData, site_data
-from scripts.publish.reuse import TOOLCHAIN
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
@@ -60,8 +63,6 @@ rl_config.useA85 = 0
 REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
 pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
 pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
-# What else a PDF's bytes depend on: this code, the fonts and the libraries, read once, not once per notice.
-RENDERER = hashlib.sha256(TOOLCHAIN.encode() + b"".join(path.read_bytes() for path in (Path(__file__), REGULAR, BOLD))).hexdigest()
 
 
 def public_url(base_url: str, path: str) -> str:
@@ -101,22 +102,52 @@ def qr_svg(text: str) -> Markup:
 
 
 def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -> dict:
-    """Everything one notice prints, as plain JSON-able values (also the cache key)."""
+    """Everything one notice prints, in order, as the strings it prints: ``render`` only lays them out.
+    Plain JSON-able values, as they are the cache key too. theme/templates/notice.html prints the same
+    notice as a web page; tests/test_notice.py holds the two in step, field by field."""
     year = site.year(fiscal_year)
+    commune, province = row["full_name"], year["province_decision"]
     teams = sorted(site.teams_by_commune[fiscal_year, row["code"]], key=lambda team: team["team_id"])
+    commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in row["decisions"])
     return {
-        "province": site.province,
-        "commune": row["full_name"],
-        "fiscal_year": fiscal_year,
-        "sample": year["sample"],
-        "province_decision": year["province_decision"],
-        "decisions": row["decisions"],
-        "teams": [{key: t[key] for key in ("team_name", "village", "member_count", "months", "amount_vnd")} for t in teams],
-        "member_count": row["member_count"],
-        "allocated_vnd": row["allocated_vnd"],
-        "teams_amount_vnd": row["teams_amount_vnd"],
-        "unallocated_vnd": row["unallocated_vnd"],
+        "title": f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {commune} – năm {fiscal_year}",
+        "author": f"Ủy ban nhân dân {commune}",
+        "subject": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
         "published_on": year["published_on"],
+        "issuer": ["ỦY BAN NHÂN DÂN", commune.upper()],
+        "motto": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc"],
+        "place_and_date": f"{commune}, {date_vi(year['published_on'])}",
+        "sample": "DỮ LIỆU MẪU – số liệu từng tổ do máy sinh ra để thử nghiệm, không phải số liệu thật." if year["sample"] else "",
+        "heading": "THÔNG BÁO CÔNG KHAI",
+        "subheading": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
+        "grounds": [
+            (
+                f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân {mid_sentence(site.province)} "
+                f"giao dự toán kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year};"
+            ),
+            f"Căn cứ Quyết định {commune_decisions} của Ủy ban nhân dân {commune} phân bổ kinh phí cho các tổ;",
+            (
+                f"Ủy ban nhân dân {commune} thông báo công khai kinh phí hỗ trợ {number(len(teams))} "
+                f"Tổ chuyển đổi số cộng đồng năm {fiscal_year} như sau:"
+            ),
+        ],
+        "columns": list(COLUMNS),
+        "rows": [
+            [str(index), team["team_name"], team["village"], number(team["member_count"]), str(team["months"]), vnd(team["amount_vnd"])]
+            for index, team in enumerate(teams, start=1)
+        ],
+        "total": ["", "Tổng cộng", "", number(row["member_count"]), "", vnd(row["teams_amount_vnd"])],
+        "closing": [
+            (
+                f"Dự toán tỉnh giao: {vnd(row['allocated_vnd'])}. Đã phân bổ cho các tổ: {vnd(row['teams_amount_vnd'])}. "
+                f"Chưa phân bổ: {vnd(row['unallocated_vnd'])}."
+            ),
+            (
+                f"Ngày công bố: {date_vi(year['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
+                f"{commune} ít nhất 30 ngày kể từ ngày công bố."
+            ),
+        ],
+        "qr_caption": "Quét mã QR hoặc truy cập địa chỉ dưới đây để xem số liệu chi tiết và tải dữ liệu:",
         "url": public_url(base_url, commune_url(row["code"], fiscal_year)),
     }
 
@@ -236,76 +267,57 @@ class Sheet:
 
 
 def render(notice: dict, qr: tuple | None = None) -> bytes:
-    """The notice's PDF; ``qr``, ``qr_runs`` of its address, when the caller has it already."""
+    """The PDF of ``notice_content``; ``qr``, ``qr_runs`` of its address, when the caller has it already."""
     published = dt.date.fromisoformat(notice["published_on"])
     out = io.BytesIO()
     # invariant: no clock and a fixed document ID, so the same notice gives the same bytes. Without
     # an initial font, every page would refer to Helvetica, which nothing here uses.
     canvas = NumberedCanvas(out, pagesize=A4, invariant=1, pageCompression=1, lang="vi", initialFontName=REGULAR_NAME, initialFontSize=10)
     canvas.setDateFormatter(lambda *_: f"D:{published:%Y%m%d}000000+00'00'")
-    canvas.setTitle(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {notice['commune']} – năm {notice['fiscal_year']}")
-    canvas.setAuthor(f"Ủy ban nhân dân {notice['commune']}")
-    canvas.setSubject(f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']}")
+    canvas.setTitle(notice["title"])
+    canvas.setAuthor(notice["author"])
+    canvas.setSubject(notice["subject"])
     canvas.setCreator("scripts/notices.py")
     sheet = Sheet(canvas)
     sheet.font(True, 10)
     half = CONTENT / 2
-    sheet.paragraph(f"ỦY BAN NHÂN DÂN\n{notice['commune'].upper()}", 5, width=half, align="center")
+    sheet.paragraph("\n".join(notice["issuer"]), 5, width=half, align="center")
     left_end, sheet.y = sheet.y, TOP
-    sheet.paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập – Tự do – Hạnh phúc", 5, x=LEFT + half, width=half, align="center")
+    sheet.paragraph("\n".join(notice["motto"]), 5, x=LEFT + half, width=half, align="center")
     sheet.y = max(sheet.y, left_end) + 2
     sheet.font(False, 10)
-    sheet.line(f"{notice['commune']}, {date_vi(notice['published_on'])}", 6, align="right")
+    sheet.line(notice["place_and_date"], 6, align="right")
     if notice["sample"]:
         sheet.font(True, 10)
-        sheet.paragraph("DỮ LIỆU MẪU – số liệu từng tổ do máy sinh ra để thử nghiệm, không phải số liệu thật.", 6, align="center", border=True)
+        sheet.paragraph(notice["sample"], 6, align="center", border=True)
     sheet.y += 3
     sheet.font(True, 14)
-    sheet.line("THÔNG BÁO CÔNG KHAI", 8, align="center")
+    sheet.line(notice["heading"], 8, align="center")
     sheet.font(True, 11)
-    sheet.line(f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']}", 6, align="center")
+    sheet.line(notice["subheading"], 6, align="center")
     sheet.y += 3
     sheet.font(False, 10)
-    province = notice["province_decision"]
-    commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in notice["decisions"])
-    sheet.paragraph(
-        f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân {mid_sentence(notice['province'])} "
-        f"giao dự toán kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']};\n"
-        f"Căn cứ Quyết định {commune_decisions} của Ủy ban nhân dân {notice['commune']} phân bổ kinh phí cho các tổ;\n"
-        f"Ủy ban nhân dân {notice['commune']} thông báo công khai kinh phí hỗ trợ {number(len(notice['teams']))} "
-        f"Tổ chuyển đổi số cộng đồng năm {notice['fiscal_year']} như sau:",
-        5,
-    )
+    sheet.paragraph("\n".join(notice["grounds"]), 5)
     sheet.y += 2
     draw_table(sheet, notice)
     sheet.y += 3
     sheet.font(False, 10)
-    sheet.paragraph(
-        f"Dự toán tỉnh giao: {vnd(notice['allocated_vnd'])}. Đã phân bổ cho các tổ: {vnd(notice['teams_amount_vnd'])}. "
-        f"Chưa phân bổ: {vnd(notice['unallocated_vnd'])}.\n"
-        f"Ngày công bố: {date_vi(notice['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
-        f"{notice['commune']} ít nhất 30 ngày kể từ ngày công bố.",
-        5,
-    )
-    draw_qr(sheet, notice["url"], qr or qr_runs(notice["url"]))
+    sheet.paragraph("\n".join(notice["closing"]), 5)
+    draw_qr(sheet, notice, qr or qr_runs(notice["url"]))
     canvas.showPage()
     canvas.save()
     return out.getvalue()
 
 
 def draw_table(sheet: Sheet, notice: dict) -> None:
-    rows = [
-        (str(index), team["team_name"], team["village"], number(team["member_count"]), str(team["months"]), vnd(team["amount_vnd"]))
-        for index, team in enumerate(notice["teams"], start=1)
-    ]
     edges: list[float] = []  # tops and bottoms of the rows on the current page
     sheet.font(True, 9)
-    draw_row(sheet, COLUMNS, edges, heading=True)
+    draw_row(sheet, notice["columns"], edges)
     sheet.font(False, 9)
-    for row in rows:
-        draw_row(sheet, row, edges)
+    for row in notice["rows"]:
+        draw_row(sheet, row, edges, notice["columns"])
     sheet.font(True, 9)
-    draw_row(sheet, ("", "Tổng cộng", "", number(notice["member_count"]), "", vnd(notice["teams_amount_vnd"])), edges)
+    draw_row(sheet, notice["total"], edges, notice["columns"])
     draw_rules(sheet, edges)
 
 
@@ -316,9 +328,10 @@ def draw_rules(sheet: Sheet, edges: list[float]) -> None:
         sheet.canvas.grid([x * mm for x in COLUMN_EDGES], [(PAGE_HEIGHT - y) * mm for y in edges])
 
 
-def draw_row(sheet: Sheet, cells: tuple[str, ...], edges: list[float], heading: bool = False) -> None:
+def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[str] | None = None) -> None:
     """One table row; wraps only the cells that overflow. A row that does not fit starts a new page,
-    under the column headings again."""
+    under the ``columns`` headings again; without ``columns``, the row is those headings."""
+    heading = columns is None
     lines = []
     for text, width in zip(cells, WIDTHS):
         size = sheet.width(text)
@@ -331,7 +344,7 @@ def draw_row(sheet: Sheet, cells: tuple[str, ...], edges: list[float], heading: 
         if not heading:
             bold = sheet.name == BOLD_NAME
             sheet.font(True, 9)
-            draw_row(sheet, COLUMNS, edges, heading=True)
+            draw_row(sheet, columns, edges)
             sheet.font(bold, 9)
     y = sheet.y
     if not edges:
@@ -349,7 +362,7 @@ def draw_row(sheet: Sheet, cells: tuple[str, ...], edges: list[float], heading: 
     edges.append(sheet.y)
 
 
-def draw_qr(sheet: Sheet, url: str, qr: tuple, side: float = 30) -> None:
+def draw_qr(sheet: Sheet, notice: dict, qr: tuple, side: float = 30) -> None:
     """The QR code to the commune page (``qr_runs``), with the address in words beside it for those without a phone."""
     size, runs = qr
     if sheet.y + side + 8 > BOTTOM:
@@ -364,15 +377,16 @@ def draw_qr(sheet: Sheet, url: str, qr: tuple, side: float = 30) -> None:
     canvas.addLiteral("".join(f"{x} {y} {length} 1 re " for x, y, length in runs) + "f")
     canvas.restoreState()
     sheet.paragraph(
-        f"Quét mã QR hoặc truy cập địa chỉ dưới đây để xem số liệu chi tiết và tải dữ liệu:\n{url}",
+        f"{notice['qr_caption']}\n{notice['url']}",
         5,
         x=LEFT + side + 5,
         width=CONTENT - side - 5,
     )
 
 
-def fingerprint(notice: dict) -> str:
-    return hashlib.sha256(json.dumps(notice, ensure_ascii=False, sort_keys=True).encode() + RENDERER.encode()).hexdigest()
+def cache_key(notice: dict) -> str:
+    """The notice's entry in the cache: its content and all the code that draws and formats it."""
+    return cache.key(json.dumps(notice, ensure_ascii=False, sort_keys=True))
 
 
 class Rendering:
@@ -382,37 +396,32 @@ class Rendering:
     for the renders.
     """
 
-    def __init__(self, dataset_path: Path, base_url: str, cache: Path, pool: Executor):
+    def __init__(self, dataset_path: Path, base_url: str, build_dir: Path, pool: Executor):
         site = site_data(dataset_path)
-        self.cache = cache
-        cache.mkdir(parents=True, exist_ok=True)
+        self.store = cache.Store(build_dir, "notices")
         self.targets: dict[str, list[str]] = {}
         missing: dict[str, dict] = {}
         for fiscal_year in site.year_numbers:
             for row in site.commune_rows[fiscal_year]:
                 notice = notice_content(site, fiscal_year, row, base_url)
-                name = f"{fingerprint(notice)}.pdf"
-                self.targets.setdefault(name, []).append(notice_pdf(row["code"], fiscal_year))
-                if not (cache / name).exists():
-                    missing[name] = notice
+                key = cache_key(notice)
+                self.targets.setdefault(key, []).append(notice_pdf(row["code"], fiscal_year))
+                if not (self.store.folder / key).is_file():
+                    missing[key] = notice
         # Each QR code is made here, where the notice page's HTML finds it memoised, not a second time in the worker.
-        self.pending = {name: pool.submit(render, notice, qr_runs(notice["url"])) for name, notice in missing.items()}
+        self.pending = {key: pool.submit(render, notice, qr_runs(notice["url"])) for key, notice in missing.items()}
 
     def install(self, release: Path) -> dict[str, int]:
         """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
 
-        Hard links, not copies: a cached PDF is written once under a temporary name and never changed."""
-        for name, future in self.pending.items():
-            partial = self.cache / f"{name}.tmp"
-            partial.write_bytes(future.result())
-            partial.replace(self.cache / name)
-        for name, paths in self.targets.items():
+        Hard links, not copies: the store writes an entry once, by a rename, and never changes it."""
+        for key, future in self.pending.items():
+            self.store.put(key, future.result())
+        for key, paths in self.targets.items():
             for path in paths:
                 (release / path).parent.mkdir(parents=True, exist_ok=True)
-                os.link(self.cache / name, release / path)
-        for stale in self.cache.glob("*.pdf"):
-            if stale.name not in self.targets:
-                stale.unlink()
+                os.link(self.store.folder / key, release / path)
+        self.store.keep_only(set(self.targets))
         return {"rendered": len(self.pending), "cached": sum(map(len, self.targets.values())) - len(self.pending)}
 
     def paths(self) -> list[str]:
@@ -420,7 +429,7 @@ class Rendering:
         return [path for paths in self.targets.values() for path in paths]
 
 
-def run(dataset_path: Path, release: Path, base_url: str, cache: Path) -> dict[str, int]:
+def run(dataset_path: Path, release: Path, base_url: str, build_dir: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
     with system.background_pool(system.cores()) as pool:
-        return Rendering(dataset_path, base_url, cache, pool).install(release)
+        return Rendering(dataset_path, base_url, build_dir, pool).install(release)

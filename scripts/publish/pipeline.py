@@ -191,7 +191,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         reports = StaffReportsWriting(staff_reports, background)
         with timer.stage("notices"):
             settings = build.pelican_settings(release, dataset, overrides=overrides)
-            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", background)
+            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, background)
         with timer.stage("checks"):
             # Read while the pages are being made, not after them, when a one-cell republish waits for nothing else.
             checked = checks.prepare(dataset, overrides["REUSE_FROM"])
