@@ -33,7 +33,7 @@ from scripts.outputs.map_templates import CODE, TITLE, YEAR, render_template
 from scripts.site.pages import MAPS_DIR, SiteData, commune_map_path, commune_url, province_map_path, site_data, year_url
 
 HERE = Path(__file__).resolve().parent
-GEOMETRY = HERE.parent / "data" / "reference" / "communes.topo.json"
+GEOMETRY = HERE.parents[1] / "data" / "reference" / "communes.topo.json"
 GEOMETRY_OBJECT = "communes"
 ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
 
