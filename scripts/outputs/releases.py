@@ -176,12 +176,11 @@ class Recorded:
         def rows(name: str, records) -> str:
             return f'"{name}":[\n' + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]"
 
-        teams = lambda totals: [[*key, team["name"], team["commune_code"], team["amount_vnd"]] for key, team in totals.items()]
         parts = [
             f'"files":{json.dumps(self.files, sort_keys=True)}',
             rows("changes", self.changes),
-            rows("allocations", teams(self.summary.allocations)),
-            rows("payments", teams(self.summary.payments)),
+            rows("allocations", team_rows(self.summary.allocations)),
+            rows("payments", team_rows(self.summary.payments)),
             rows("communes", [[*key, amount] for key, amount in self.summary.communes.items()]),
         ]
         return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
@@ -189,9 +188,17 @@ class Recorded:
     @classmethod
     def parse(cls, data: bytes) -> Recorded:
         stored = json.loads(data)
-        teams = lambda rows: {(year, team_id): {"name": name, "commune_code": code, "amount_vnd": amount} for year, team_id, name, code, amount in rows}
-        summary = Summary(teams(stored["allocations"]), teams(stored["payments"]), {(year, code): amount for year, code, amount in stored["communes"]})
-        return cls(stored["files"], summary, stored["changes"])
+        communes = {(year, code): amount for year, code, amount in stored["communes"]}
+        return cls(stored["files"], Summary(team_totals(stored["allocations"]), team_totals(stored["payments"]), communes), stored["changes"])
+
+
+def team_rows(totals: dict[tuple[int, str], dict]) -> list[list]:
+    return [[*key, team["name"], team["commune_code"], team["amount_vnd"]] for key, team in totals.items()]
+
+
+def team_totals(rows: list[list]) -> dict[tuple[int, str], dict]:
+    """``team_rows`` read back."""
+    return {(year, team_id): {"name": name, "commune_code": code, "amount_vnd": amount} for year, team_id, name, code, amount in rows}
 
 
 def changes(old: Summary, new: Summary) -> list[dict]:
