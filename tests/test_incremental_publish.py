@@ -66,7 +66,7 @@ def test_a_publish_in_a_new_process_links_the_pages_the_last_one_wrote(tiny_data
     depend on the process, or nothing would ever be reused."""
     paths = publish.Paths(tmp_path / "site", tiny_data)
     first = publish.publish(paths)
-    code = "import sys; from scripts import publish; publish.publish(publish.Paths(sys.argv[1], sys.argv[2]))"
+    code = "import sys; from scripts.publish import pipeline as publish; publish.publish(publish.Paths(sys.argv[1], sys.argv[2]))"
     subprocess.run([sys.executable, "-c", code, str(paths.root), str(tiny_data)], cwd=ROOT, check=True, env={**os.environ, "PYTHONHASHSEED": "random"})
     second = publish.live_release(paths)
     assert second != first and tree_differences(first, second) == []
@@ -137,7 +137,7 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     """Pages and notices are cached under keys of the code that makes them; the libraries make them too. A copy of the project publishes in its own processes, and its pinned
     versions (constraints.txt) change between two publishes, as an upgrade changes them."""
     project = project_copy(tmp_path / "project")
-    publish_in_copy = "import sys; from pathlib import Path; from scripts import publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
+    publish_in_copy = "import sys; from pathlib import Path; from scripts.publish import pipeline as publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
 
     def publish_copy() -> Path:
         return Path(last_line_printed(publish_in_copy, tmp_path / "site", tiny_data, cwd=project))
