@@ -1,9 +1,10 @@
-"""Stage 3b: the validated dataset → the files journalists download, and their data package.
+"""Reads build/dataset.json and data/releases/; writes the downloads, their data package and manifest under build/downloads/.
 
-Runs before Pelican, so that pages can show each file's format and size: ``run`` writes every
-file under build/downloads/files/ (laid out as in the site) plus manifest.json (bytes and sha256
-of every file, and the release history from ``scripts.outputs.releases``); after Pelican, ``install``
-copies the files into the site. Data flows one way: nothing here reads what Pelican writes.
+The files journalists download. Runs before Pelican, so that pages can show each file's format and
+size: ``run`` writes every file under build/downloads/files/ (laid out as in the site), manifest.json
+(bytes and sha256 of every file, and the release history from ``scripts.outputs.releases``) and this
+release's summary for ``releases.record``; after Pelican, ``install`` links the files into the site.
+Data flows one way: nothing here reads what Pelican writes.
 
 Columns come from scripts.model.schema and only public ones are written, so personal data cannot get
 here. Same dataset and release archive → the same bytes (fixed zip times, fixed order).

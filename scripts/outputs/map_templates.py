@@ -1,4 +1,4 @@
-"""The map pages as folium draws them, with placeholders that scripts/outputs/maps.py stamps per year and commune.
+"""Map settings and words → a map page as folium draws it, with placeholders that scripts/outputs/maps.py stamps.
 
 Everything a page shows comes in as arguments: the words and settings are scripts/outputs/maps.py's.
 """

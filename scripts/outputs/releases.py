@@ -1,4 +1,4 @@
-"""Reads data/releases/ and this build's canonical CSVs; gives the release history and change log, and records a release.
+"""Reads data/releases/ and this build's canonical CSVs; writes the change log's history, and a published release into data/releases/.
 
 A numbered release for every change of the published data, and the past never erased. The history
 is committed with the data, in data/releases/:

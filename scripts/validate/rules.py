@@ -1,14 +1,12 @@
-"""Stage 2: check every rule, collect every problem, and write the validated dataset.
+"""Reads the tables ingest read from data/; writes build/dataset.json and the staff's reports, or stops on any error.
 
-Output files (in the build directory):
+Every rule is checked and every problem collected before the run stops. Output files (in the build directory):
 - ``dataset.json``: the typed, allow-listed data every later stage reads. Per year: ``communes``
   (province decision rows), ``teams`` (one record per team with its allocation ``periods``),
   ``payments`` (public columns of schema.PAYMENTS plus source_file/source_row; every payment lies
   within one period of its team), ``published_on``, ``payments_published_on`` (None without
   payments) and ``sources`` (path → sha256, bytes of every input file);
 - ``validation.csv``: every problem as a row (code, severity, file, row, column, value, message).
-
-Errors stop the run only after all of them have been collected.
 """
 
 from __future__ import annotations
