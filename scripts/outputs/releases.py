@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.outputs.csv_cells import restore
+from scripts.site.open_data import FOLDER
 
-FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 INDEX = "index.json"
 SUMMARY = "summary.json"  # in each release's folder, and staged by the downloads beside their manifest
 FIRST_VERSION = "1.0.0"

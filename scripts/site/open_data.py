@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scripts.site.pages import PageModel, commune_url, team_url
-from scripts.outputs.releases import FOLDER
 
 DOWNLOADS_URL = "du-lieu/"
+FOLDER = "phien-ban"  # site folder of every release's files: du-lieu/phien-ban/<version>/
 CHANGELOG_URL = "thay-doi/"
 
 
