@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from pathlib import Path
 
 
@@ -44,21 +43,3 @@ def drop_column(path: Path, column: str) -> None:
     rows = read_rows(path)
     index = rows[0].index(column)
     write_rows(path, [row[:index] + row[index + 1 :] for row in rows])
-
-
-def count_reads(monkeypatch, log: Path) -> Callable[[], list[str]]:
-    """The input files (paths under data/) that validation reads from here on, rather than from its
-    cache, in order. Each is written to ``log`` as it is read: a publish validates in its worker process."""
-    import scripts.ingest.load
-
-    def logged(read: Callable, name: Callable[..., str]) -> Callable:
-        def logged_read(*arguments):
-            with log.open("a", encoding="utf-8") as handle:
-                handle.write(name(*arguments) + "\n")
-            return read(*arguments)
-
-        return logged_read
-
-    monkeypatch.setattr(scripts.ingest.load, "read_table", logged(scripts.ingest.load.read_table, lambda path, file: file))
-    monkeypatch.setattr(scripts.ingest.load, "read_communes", logged(scripts.ingest.load.read_communes, lambda path: scripts.ingest.load.COMMUNES_FILE))
-    return lambda: log.read_text(encoding="utf-8").splitlines() if log.exists() else []

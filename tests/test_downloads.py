@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -17,14 +16,11 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
 
-from scripts.outputs import archives
 from scripts.outputs import downloads
 from scripts.validate import rules as validate
 from scripts.outputs.archives import ZIP_TIME, fixed_zip
-from scripts.outputs.archives import deflated as real_deflate
 from scripts.common.formatting import filesize
 from scripts.model.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
-from tests.helpers import set_cell
 
 
 
@@ -200,27 +196,6 @@ def test_a_zip_gives_back_every_member_byte_for_byte_under_its_utf8_name():
         assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {(ZIP_TIME, 0o100644)}
 
 
-def test_a_member_is_deflated_once_for_its_bytes_and_the_zip_is_the_same(tmp_path, monkeypatch):
-    members = [("xa/phân-bổ.csv", "mã,tên\r\n01273,Tổ “A”\r\n".encode() * 500), ("a.json", b"{}" * 300)]
-    fresh = fixed_zip(members)
-    cache = tmp_path / "deflated.pickle"
-    first = archives.DeflatedMembers(cache)
-    assert fixed_zip(members, first) == fresh
-    first.save()
-    deflated = []
-    monkeypatch.setattr(archives, "deflated", lambda content: deflated.append(content) or real_deflate(content))
-    changed = [members[0], ("a.json", b"[]" * 300)]
-    again = archives.DeflatedMembers(cache)
-    with zipfile.ZipFile(io.BytesIO(fixed_zip(changed, again))) as archive:
-        assert archive.testzip() is None and [(i.filename, archive.read(i)) for i in archive.infolist()] == changed
-    assert deflated == [b"[]" * 300]  # the unchanged member came from the cache
-    again.save()
-    assert len(archives.DeflatedMembers(cache).entries.stored) == 2  # what this run used, not every member ever
-    cache.write_bytes(b"half written")  # damaged: every member is deflated again, to the same bytes
-    deflated.clear()
-    assert fixed_zip(members, archives.DeflatedMembers(cache)) == fresh and len(deflated) == 2
-
-
 def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(tiny_data, tmp_path):
     """Files are compared by the hashes the last complete run wrote in its manifest, not read again;
     a run killed while writing leaves no manifest, so the next one writes every file."""
@@ -236,32 +211,3 @@ def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(t
     manifest.unlink()
     downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
     assert {path: path.read_bytes() for path in files.rglob("*") if path.is_file()} == expected
-
-
-def downloaded(manifest: Path) -> dict[str, bytes]:
-    files = manifest.parent / "files"
-    return {path.relative_to(files).as_posix(): path.read_bytes() for path in sorted(files.rglob("*")) if path.is_file()}
-
-
-def test_a_one_cell_change_encodes_one_chunk_again_and_the_files_equal_those_made_from_nothing(tiny_data, tmp_path, monkeypatch):
-    """Rows are encoded per table, year and commune, and kept by their content for the next run
-    (``downloads.EncodedChunks``), one file per table, rewritten only when its chunks changed; a
-    damaged cache is read past."""
-    downloads.run(validate.run(tiny_data, tmp_path / "build"), tiny_data / "releases", tmp_path / "d")
-    cache = tmp_path / "d" / downloads.ENCODED_CHUNKS
-    written, write_cache = [], downloads.write_cache
-    monkeypatch.setattr(downloads, "write_cache", lambda path, entries: written.append(path) or write_cache(path, entries))
-    set_cell(tiny_data / "allocations/2025/teams/01273.csv", 2, "member_count", "11")
-    dataset = validate.run(tiny_data, tmp_path / "build")
-    encoded, encode_runs = [], downloads.encode_runs
-    monkeypatch.setattr(downloads, "encode_runs", lambda resource, chunks: encoded.append((resource.slug, chunks)) or encode_runs(resource, chunks))
-    again = downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "d"))
-    changed = [(slug, [{(row["fiscal_year"], row["commune_code"]) for row in chunk} for chunk in chunks]) for slug, chunks in encoded if chunks]
-    # Chunks are keyed by whole rows: a team's member count is in its row, though not in the team list.
-    assert changed == [("to", [{(2025, "01273")}]), ("phan-bo-to", [{(2025, "01273")}])]
-    assert sorted(path.stem for path in cache.glob("*.pickle")) == sorted(resource.slug for resource in downloads.RESOURCES)
-    assert {path.stem for path in written if path.parent == cache} == {"to", "phan-bo-to"}
-    assert again == downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "fresh"))
-    for path in cache.glob("*.pickle"):
-        path.write_bytes(b"\x80\x05 half written")
-    assert downloaded(downloads.run(dataset, tiny_data / "releases", tmp_path / "d")) == again

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 from scripts.dev.bench import change_one_amount, project_copy, tree_differences
-from scripts.outputs import downloads, maps
 from scripts.publish import pipeline as publish
 from scripts.publish import reuse
-from scripts.validate import file_cache
 from tests.helpers import set_cell
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,8 +134,7 @@ def test_a_file_gone_from_the_live_site_is_made_again(tiny_data, tmp_path):
 
 
 def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(tiny_data, tmp_path):
-    """Pages, notices, validation and downloads are cached under keys of the code that makes them; the
-    libraries make them too. A copy of the project publishes in its own processes, and its pinned
+    """Pages and notices are cached under keys of the code that makes them; the libraries make them too. A copy of the project publishes in its own processes, and its pinned
     versions (constraints.txt) change between two publishes, as an upgrade changes them."""
     project = project_copy(tmp_path / "project")
     publish_in_copy = "import sys; from pathlib import Path; from scripts.publish import pipeline as publish; print(publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2]))))"
@@ -145,41 +142,15 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     def publish_copy() -> Path:
         return Path(last_line_printed(publish_in_copy, tmp_path / "site", tiny_data, cwd=project))
 
-    def cache_keys() -> set[str]:
-        """The keys of the validation's, the maps' and the downloads' caches."""
-        build = tmp_path / "site" / "build"
-        caches = [build / file_cache.FILE, build / file_cache.YEARS_FILE, build / maps.TEMPLATES_FILE, build / "downloads" / downloads.DEFLATED_MEMBERS]
-        caches += sorted((build / "downloads" / downloads.ENCODED_CHUNKS).glob("*.pickle"))
-        return {key for cache in caches for key in reuse.read_cache(cache)}
-
     first = publish_copy()
     again = publish_copy()
     assert shared_inodes(again, first, ".html") > 0 and shared_inodes(again, first, ".pdf") > 0  # same libraries: reused
-    kept = cache_keys()
     with (project / "constraints.txt").open("a", encoding="utf-8") as constraints:
         constraints.write("# an upgrade\n")
     upgraded = publish_copy()
     # Map pages are linked when their bytes are the same (maps.Writer compares them), not by a key.
     assert shared_inodes(upgraded, again, ".html") == shared_inodes(upgraded / "ban-do", again / "ban-do", ".html")
     assert shared_inodes(upgraded, again, ".pdf") == 0
-    assert kept and kept.isdisjoint(cache_keys())
-
-
-def test_a_one_cell_republish_in_a_new_process_loads_no_library_only_a_full_build_needs(tiny_data, tmp_path):
-    """What staff wait for includes starting the command: folium (with pandas, which it imports) draws
-    the map pages, pandas reads the communes and openpyxl reads workbooks, and a one-cell correction
-    changes none of those, so a republish takes them from its caches and does not import them."""
-    publish_and_list = (
-        "import sys; from pathlib import Path; from scripts.publish import pipeline as publish; publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2])));"
-        "print(sorted({'folium', 'pandas', 'openpyxl'} & set(sys.modules)))"
-    )
-
-    def loaded() -> str:
-        return last_line_printed(publish_and_list, tmp_path / "site", tiny_data)
-
-    assert loaded() == "['folium', 'pandas']"  # the first publish draws the maps and reads the communes
-    change_one_amount(tiny_data)
-    assert loaded() == "[]"
 
 
 def test_a_command_imports_the_site_generator_while_its_worker_validates(tiny_data, tmp_path):

@@ -255,19 +255,3 @@ def test_committed_geometry_is_what_the_script_makes():
 
     source = json.loads(geometry.SOURCE.read_text(encoding="utf-8"))
     assert geometry.serialise(geometry.simplify(source)) == maps.GEOMETRY.read_text(encoding="utf-8")
-
-
-def test_map_pages_from_the_cache_are_those_folium_draws_for_the_same_settings(tmp_path, dataset_path):
-    def files(site: Path) -> dict:
-        return {p.relative_to(site).as_posix(): p.read_bytes() for p in (site / maps.MAPS_DIR).rglob("*.html")}
-
-    cache = tmp_path / maps.TEMPLATES_FILE
-    tiles = {"MAP_TILES_URL": "https://tiles.example/{z}/{x}/{y}.png", "MAP_TILES_ATTRIBUTION": "Ví dụ"}
-    # No tiles, then the default tiles (the setting absent, not None), then other tiles twice.
-    runs = [TILES_OFF, {}, tiles, tiles]
-    for number, settings in enumerate(runs):
-        maps.run(dataset_path, tmp_path / f"cached-{number}", settings, templates_cache=cache)
-        maps.run(dataset_path, tmp_path / f"drawn-{number}", settings)
-        assert files(tmp_path / f"cached-{number}") == files(tmp_path / f"drawn-{number}")
-    # Each setting drew pages of its own: a page kept for one is never given for another.
-    assert len({repr(files(tmp_path / f"drawn-{number}")) for number in range(len(runs))}) == 3

@@ -24,7 +24,7 @@ from scripts.site.pelican_plugin import PageWriter, record_attribute
 from scripts.publish.reuse import PageReuse
 from scripts.validate.rules import ValidationFailed
 from tests.conftest import ROOT
-from tests.helpers import count_reads, set_cell
+from tests.helpers import set_cell
 
 
 def tree_digest(site: Path) -> dict[str, str]:
@@ -107,14 +107,6 @@ def test_the_staff_reports_are_written_when_the_worker_cannot_write_them(tiny_pa
     monkeypatch.setattr(validate.StaffReports, "write", not_in_the_worker)
     publish.publish(tiny_paths)
     assert [report.read_bytes() for report in staff_reports(tiny_paths)] == expected
-
-
-def test_a_republish_reads_again_only_the_input_file_that_changed(tiny_paths, tmp_path, monkeypatch):
-    publish.publish(tiny_paths)
-    set_cell(tiny_paths.data / "allocations/2025/teams/01273.csv", 2, "team_name", "Tổ đổi tên")
-    read = count_reads(monkeypatch, tmp_path / "reads.log")
-    publish.publish(tiny_paths)
-    assert read() == ["allocations/2025/teams/01273.csv"]
 
 
 def test_two_builds_of_the_same_data_are_byte_identical(tiny_data, tmp_path):

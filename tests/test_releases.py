@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -107,7 +106,7 @@ def test_a_new_fiscal_year_is_a_minor_release(tiny_data, tmp_path):
     shutil.copytree(tiny_data / "allocations/2025", tiny_data / "allocations/2026")
     publish.publish(paths)
     assert index(paths) == [("1.0.0", "initial"), ("1.1.0", "minor")]
-    (added,) = releases.describe(releases.Archive(paths.archive, {}), releases.load_index(paths.archive))["releases"][1]["changes"]
+    (added,) = releases.recorded_history(releases.Archive(paths.archive, {}), releases.load_index(paths.archive))[1].changes
     assert (added["kind"], added["fiscal_year"], added["teams"], added["new"]) == ("year_added", 2026, 3, 16_000_000)
 
 
@@ -121,37 +120,48 @@ def test_a_tampered_archive_is_refused(tiny_data, tmp_path):
     assert json.loads((paths.archive / "index.json").read_text(encoding="utf-8"))[-1]["version"] == "1.0.0"
 
 
-def test_an_archived_release_is_parsed_once_and_compared_once_not_on_every_publish(two_releases, tmp_path, monkeypatch):
+def test_each_release_keeps_its_summary_beside_its_files_and_no_publish_parses_it_again(two_releases, monkeypatch):
+    """``record`` writes what the change log needs from a release into its folder, once: a later publish
+    reads it there, without parsing the release's CSVs or comparing it with the release before."""
     paths, _ = two_releases
     history, archive = releases.load_index(paths.archive), releases.Archive(paths.archive, {})
-    cache = tmp_path / "release-summaries.pickle"
-    described = releases.describe(archive, history)
-    assert releases.describe(archive, history, cache) == described
-    stored = pickle.loads(cache.read_bytes())
-    assert len(stored["summaries"]) == len(history) == 2
-
-    with monkeypatch.context() as patched:
-        patched.setattr(releases, "parse_table", lambda content: pytest.fail("an archived table was parsed again"))
-        patched.setattr(releases, "changes", lambda old, new: pytest.fail("changes between archived releases were found again"))
-        assert releases.describe(archive, history, cache) == described
-
-    # Summaries kept by other code are not trusted: how a summary is made may have changed.
-    empty = releases.Summary({}, {}, {})
-    cache.write_bytes(pickle.dumps({"code": "older code", "summaries": dict.fromkeys(stored["summaries"], empty)}))
-    assert releases.describe(archive, history, cache) == described
+    previous = None
+    for release in history:
+        summary = releases.Summary.of(archive.files(release))
+        expected = releases.Recorded(release["files"], summary, releases.changes(previous, summary) if previous else [])
+        assert releases.Recorded.parse((paths.archive / release["version"] / releases.SUMMARY).read_bytes()) == expected
+        previous = summary
+    manifest = json.loads((paths.downloads / "manifest.json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(releases, "parse_table", lambda content: pytest.fail("an archived table was parsed again"))
+    monkeypatch.setattr(releases, "changes", lambda old, new: pytest.fail("changes between archived releases were found again"))
+    recorded = releases.recorded_history(archive, history)
+    described = releases.describe(history, recorded, recorded[-1].summary)
+    assert json.loads(json.dumps(described)) == manifest["history"]
 
 
-def test_a_damaged_summaries_cache_is_read_past(two_releases, tmp_path):
-    """A cache stops no publish: cut short, or naming a class the code no longer has, it is made again."""
+def test_a_missing_or_foreign_release_summary_is_refused(two_releases, tmp_path):
     paths, _ = two_releases
-    history, archive = releases.load_index(paths.archive), releases.Archive(paths.archive, {})
-    cache = tmp_path / "release-summaries.pickle"
-    described = releases.describe(archive, history, cache)
-    whole = cache.read_bytes()
-    for damaged in (whole[: len(whole) // 2], whole.replace(b"Summary", b"Summarx")):
-        cache.write_bytes(damaged)
-        assert releases.describe(archive, history, cache) == described
-        assert cache.read_bytes() == whole
+    archive_dir = shutil.copytree(paths.archive, tmp_path / "releases")
+    history, archive = releases.load_index(archive_dir), releases.Archive(archive_dir, {})
+    shutil.copyfile(archive_dir / "1.0.0" / releases.SUMMARY, archive_dir / "1.0.1" / releases.SUMMARY)
+    with pytest.raises(releases.ArchiveDamaged):
+        releases.recorded_history(archive, history)
+    (archive_dir / "1.0.1" / releases.SUMMARY).unlink()
+    with pytest.raises(releases.ArchiveDamaged):
+        releases.recorded_history(archive, history)
+
+
+def test_the_committed_releases_summaries_are_those_of_their_files():
+    """data/releases/ is committed with each release's summary: it must say what the release's files say."""
+    from tests.conftest import ROOT
+
+    archive_dir = ROOT / "data" / "releases"
+    history, archive = releases.load_index(archive_dir), releases.Archive(archive_dir, {})
+    previous = None
+    for release, recorded in zip(history, releases.recorded_history(archive, history)):
+        summary = releases.Summary.of(archive.files(release))
+        assert recorded == releases.Recorded(release["files"], summary, releases.changes(previous, summary) if previous else [])
+        previous = summary
 
 
 def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):

@@ -14,7 +14,7 @@ import pytest
 from scripts.model import problems
 from scripts.ingest.load import load
 from scripts.validate.rules import ValidationFailed, run, validate
-from tests.helpers import append_row, count_reads, drop_column, rename_column, set_cell
+from tests.helpers import append_row, drop_column, rename_column, set_cell
 
 YEAR = "allocations/2025"
 PROVINCE = f"{YEAR}/province.csv"
@@ -226,108 +226,3 @@ def test_only_public_columns_reach_the_dataset(tiny_data, tmp_path):
     for year in dataset["years"]:
         for team in year["teams"]:
             assert set(team) <= public
-
-
-def validation_output(build: Path) -> tuple[bytes, bytes]:
-    return (build / "dataset.json").read_bytes(), (build / "validation.csv").read_bytes()
-
-
-def test_a_file_validated_before_is_not_read_again_and_validation_finds_the_same(tiny_data, tmp_path, monkeypatch):
-    build = tmp_path / "build"
-    run(tiny_data, build)
-    read = count_reads(monkeypatch, tmp_path / "reads.log")
-    run(tiny_data, build)
-    assert read() == []
-    set_cell(tiny_data / TEAMS, 2, "team_name", "Tổ đổi tên")
-    set_cell(tiny_data / OTHER_TEAMS, 2, "member_count", "2")  # a finding (below the minimum), kept with its file
-    run(tiny_data, build)
-    assert sorted(read()) == [TEAMS, OTHER_TEAMS]
-    (tmp_path / "reads.log").unlink()
-    run(tiny_data, build)
-    assert read() == []
-    assert validation_output(build) == validation_output(run(tiny_data, tmp_path / "fresh").parent)
-    assert b"team-below-minimum" in validation_output(build)[1]
-
-
-
-def test_a_year_is_validated_again_when_anything_it_reads_changes_and_only_then(tiny_data, tmp_path, monkeypatch):
-    import pickle
-
-    import scripts.validate.rules as stage
-
-    build = tmp_path / "build"
-    run(tiny_data, build)
-    validated = []
-    original = stage.validate_year
-    monkeypatch.setattr(stage, "validate_year", lambda year, *rest: validated.append(year.fiscal_year) or original(year, *rest))
-    communes = tiny_data / "reference" / "communes.csv"
-    changes = {
-        "nothing": lambda: None,
-        "a cell": lambda: set_cell(tiny_data / TEAMS, 2, "member_count", "2"),
-        "the year's settings": lambda: rewrite(tiny_data, f"{YEAR}/year.toml", "2025-07-20", "2025-07-21"),
-        "the policy": lambda: rewrite(tiny_data, "policy/policy.toml", "minimum_members = 10", "minimum_members = 3"),
-        "the communes": lambda: communes.write_text("".join(communes.read_text(encoding="utf-8").splitlines(True)[:-1]), encoding="utf-8"),
-        "a file gone": lambda: (tiny_data / YEAR / "payments" / "01273.csv").unlink(),
-    }
-    years = build / "validated-years.pickle"
-    changes["a damaged entry"] = lambda: years.write_bytes(pickle.dumps({key: b"\x80" for key in pickle.loads(years.read_bytes())}))
-    changes["nothing, once the damaged entry is replaced"] = lambda: None
-    for number, (change, make) in enumerate(changes.items()):
-        validated.clear()
-        make()
-        run(tiny_data, build)
-        assert validated == ([] if change.startswith("nothing") else [2025]), change
-        assert validation_output(build) == validation_output(run(tiny_data, tmp_path / f"fresh-{number}").parent), change
-
-def test_a_bad_cell_stays_an_error_when_its_file_comes_from_the_cache(tiny_data, tmp_path, monkeypatch):
-    set_cell(tiny_data / TEAMS, 2, "amount_vnd", "6000000.5")
-    for attempt in range(2):
-        read = count_reads(monkeypatch, tmp_path / f"reads-{attempt}.log")
-        with pytest.raises(ValidationFailed) as failure:
-            run(tiny_data, tmp_path / "build")
-        assert [(p.code, p.file, p.row, p.column) for p in failure.value.report.errors] == [
-            ("non-integer-amount", TEAMS, 2, "amount_vnd")
-        ]
-    assert read() == []
-
-
-def test_a_damaged_cache_is_read_past_and_the_cache_keeps_only_the_files_read(tiny_data, tmp_path):
-    import pickle
-
-    from scripts.validate.file_cache import FILE
-
-    build = tmp_path / "build"
-    run(tiny_data, build)
-    expected = validation_output(build)
-    cache = build / FILE
-    cache.write_bytes(cache.read_bytes()[:40])
-    run(tiny_data, build)
-    assert validation_output(build) == expected
-    entries = pickle.loads(cache.read_bytes())
-    set_cell(tiny_data / TEAMS, 2, "team_name", "Tổ đổi tên")
-    run(tiny_data, build)
-    assert len(pickle.loads(cache.read_bytes())) == len(entries)  # the entry of the file's old bytes is gone
-
-
-def test_a_damaged_entry_is_read_again_and_the_others_are_kept_as_they_were(tiny_data, tmp_path, monkeypatch):
-    import pickle
-
-    from scripts.validate.file_cache import FILE
-
-    build = tmp_path / "build"
-    run(tiny_data, build)
-    expected = validation_output(build)
-    cache = build / FILE
-    unchanged = cache.stat().st_mtime_ns
-    run(tiny_data, build)
-    assert cache.stat().st_mtime_ns == unchanged  # nothing new to keep: not written again
-    entries = pickle.loads(cache.read_bytes())
-    damaged = sorted(entries)[0]
-    cache.write_bytes(pickle.dumps({**entries, damaged: entries[damaged][:40]}))
-    read = count_reads(monkeypatch, tmp_path / "reads.log")
-    run(tiny_data, build)
-    assert len(read()) == 1
-    assert validation_output(build) == expected
-    kept = pickle.loads(cache.read_bytes())
-    assert kept.keys() == entries.keys() and pickle.loads(kept.pop(damaged))
-    assert kept == {key: entry for key, entry in entries.items() if key != damaged}

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.dev import sample
-from scripts.validate.rules import write_if_changed
+from scripts.common.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS_PER_TEAM = sample.FIRST_YEAR_MEMBERS / sample.FIRST_YEAR_TEAMS

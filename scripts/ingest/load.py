@@ -8,7 +8,6 @@ row and column.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,8 +30,6 @@ class RawTable:
     problems: list[P.Problem] = field(default_factory=list)
     row_numbers: list[int] = field(default_factory=list)  # spreadsheet row of each row (header = 1)
     detected: str = ""
-    # What validation made of it, by schema name: (problems, typed rows); kept with it by scripts/validate/file_cache.py.
-    typed: dict[str, tuple[list[P.Problem], list[dict]]] = field(default_factory=dict)
 
     def row_number(self, index: int) -> int:
         return self.row_numbers[index]
@@ -69,8 +66,6 @@ class RawInput:
 PROVINCE_FILE = "reference/province.toml"
 COMMUNES_FILE = "reference/communes.csv"
 POLICY_FILE = "policy/policy.toml"
-Reader = Callable[[Path, str], RawTable]  # a file that exists, and its path relative to data/ → its table
-ReferenceReader = Callable[[Path], list[dict[str, str]]]
 
 
 def read_file(path: Path, relative: str) -> RawTable:
@@ -81,7 +76,7 @@ def read_file(path: Path, relative: str) -> RawTable:
     )
 
 
-def read_named(folder: Path, stem: str, data_dir: Path, reader: Reader) -> RawTable:
+def read_named(folder: Path, stem: str, data_dir: Path) -> RawTable:
     """``<stem>.csv`` or ``<stem>.xlsx``; both at once is refused rather than one picked silently."""
     found = [folder / f"{stem}{suffix}" for suffix in SUFFIXES if (folder / f"{stem}{suffix}").exists()]
     path = found[0] if found else folder / f"{stem}{SUFFIXES[0]}"
@@ -91,12 +86,12 @@ def read_named(folder: Path, stem: str, data_dir: Path, reader: Reader) -> RawTa
         return RawTable(path, relative, [], [], [duplicate])
     if not found:
         return RawTable(path, relative, [], [], [P.FileMissing(file=relative)])
-    return reader(path, relative)
+    return read_file(path, relative)
 
 
-def read_folder(folder: Path, data_dir: Path, reader: Reader) -> list[RawTable]:
+def read_folder(folder: Path, data_dir: Path) -> list[RawTable]:
     stems = sorted({path.stem for suffix in SUFFIXES for path in folder.glob(f"*{suffix}")})
-    return [read_named(folder, stem, data_dir, reader) for stem in stems]
+    return [read_named(folder, stem, data_dir) for stem in stems]
 
 
 def read_toml(path: Path) -> dict:
@@ -109,8 +104,7 @@ def read_toml(path: Path) -> dict:
 
 
 def read_communes(path: Path) -> list[dict[str, str]]:
-    # Imported here, not by every publish: a republish whose references did not change reads them from
-    # scripts/validate/file_cache.py, and pandas was 0.2 s of each command's start.
+    # Imported here, by the process that validates (a publish's worker), not by every command that imports this module.
     import pandas as pd
 
     communes = pd.read_csv(path, dtype=str, keep_default_na=False).map(normalise_text)
@@ -121,11 +115,7 @@ def load_references(data_dir: Path) -> list[dict[str, str]]:
     return read_communes(Path(data_dir) / COMMUNES_FILE)
 
 
-def load(
-    data_dir: Path, years: list[int] | None = None, reader: Reader = read_file, references: ReferenceReader = read_communes
-) -> RawInput:
-    """``reader`` reads each table file and ``references`` the communes (``FileCache`` keeps what they
-    read, by content)."""
+def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
     data_dir = Path(data_dir)
     year_inputs = []
     for directory in sorted((data_dir / "allocations").iterdir()):
@@ -138,14 +128,14 @@ def load(
                 fiscal_year=int(directory.name),
                 directory=directory,
                 metadata=read_toml(directory / "year.toml"),
-                province=read_named(directory, "province", data_dir, reader),
-                teams=read_folder(directory / "teams", data_dir, reader),
-                payments=read_folder(directory / "payments", data_dir, reader),
+                province=read_named(directory, "province", data_dir),
+                teams=read_folder(directory / "teams", data_dir),
+                payments=read_folder(directory / "payments", data_dir),
             )
         )
     return RawInput(
         data_dir=data_dir,
-        communes=references(data_dir / COMMUNES_FILE),
+        communes=read_communes(data_dir / COMMUNES_FILE),
         policy=read_toml(data_dir / POLICY_FILE),
         years=year_inputs,
         province=read_toml(data_dir / PROVINCE_FILE),

@@ -38,8 +38,8 @@ class Problem:
         return self.template.format(value=self.value, column=self.column, **params)
 
     def __reduce__(self):
-        # Pickled by code (scripts/validate/file_cache.py): a kind's class is named after its code, not after
-        # the name this module gives it, so pickle could not find it by name.
+        # Pickled by code (a publish's worker hands the staff's reports back): a kind's class is named after
+        # its code, not after the name this module gives it, so pickle could not find it by name.
         return kind_of, (self.code,), self.__dict__
 
     def as_row(self) -> dict:

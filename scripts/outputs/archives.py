@@ -1,4 +1,4 @@
-"""Zip files whose bytes depend only on their members (downloads bundle, XLSX workbooks).
+"""Members (name, bytes) → the bytes of a zip that depends only on them (downloads bundle, XLSX workbooks).
 
 Written here rather than by ``zipfile``, whose compressor is always the standard zlib: members
 are deflated by zlib-ng, which on the sample's workbooks and bundle took 0.027 and 0.039 s
@@ -8,14 +8,9 @@ one (APPNOTE 6.3: local headers, central directory, end record; no ZIP64, refuse
 
 from __future__ import annotations
 
-import hashlib
 import struct
-from collections.abc import Callable
-from pathlib import Path
 
 from zlib_ng import zlib_ng
-
-from scripts.publish.reuse import TOOLCHAIN, PickledEntries
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the bytes
 DOS_TIME, DOS_DATE = 0, (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2]
@@ -33,31 +28,13 @@ def deflated(content: bytes) -> bytes:
     return compressor.compress(content) + compressor.flush()
 
 
-class DeflatedMembers:
-    """``deflated``, or what it gave the last run for the same bytes (by their SHA-256), kept in one
-    pickle. A one-cell correction changed 10 of the sample's bundle's 172 members; deflating the
-    others again took 0.04–0.05 s of the republish's downloads, which its pages wait for."""
-
-    def __init__(self, path: Path):
-        self.entries = PickledEntries(path)
-
-    def __call__(self, content: bytes) -> bytes:
-        # What else the deflated bytes depend on: the level, and zlib-ng's version.
-        key = hashlib.sha256(f"{TOOLCHAIN}\0{LEVEL}\0".encode() + content).hexdigest()
-        return self.entries.made(key, lambda: deflated(content))
-
-    def save(self) -> None:
-        """Keep this run's members only; write them when they are not the ones stored."""
-        self.entries.save()
-
-
-def fixed_zip(members: list[tuple[str, bytes]], deflate: Callable[[bytes], bytes] = deflated) -> bytes:
+def fixed_zip(members: list[tuple[str, bytes]]) -> bytes:
     """Fixed times, attributes and order."""
     parts, directory, offset = [], [], 0
     for name, content in members:
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8_NAME
-        data = deflate(content)
+        data = deflated(content)
         fields = (VERSION, flags, DEFLATE, DOS_TIME, DOS_DATE, zlib_ng.crc32(content), len(data), len(content), len(encoded))
         parts += [struct.pack("<I5H3I2H", 0x04034B50, *fields, 0), encoded, data]
         directory.append(struct.pack("<I6H3I5H2I", 0x02014B50, MADE_BY, *fields, 0, 0, 0, 0, PERMISSIONS, offset) + encoded)

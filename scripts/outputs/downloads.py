@@ -1,9 +1,10 @@
-"""Stage 3b: the validated dataset → the files journalists download, and their data package.
+"""Reads build/dataset.json and data/releases/; writes the downloads, their data package and manifest under build/downloads/.
 
-Runs before Pelican, so that pages can show each file's format and size: ``run`` writes every
-file under build/downloads/files/ (laid out as in the site) plus manifest.json (bytes and sha256
-of every file, and the release history from ``scripts.outputs.releases``); after Pelican, ``install``
-copies the files into the site. Data flows one way: nothing here reads what Pelican writes.
+The files journalists download. Runs before Pelican, so that pages can show each file's format and
+size: ``run`` writes every file under build/downloads/files/ (laid out as in the site), manifest.json
+(bytes and sha256 of every file, and the release history from ``scripts.outputs.releases``) and this
+release's summary for ``releases.record``; after Pelican, ``install`` links the files into the site.
+Data flows one way: nothing here reads what Pelican writes.
 
 Columns come from scripts.model.schema and only public ones are written, so personal data cannot get
 here. Same dataset and release archive → the same bytes (fixed zip times, fixed order).
@@ -26,11 +27,11 @@ import orjson
 
 from scripts.outputs import releases
 from scripts.outputs import xlsx
-from scripts.outputs.archives import DeflatedMembers, deflated, fixed_zip
+from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
+from scripts.common.files import write_anew
 from scripts.common.formatting import ascii_fold, mid_sentence
 from scripts.site.pages import read_dataset
-from scripts.publish.reuse import TOOLCHAIN, read_ahead, read_cache, write_anew, write_cache
 from scripts.model.dataset import Dataset, Year
 from scripts.model.urls import (
     DATA_PACKAGE,
@@ -44,15 +45,6 @@ from scripts.model.urls import (
     table_file,
 )
 from scripts.model.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
-
-# What an encoded chunk's bytes depend on besides its rows: the code that encodes them, and its libraries.
-ENCODING = hashlib.sha256(
-    TOOLCHAIN.encode()
-    + b"".join((Path(__file__).parents[1] / name).read_bytes() for name in ("outputs/downloads.py", "outputs/xlsx.py", "outputs/csv_cells.py", "model/schema.py"))
-).hexdigest()
-ENCODED_CHUNKS = "encoded-chunks"  # a folder: one pickle per table
-DEFLATED_MEMBERS = "deflated-members.pickle"  # the zips' members as the last run deflated them
-RELEASE_SUMMARIES = "release-summaries.pickle"  # scripts/outputs/releases.py: what each release changed
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
@@ -188,9 +180,7 @@ def typed_column(column: Column, values: list) -> list:
 @dataclass(slots=True)
 class Chunk:
     """Consecutive rows of one table with the same year and commune, in every format. Every file is
-    made of whole chunks (a table, a year's slice, a commune's year), so a one-cell correction
-    encodes that commune's chunks of that year again and the others come from the last run
-    (``EncodedChunks``)."""
+    made of whole chunks (a table, a year's slice, a commune's year), each row encoded once."""
 
     fiscal_year: int | None
     commune_code: str | None
@@ -198,34 +188,6 @@ class Chunk:
     csv: str  # their CSV lines
     xlsx: list[str]  # each row's cells
     json: bytes  # their JSON records, comma-separated
-
-
-class EncodedChunks:
-    """What the last run encoded, in ``build/downloads/encoded-chunks/<table>.pickle``, by the SHA-256
-    of the encoding code, the table and the chunk's rows. Encoding every row took 0.17 s of a one-cell
-    republish's downloads, which the pages then wait for; a chunk is a few large strings, so the
-    whole cache loads in milliseconds. One file per table: an amount corrected rewrites the team
-    tables' 4.1 MB, not the payments' 5 MB besides (saving all of it took 0.04 s of the 0.32 s)."""
-
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.stored: dict[str, dict[str, tuple[str, list[str], bytes]]] = {}  # table → chunk key → encoded
-        self.used: dict[str, dict[str, tuple[str, list[str], bytes]]] = {}
-
-    def table(self, slug: str) -> tuple[dict, dict]:
-        """The chunks of one table the last run kept, and those this run uses (filled by ``encode``)."""
-        if slug not in self.stored:
-            self.stored[slug] = read_cache(self.folder / f"{slug}.pickle") if self.folder else {}
-            self.used[slug] = {}
-        return self.stored[slug], self.used[slug]
-
-    def save(self) -> None:
-        """Keep the chunks of this run only: rewrite the tables whose chunks changed."""
-        if not self.folder:
-            return
-        for slug, used in self.used.items():
-            if used.keys() != self.stored[slug].keys():
-                write_cache(self.folder / f"{slug}.pickle", used)
 
 
 def runs(rows: list[dict]) -> list[list[dict]]:
@@ -240,18 +202,10 @@ def runs(rows: list[dict]) -> list[list[dict]]:
     return found
 
 
-def encode(resource: Resource, rows: list[dict], cache: EncodedChunks | None = None) -> list[Chunk]:
-    """``rows`` as chunks, each encoded unless ``cache`` has it."""
-    stored, used = (cache or EncodedChunks(None)).table(resource.slug)
+def encode(resource: Resource, rows: list[dict]) -> list[Chunk]:
+    """``rows`` as chunks, every row encoded in every format."""
     chunks = runs(rows)
-    # By whole rows, in C: picking the published columns out first took longer than encoding saves.
-    head = f"{ENCODING}\0{resource.slug}\0".encode()
-    keys = [hashlib.sha256(head + orjson.dumps(chunk)).hexdigest() for chunk in chunks]
-    missing = [index for index, key in enumerate(keys) if key not in stored]
-    fresh = dict(zip(missing, encode_runs(resource, [chunks[index] for index in missing])))
-    for index, key in enumerate(keys):
-        used[key] = fresh[index] if index in fresh else stored[key]
-    return [Chunk(chunk[0].get("fiscal_year"), chunk[0].get("commune_code"), chunk, *used[key]) for chunk, key in zip(chunks, keys)]
+    return [Chunk(chunk[0].get("fiscal_year"), chunk[0].get("commune_code"), chunk, *encoded) for chunk, encoded in zip(chunks, encode_runs(resource, chunks))]
 
 
 def encode_runs(resource: Resource, chunks: list[list[dict]]) -> list[tuple[str, list[str], bytes]]:
@@ -307,13 +261,12 @@ def package_name(dataset: Dataset) -> str:
     return "-".join([PACKAGE_NAME, *ascii_fold(province).split()])
 
 
-def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str, deflate: Callable[[bytes], bytes] = deflated) -> bytes:
+def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str) -> bytes:
     """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
     return xlsx.workbook_bytes(
         [xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets],
         created,
         title,
-        deflate,
     )
 
 
@@ -425,9 +378,9 @@ def year_title(text: str, fiscal_year: int | None) -> str:
     return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
 
 
-def table_files(dataset: Dataset, cache: EncodedChunks | None = None) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
+def table_files(dataset: Dataset) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
     """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
-    chunks = {resource: encode(resource, resource.rows(dataset), cache) for resource in RESOURCES}
+    chunks = {resource: encode(resource, resource.rows(dataset)) for resource in RESOURCES}
     files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES]
     return chunks, files
 
@@ -437,12 +390,12 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
     return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
 
 
-def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict, deflate: Callable[[bytes], bytes] = deflated) -> list[Download]:
+def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
     """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
     created = dt.datetime.fromisoformat(release["date"])
     title = package_title(dataset)
     files = [
-        Download(bundle_file("xlsx"), xlsx_bytes(list(chunks.items()), created, title, deflate), "Tất cả các bảng (Excel)"),
+        Download(bundle_file("xlsx"), xlsx_bytes(list(chunks.items()), created, title), "Tất cả các bảng (Excel)"),
         Download(bundle_file("json"), json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
@@ -453,7 +406,7 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release
             Download(table_file(r.slug, fiscal_year), csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
             for r, part in sheets
         ]
-        files.append(Download(bundle_file("xlsx", fiscal_year), xlsx_bytes(sheets, created, title, deflate), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        files.append(Download(bundle_file("xlsx", fiscal_year), xlsx_bytes(sheets, created, title), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
         files.append(Download(bundle_file("json", fiscal_year), json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
         allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
         names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
@@ -485,27 +438,19 @@ def schema_files() -> list[Download]:
     ]
 
 
-def read_caches_ahead(downloads_dir: Path) -> None:
-    """Read what ``run`` will read from its caches, before it can run: a publish's worker does it while
-    the data is validated. A one-cell republish's downloads spent 0.02 s reading them (median of 8)."""
-    caches = sorted((downloads_dir / ENCODED_CHUNKS).glob("*.pickle"))
-    read_ahead([*caches, downloads_dir / DEFLATED_MEMBERS, downloads_dir / RELEASE_SUMMARIES])
-
-
 def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
     dataset = read_dataset(dataset_path)
-    encoded = EncodedChunks(downloads_dir / ENCODED_CHUNKS)
-    deflate = DeflatedMembers(downloads_dir / DEFLATED_MEMBERS)
-    chunks, canonical = table_files(dataset, encoded)
+    chunks, canonical = table_files(dataset)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current, deflate)]
+    files = [*canonical, *derived_files(dataset, chunks, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
-    files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files), deflate), "Tất cả các tệp trên, trong một tệp nén"))
+    files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
+    recorded = releases.recorded_history(archive, history)
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(release_dir(release["version"]) + name, content, name, scope=RELEASES_DIR))
@@ -514,14 +459,13 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     written = manifest_hashes(manifest_path)
     manifest_path.unlink(missing_ok=True)
     write_tree(downloads_dir / "files" / DOWNLOADS_DIR, files, written)
-    encoded.save()
-    deflate.save()
+    (downloads_dir / releases.SUMMARY).write_bytes(recorded[-1].to_json())  # for ``releases.record``
     manifest = {
         "root": DOWNLOADS_DIR,
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry for download in files],
-        "history": releases.describe(archive, history, downloads_dir / RELEASE_SUMMARIES),
+        "history": releases.describe(history, recorded, archive.current_summary),
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return manifest_path

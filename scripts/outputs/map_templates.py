@@ -1,7 +1,6 @@
-"""The map pages as folium draws them, with placeholders that scripts/outputs/maps.py stamps per year and commune.
+"""Map settings and words → a map page as folium draws it, with placeholders that scripts/outputs/maps.py stamps.
 
-Apart from scripts/outputs/maps.py so that only a publish that draws them imports folium (and pandas, which
-folium imports): a republish takes them from its cache (``maps.map_templates``).
+Everything a page shows comes in as arguments: the words and settings are scripts/outputs/maps.py's.
 """
 
 from __future__ import annotations
@@ -11,7 +10,8 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from scripts.outputs.maps import DEFAULT_TILES_ATTRIBUTION, DEFAULT_TILES_URL, GEOMETRY_OBJECT, NOSCRIPT, TEXT, TITLE, YEAR, data_file
+# Unique tokens that folium passes through untouched; replaced per page after the one render.
+YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
 
 
 class MapPage(Figure):
@@ -78,12 +78,12 @@ class CommuneLayer(JSCSSMixin, MacroElement):
         """
     )
 
-    def __init__(self, kind: str, config: dict, static: str):
+    def __init__(self, kind: str, config: dict, static: str, noscript: str):
         super().__init__()
         self._name = "CommuneLayer"
         self.kind = kind
         self.config = config
-        self.noscript = NOSCRIPT
+        self.noscript = noscript
         self.default_js = [
             ("topojson_client", f"{static}/vendor/topojson-client/topojson-client.min.js"),
             ("ban_do", "ban-do.js"),
@@ -106,26 +106,17 @@ def stable_ids(root: Figure) -> None:
         element._id = str(index)
 
 
-def render_template(kind: str, config: dict, settings: dict, center: list[float]) -> str:
-    """Render one map page with folium; YEAR, CODE and TITLE are left as placeholders."""
-    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
+def render_template(kind: str, config: dict, center: list[float], static: str, tiles_url: str | None, attribution: str, noscript: str) -> str:
+    """Render one map page with folium; YEAR, CODE and TITLE are left as placeholders. ``config`` goes to
+    ban-do.js as it is; no tile layer when ``tiles_url`` is empty."""
     page = MapPage(title=TITLE)
     leaflet = LeafletMap(location=center, zoom_start=8, tiles=None, scroll_wheel_zoom=False, zoom_snap=0.25)
     leaflet.default_js = [("leaflet", f"{static}/vendor/leaflet/leaflet.js")]
     leaflet.default_css = [("leaflet_css", f"{static}/vendor/leaflet/leaflet.css")]
     page.add_child(leaflet)
-    tiles_url = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL)
     if tiles_url:
-        attribution = settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
         folium.TileLayer(tiles=tiles_url, attr=attribution, max_zoom=18).add_to(leaflet)
-    config = {
-        "geometryUrl": "communes.topo.json",
-        "object": GEOMETRY_OBJECT,
-        "dataUrl": data_file(YEAR),
-        "text": TEXT,
-        **config,
-    }
-    leaflet.add_child(CommuneLayer(kind, config, static))
+    leaflet.add_child(CommuneLayer(kind, config, static, noscript))
     stable_ids(page)
     html = page.render()
     for token in (YEAR, TITLE):

@@ -1,4 +1,6 @@
-"""Stage 3c: the maps. A province choropleth per year and a map per commune and year, under ban-do/.
+"""Reads build/dataset.json and the simplified boundaries; writes the map pages and their files under ban-do/ of a release.
+
+A province choropleth per year and a map per commune and year.
 
 Every map page is a standalone HTML file (embedded with theme/templates/_map.html) that fetches:
 - ``ban-do/communes.topo.json``: the one simplified geometry (scripts/dev/geometry.py), cached across pages;
@@ -6,9 +8,9 @@ Every map page is a standalone HTML file (embedded with theme/templates/_map.htm
 - ``ban-do/ban-do.js`` and ``ban-do/ban-do.css`` (copied from scripts/outputs/maps.js and scripts/outputs/maps.css);
 - Leaflet and topojson-client, vendored under theme/static/vendor/ (no CDN).
 
-folium renders each kind of page once, with placeholders (scripts/outputs/map_templates.py); the per-commune
-and per-year pages are stamped from it, which keeps a national build (3,321 communes) to string
-replacements. The drawn pages are kept between builds (``map_templates``).
+folium draws each kind of page once per publish, with placeholders (scripts/outputs/map_templates.py);
+the per-commune and per-year pages are stamped from it, which keeps a national build (3,321 communes)
+to string replacements.
 
 Settings read by ``run``:
 - ``MAP_TILES_URL``: tile URL template; default OpenStreetMap. Empty or None: no tiles, polygons only.
@@ -18,7 +20,6 @@ Settings read by ``run``:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -26,22 +27,16 @@ from pathlib import Path
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from scripts.common.files import write_if_changed
 from scripts.common.formatting import LOCALE, number, vnd
 from scripts.model.urls import MAPS_DIR, commune_map_path, commune_url, province_map_path, year_url
+from scripts.outputs.map_templates import CODE, TITLE, YEAR, render_template
 from scripts.site.pages import SiteData, site_data
-from scripts.publish.reuse import TOOLCHAIN, PickledEntries
-from scripts.validate.rules import write_if_changed
 
 HERE = Path(__file__).resolve().parent
 GEOMETRY = HERE.parents[1] / "data" / "reference" / "communes.topo.json"
 GEOMETRY_OBJECT = "communes"
 ASSETS = {"ban-do.js": HERE / "maps.js", "ban-do.css": HERE / "maps.css"}
-# What the drawn pages depend on besides their arguments: this module's constants, the drawing code, folium's version.
-TEMPLATES_CODE = hashlib.sha256(
-    Path(__file__).read_bytes() + (HERE / "map_templates.py").read_bytes() + TOOLCHAIN.encode()
-).hexdigest()
-TEMPLATES_FILE = "map-templates.pickle"
-TEMPLATE_SETTINGS = ("THEME_STATIC_DIR", "MAP_TILES_URL", "MAP_TILES_ATTRIBUTION")
 
 DEFAULT_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILES_ATTRIBUTION = (
@@ -70,9 +65,6 @@ TEXT = {
     "failed": "Không tải được dữ liệu bản đồ. Các số liệu có trong bảng trên trang.",
 }
 NOSCRIPT = "Bản đồ cần JavaScript. Các số liệu có trong bảng trên trang."
-
-# Unique tokens that folium passes through untouched; replaced per page after the one render.
-YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
 
 
 def data_file(fiscal_year) -> str:
@@ -161,26 +153,6 @@ def year_figures(site: SiteData, fiscal_year: int) -> dict:
     }
 
 
-def map_templates(configs: dict[str, dict], settings: dict, center: list[float], cache: Path | None) -> dict[str, str]:
-    """Each kind's page as ``map_templates.render_template`` draws it, or as it drew it before from the
-    same arguments, kept in ``cache``: a republish then never imports folium, which with pandas was
-    0.3 s of each command's start."""
-    from_settings = {name: settings[name] for name in TEMPLATE_SETTINGS if name in settings}  # absent is not None
-
-    def draw() -> dict[str, str]:
-        from scripts.outputs.map_templates import render_template
-
-        return {kind: render_template(kind, config, settings, center) for kind, config in configs.items()}
-
-    if cache is None:
-        return draw()
-    entries = PickledEntries(cache)
-    key = hashlib.sha256(TEMPLATES_CODE.encode() + json.dumps([configs, from_settings, center], sort_keys=True).encode())
-    drawn = entries.made(key.hexdigest(), draw)
-    entries.save()
-    return drawn
-
-
 class Writer:
     """Map files into a new release. A file whose bytes the previous release already holds at the same
     path is hard-linked from it: a one-cell correction changes one year's figures, not the ~120 map pages,
@@ -207,13 +179,11 @@ def run(
     settings: dict,
     geometry_path: Path = GEOMETRY,
     previous: Path | None = None,
-    templates_cache: Path | None = None,
 ) -> list[Path]:
     """Write every map file under out_dir/ban-do/ and return their paths; link those ``previous`` (the
     live release) holds with the same bytes.
 
-    ``geometry_path`` is the simplified boundaries of the data being published (each province's own);
-    ``templates_cache`` keeps the pages folium draws for the next run (``map_templates``).
+    ``geometry_path`` is the simplified boundaries of the data being published (each province's own).
     """
     site = site_data(dataset_path)
     write = Writer(out_dir, previous)
@@ -225,13 +195,18 @@ def run(
     written += [write(f"{MAPS_DIR}/{name}", source.read_bytes()) for name, source in ASSETS.items()]
 
     # Leaflet's attribution is HTML: the source's name, from the data, is escaped.
-    credit = {"attribution": str(escape(f"Ranh giới hành chính: {site.boundaries_source}"))}
-    configs = {
-        "province": credit,
-        "commune": {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"},
+    credit = {
+        "geometryUrl": "communes.topo.json",
+        "object": GEOMETRY_OBJECT,
+        "dataUrl": data_file(YEAR),
+        "text": TEXT,
+        "attribution": str(escape(f"Ranh giới hành chính: {site.boundaries_source}")),
     }
-    drawn = map_templates(configs, settings, center, templates_cache)
-    province, commune = drawn["province"], drawn["commune"]
+    commune_config = {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"}
+    tiles = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL), settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
+    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
+    province = render_template("province", credit, center, static, *tiles, NOSCRIPT)
+    commune = render_template("commune", commune_config, center, static, *tiles, NOSCRIPT)
     for fiscal_year in site.year_numbers:
         figures = year_figures(site, fiscal_year)
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,14 +1,17 @@
-"""Releases that never erase the past: a numbered release for every change of the published data.
+"""Reads data/releases/ and this build's canonical CSVs; writes the change log's history, and a published release into data/releases/.
 
-The history is committed with the data, in data/releases/:
+A numbered release for every change of the published data, and the past never erased. The history
+is committed with the data, in data/releases/:
 - index.json: one entry per release: version, date, kind, fiscal years, bytes and sha256 of each file;
-- <version>/: the canonical CSVs exactly as that release published them.
+- <version>/: the canonical CSVs exactly as that release published them, and ``summary.json``: what
+  the change log needs from that release (its team and commune totals, and what it changed from the
+  release before), written once when the release is recorded.
 
 A build compares the canonical CSVs it is about to publish with the latest release. Identical: the
 build is that release. Different: it is the next one (MINOR when a fiscal year appears, PATCH for a
 correction), and ``record`` adds it to the archive only after publish has passed every check. So the
 same input gives the same site before and after recording, and invalid data never makes a release.
-Change logs are recomputed from the archived files, which are checked against their hashes.
+Archived files are checked against their hashes before they are published again.
 """
 
 from __future__ import annotations
@@ -25,11 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scripts.model.urls import release_dir
-from scripts.outputs import csv_cells
 from scripts.outputs.csv_cells import restore
-from scripts.publish.reuse import TOOLCHAIN, read_cache, write_cache
 
 INDEX = "index.json"
+SUMMARY = "summary.json"  # in each release's folder, and staged by the downloads beside their manifest
 FIRST_VERSION = "1.0.0"
 INDEX_KEYS = ("version", "date", "kind", "years", "files")
 
@@ -90,8 +92,16 @@ class Archive:
         """From the rows before encoding when given: parsing this build's own CSVs back gives the same."""
         return Summary.of_tables(self.current_tables) if self.current_tables is not None else Summary.of(self.current)
 
-    def summary(self, release: dict) -> Summary:
-        return self.current_summary if release["files"] == self.current_digest else Summary.of(self.files(release))
+    def recorded(self, release: dict) -> Recorded:
+        """What ``record`` wrote for an archived release, checked to be of its files."""
+        path = self.folder / release["version"] / SUMMARY
+        try:
+            recorded = Recorded.parse(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            recorded = None
+        if recorded is None or recorded.files != release["files"]:
+            raise ArchiveDamaged(f"Tệp {path} thiếu, hỏng hoặc không khớp các tệp của phiên bản {release['version']}.")
+        return recorded
 
     def files(self, release: dict) -> dict[str, bytes]:
         """A release's files: this build's own when they are the same, else the archived ones, checked."""
@@ -149,45 +159,46 @@ class Summary:
 
 
 SUMMARISED = ("to.csv", "phan-bo-to.csv", "chi-tra.csv", "du-toan-xa.csv")
-CODE = hashlib.sha256(TOOLCHAIN.encode() + Path(__file__).read_bytes() + Path(csv_cells.__file__).read_bytes()).hexdigest()
 
 
-class Summaries:
-    """Each release's ``Summary`` and the changes between consecutive ones, kept in ``path`` (a build
-    cache) by the digests of their files and this code: an archived release is parsed once, and the
-    changes between two archived releases are found once, not on every publish after them (with 21
-    releases of the sample, finding them all again took most of ``describe``'s 0.24–0.29 s)."""
+@dataclass(frozen=True)
+class Recorded:
+    """A release's ``summary.json``: the digest of its files, its ``Summary`` and its ``changes`` from
+    the release before. An archived release is never parsed or compared again."""
 
-    def __init__(self, path: Path | None):
-        self.path = path
-        self.known: dict[str, Summary] = {}
-        self.known_changes: dict[tuple[str, str], list[dict]] = {}
-        stored = read_cache(path) if path else {}
-        if stored.get("code") == CODE:
-            self.known, self.known_changes = stored["summaries"], stored["changes"]
-        self.used: dict[str, Summary] = {}
-        self.used_changes: dict[tuple[str, str], list[dict]] = {}
+    files: dict[str, dict]
+    summary: Summary
+    changes: list[dict]
 
-    @staticmethod
-    def key(release: dict) -> str:
-        return hashlib.sha256(json.dumps(release["files"], sort_keys=True).encode()).hexdigest()
+    def to_json(self) -> bytes:
+        """One row per line, so that the committed file reads and diffs by row."""
 
-    def of(self, release: dict, archive: Archive) -> Summary:
-        key = self.key(release)
-        self.used[key] = self.known.get(key) or archive.summary(release)
-        return self.used[key]
+        def rows(name: str, records) -> str:
+            return f'"{name}":[\n' + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]"
 
-    def between(self, old: dict, new: dict) -> list[dict]:
-        """``changes`` from release ``old`` to ``new``, both summarised by ``of`` before."""
-        pair = (self.key(old), self.key(new))
-        found = self.known_changes[pair] if pair in self.known_changes else changes(self.used[pair[0]], self.used[pair[1]])
-        self.used_changes[pair] = found
-        return found
+        parts = [
+            f'"files":{json.dumps(self.files, sort_keys=True)}',
+            rows("changes", self.changes),
+            rows("allocations", team_rows(self.summary.allocations)),
+            rows("payments", team_rows(self.summary.payments)),
+            rows("communes", [[*key, amount] for key, amount in self.summary.communes.items()]),
+        ]
+        return ("{" + ",\n".join(parts) + "}\n").encode("utf-8")
 
-    def save(self) -> None:
-        """Only what the releases just described use: the cache never outgrows the history."""
-        if self.path:
-            write_cache(self.path, {"code": CODE, "summaries": self.used, "changes": self.used_changes})
+    @classmethod
+    def parse(cls, data: bytes) -> Recorded:
+        stored = json.loads(data)
+        communes = {(year, code): amount for year, code, amount in stored["communes"]}
+        return cls(stored["files"], Summary(team_totals(stored["allocations"]), team_totals(stored["payments"]), communes), stored["changes"])
+
+
+def team_rows(totals: dict[tuple[int, str], dict]) -> list[list]:
+    return [[*key, team["name"], team["commune_code"], team["amount_vnd"]] for key, team in totals.items()]
+
+
+def team_totals(rows: list[list]) -> dict[tuple[int, str], dict]:
+    """``team_rows`` read back."""
+    return {(year, team_id): {"name": name, "commune_code": code, "amount_vnd": amount} for year, team_id, name, code, amount in rows}
 
 
 def changes(old: Summary, new: Summary) -> list[dict]:
@@ -228,33 +239,37 @@ def changes(old: Summary, new: Summary) -> list[dict]:
     return result
 
 
-def describe(archive: Archive, history: list[dict], cache: Path | None = None) -> dict:
-    """Every release with its files and changes, and the pages earlier releases had that this one lacks.
-    ``cache`` keeps each release's summary for the next publish (``Summaries``)."""
-    summaries = Summaries(cache)
-    described, previous_release, previous_summary, summary_of = [], None, None, {}
-    seen_communes: dict[tuple[int, str], str] = {}
+def recorded_history(archive: Archive, history: list[dict]) -> list[Recorded]:
+    """Each release's ``Recorded``: an archived one's as ``record`` wrote it, this build's own made from its rows."""
+    found: list[Recorded] = []
     for release in history:
-        summary = summary_of[release["version"]] = summaries.of(release, archive)
-        described.append(
-            {
-                **release,
-                "changes": summaries.between(previous_release, release) if previous_release else [],
-                "changed_files": sorted(
-                    name for name, entry in release["files"].items() if not previous_release or previous_release["files"].get(name) != entry
-                ),
-            }
-        )
-        for key in summary.communes:
+        if release["files"] == archive.current_digest:
+            changed = changes(found[-1].summary, archive.current_summary) if found else []
+            found.append(Recorded(release["files"], archive.current_summary, changed))
+        else:
+            found.append(archive.recorded(release))
+    return found
+
+
+def describe(history: list[dict], recorded: list[Recorded], now: Summary) -> dict:
+    """Every release with its files and changes, and the pages earlier releases had that ``now`` lacks."""
+    described = [
+        {
+            **release,
+            "changes": entry.changes,
+            "changed_files": sorted(name for name, file in release["files"].items() if not previous or previous["files"].get(name) != file),
+        }
+        for previous, release, entry in zip([None, *history], history, recorded)
+    ]
+    seen_communes: dict[tuple[int, str], str] = {}
+    for release, entry in zip(history, recorded):
+        for key in entry.summary.communes:
             seen_communes[key] = release["version"]
-        previous_release, previous_summary = release, summary
-    now = previous_summary if history and history[-1]["files"] == archive.current_digest else archive.current_summary
-    summaries.save()
     now_teams = {team_id for _, team_id in now.allocations}
     # Each team gone from the data as the last release that had it shows it: newest release first.
     gone_teams: dict[str, dict] = {}
-    for release in reversed(history):
-        for (fiscal_year, team_id), team in reversed(summary_of[release["version"]].allocations.items()):
+    for release, entry in zip(reversed(history), reversed(recorded)):
+        for (fiscal_year, team_id), team in reversed(entry.summary.allocations.items()):
             if team_id not in now_teams and team_id not in gone_teams:
                 gone_teams[team_id] = {**team, "team_id": team_id, "fiscal_year": fiscal_year, "version": release["version"]}
     return {
@@ -269,7 +284,8 @@ def describe(archive: Archive, history: list[dict], cache: Path | None = None) -
 
 
 def record(archive_dir: Path, manifest_path: Path) -> str | None:
-    """Add the published release to the archive (after every check passed); return its version if new."""
+    """Add the published release to the archive (after every check passed): its files and summary, then
+    its index entry; return its version if new."""
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     history = load_index(archive_dir)
     current = manifest["history"]["releases"][-1]
@@ -280,6 +296,10 @@ def record(archive_dir: Path, manifest_path: Path) -> str | None:
     folder.mkdir(parents=True, exist_ok=True)  # left by an interrupted record: the index is written last
     for name in current["files"]:
         shutil.copyfile(source / name, folder / name)
+    summary = (manifest_path.parent / SUMMARY).read_bytes()  # staged by the same run as the manifest
+    if Recorded.parse(summary).files != current["files"]:
+        raise ArchiveDamaged(f"{manifest_path.parent / SUMMARY} không phải của phiên bản {current['version']}.")
+    (folder / SUMMARY).write_bytes(summary)
     entries = [*history, {key: current[key] for key in INDEX_KEYS}]
     (archive_dir / INDEX).write_text(json.dumps(entries, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return current["version"]

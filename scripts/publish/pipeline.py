@@ -165,10 +165,9 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         # Beside the main build, on all cores but one: validation (the input tables never reach this
         # process), the downloads (Pelican waits for their manifest only when it comes to the pages
         # that list files), the staff's reports, then the notice PDFs. Its worker is forked now, while
-        # this process holds little, then reads the downloads' caches while this process goes on.
+        # this process holds little.
         background = system.background_pool(max(1, system.cores() - 1))
         validating = background.submit(validate.publishable, paths.data, paths.work)
-        background.submit(downloads.read_caches_ahead, paths.downloads)
         # The site's generator and checkers, imported once the worker is forked without them: a command
         # (`invoke publish`) imports Pelican, lexbor and ReportLab while the worker validates.
         from scripts.site import build
@@ -198,7 +197,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("maps"):
             # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
             geometry = paths.data / "reference" / maps.GEOMETRY.name
-            maps.run(dataset, release, settings, geometry, overrides["REUSE_FROM"], paths.work / maps.TEMPLATES_FILE)
+            maps.run(dataset, release, settings, geometry, overrides["REUSE_FROM"])
         with timer.stage("pelican"):
             # Unchanged data pages are hard-linked from the live release (scripts/publish/reuse.py).
             settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)

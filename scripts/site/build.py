@@ -15,7 +15,7 @@ from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
-from scripts.validate.rules import write_if_changed
+from scripts.common.files import write_if_changed
 
 ROOT = Path(__file__).resolve().parents[2]
 

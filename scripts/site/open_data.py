@@ -1,5 +1,6 @@
-"""Stage 3c: the downloads manifest → page models: the downloads page, the change log, the pages
-that keep old permalinks alive, and the download links of year and commune pages.
+"""Reads the downloads manifest (files and release history); writes the page models of downloads, change log and old permalinks.
+
+Also the download links of year and commune pages.
 
 Every figure a page shows is in its own context (plain JSON), so scripts/publish/reuse.py re-renders a
 page exactly when its files, sizes or releases change.

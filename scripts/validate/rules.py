@@ -1,14 +1,12 @@
-"""Stage 2: check every rule, collect every problem, and write the validated dataset.
+"""Reads the tables ingest read from data/; writes build/dataset.json and the staff's reports, or stops on any error.
 
-Output files (in the build directory):
+Every rule is checked and every problem collected before the run stops. Output files (in the build directory):
 - ``dataset.json``: the typed, allow-listed data every later stage reads (scripts/model/dataset.py declares its records). Per year: ``communes``
   (province decision rows), ``teams`` (one record per team with its allocation ``periods``),
   ``payments`` (public columns of schema.PAYMENTS plus source_file/source_row; every payment lies
   within one period of its team), ``published_on``, ``payments_published_on`` (None without
   payments) and ``sources`` (path → sha256, bytes of every input file);
 - ``validation.csv``: every problem as a row (code, severity, file, row, column, value, message).
-
-Errors stop the run only after all of them have been collected.
 """
 
 from __future__ import annotations
@@ -25,9 +23,9 @@ import orjson
 from scripts.ingest import parse
 from scripts.ingest import personal
 from scripts.validate import quality_report
-from scripts.validate.file_cache import FileCache, ValidatedYears
 from scripts.model import problems as P
 from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
+from scripts.common.files import write_if_changed
 from scripts.common.formatting import months
 from scripts.ingest.load import POLICY_FILE, PROVINCE_FILE, RawInput, RawTable, YearInput, load
 from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
@@ -93,17 +91,7 @@ def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Rep
 
 
 def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
-    """Check the header and every cell; return rows whose cells all parsed (with their row number).
-    Kept with the table (``table.typed``), so a file read from scripts/validate/file_cache.py is not typed again."""
-    if schema.name not in table.typed:
-        found = Report()
-        table.typed[schema.name] = found.problems, check_cells(table, schema, found)
-    problems, rows = table.typed[schema.name]
-    report.problems.extend(problems)
-    return rows
-
-
-def check_cells(table: RawTable, schema: Table, report: Report) -> list[dict]:
+    """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
     report.problems.extend(table.problems)
     if not table.header:
         return []
@@ -532,23 +520,6 @@ def validate_year(year: YearInput, known: set[str], policy: Policy | None, repor
     }
 
 
-def validate_years(
-    raw: RawInput, known: set[str], policy: Policy | None, report: Report, remembered: ValidatedYears | None
-) -> list[Year | None]:
-    """``validate_year`` of each year, or what ``remembered`` kept of it for the same inputs."""
-    years = []
-    for year in raw.years:
-
-        def validated(year=year) -> tuple[Year | None, list[P.Problem]]:
-            found = Report()
-            return validate_year(year, known, policy, found), found.problems
-
-        result, problems = remembered.validated(remembered.key(year, known, policy), validated) if remembered else validated()
-        report.problems.extend(problems)
-        years.append(result)
-    return years
-
-
 PROVINCE_KEYS = ("name", "boundaries_source")  # required, not blank; sample_note may be left out
 
 
@@ -561,12 +532,12 @@ def check_province_file(raw: RawInput, report: Report) -> Province:
     return province
 
 
-def validate(raw: RawInput, remembered: ValidatedYears | None = None) -> tuple[Dataset, Report]:
+def validate(raw: RawInput) -> tuple[Dataset, Report]:
     report = Report()
     province = check_province_file(raw, report)
     policy = raw.policy if check_policy(raw.policy, report) else None
     known = {record["code"] for record in raw.communes}
-    years = validate_years(raw, known, policy, report, remembered)
+    years = [validate_year(year, known, policy, report) for year in raw.years]
     communes = [
         {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
         for record in raw.communes
@@ -589,15 +560,6 @@ def write_report(report: Report, path: Path) -> None:
         writer.writerows(report.rows())
 
 
-def write_if_changed(path: Path, content: bytes) -> bool:
-    """Keep mtimes of unchanged files, so later stages and Pelican's cache can skip them."""
-    if path.exists() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    return True
-
-
 @dataclass
 class Validation:
     """What one run found, before anything is written."""
@@ -606,13 +568,10 @@ class Validation:
     dataset: Dataset
     report: Report
     build_dir: Path
-    cache: FileCache
-    years: ValidatedYears
 
     def dataset_file(self) -> Path:
         """Write the dataset and return its path; on any error, write the reports and stop instead."""
         if self.report.errors:
-            self.keep_cache()
             self.staff_reports().write()
             raise ValidationFailed(self.report)
         path = self.build_dir / "dataset.json"
@@ -620,11 +579,6 @@ class Validation:
         # writes dates as ISO 8601 itself, and refuses any other type it does not know).
         write_if_changed(path, orjson.dumps(self.dataset, option=orjson.OPT_SORT_KEYS))
         return path
-
-    def keep_cache(self) -> None:
-        """For the next run: in a publish, by its worker, once the dataset is written (``publishable``)."""
-        self.cache.save()
-        self.years.save()
 
     def staff_reports(self) -> StaffReports:
         return StaffReports(self.build_dir, self.report, quality_report.file_rows(self.raw.tables), quality_report.commune_totals(self.dataset))
@@ -648,21 +602,17 @@ class StaffReports:
 def check(data_dir: Path, build_dir: Path) -> Validation:
     """load + validate, every rule; nothing written yet."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    cache = FileCache(build_dir)
-    years = ValidatedYears(build_dir, cache)
-    raw = load(data_dir, reader=cache.read, references=cache.references)
-    dataset, report = validate(raw, years)
-    return Validation(raw, dataset, report, build_dir, cache, years)
+    raw = load(data_dir)
+    dataset, report = validate(raw)
+    return Validation(raw, dataset, report, build_dir)
 
 
 def publishable(data_dir: Path, build_dir: Path) -> tuple[Path, StaffReports]:
-    """``check``, the dataset written (on any error: the reports written and ValidationFailed raised)
-    and the cache kept; return the dataset's path and the staff's reports, still to be written. A
+    """``check``, the dataset written (on any error: the reports written and ValidationFailed raised);
+    return the dataset's path and the staff's reports, still to be written. A
     publish runs it in its worker process, so the input tables never reach the main one."""
     validation = check(data_dir, build_dir)
-    dataset = validation.dataset_file()
-    validation.keep_cache()
-    return dataset, validation.staff_reports()
+    return validation.dataset_file(), validation.staff_reports()
 
 
 def run(data_dir: Path, build_dir: Path) -> Path:
