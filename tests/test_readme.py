@@ -55,6 +55,7 @@ REQUIREMENTS_OF = {
     "bench.py": "requirements-bench.txt",
     "budgets.py": "requirements-bench.txt",
     "geometry.py": "requirements-geometry.txt",
+    "nation.py": "requirements-cluster.txt",  # distributed, with --scheduler (invoke publish-nation)
 }
 
 
