@@ -69,6 +69,16 @@ def publish(c):
     print(f"Đã công bố: output/ → {release.relative_to(ROOT)}")
 
 
+@task(help={"data": "provinces.csv and one data folder per province", "root": "where to build; the national site is ROOT/output", "scheduler": "a Dask cluster's scheduler, tcp://HOST:PORT (default: a process pool on this machine)", "base_url": "the national site's public address; each province at <address>/<slug>"})
+def publish_nation(c, data, root, scheduler=None, base_url=None):
+    """Publish every province of DATA, then the national index that links them (scripts/publish/nation.py)."""
+    from scripts.publish import nation
+
+    if scheduler:  # Dask only for a cluster, pinned as on its workers (requirements-cluster.txt)
+        c.run(f"{sys.executable} -m pip install -q --disable-pip-version-check -r {ROOT / 'requirements-cluster.txt'} -c {ROOT / 'constraints.txt'}", env={"PIP_BREAK_SYSTEM_PACKAGES": "1"}, pty=False)
+    nation.main([data, root, *(["--scheduler", scheduler] if scheduler else []), *(["--base-url", base_url] if base_url else [])])
+
+
 @task
 def rollback(c):
     """Point output/ back at the previous release."""

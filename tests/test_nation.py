@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +48,7 @@ def test_a_bad_cell_in_one_province_stops_the_national_build_with_its_file_and_r
     teams = sorted((tmp_path / "data" / synthetic.province_slug(2)).glob("allocations/*/teams/*.csv"))[0]
     set_cell(teams, 2, "amount_vnd", "ba triệu")
     with pytest.raises(validate.ValidationFailed) as failure:
-        nation.run(tmp_path / "data", tmp_path / "root", processes=1, only=[synthetic.province_slug(2)])
+        nation.run(tmp_path / "data", tmp_path / "root", only=[synthetic.province_slug(2)])
     (problem,) = failure.value.report.errors
     assert (problem.file, problem.row, problem.column) == (teams.relative_to(teams.parents[3]).as_posix(), 2, "amount_vnd")
 
@@ -60,14 +59,14 @@ def test_a_province_whose_data_names_it_otherwise_than_the_national_list_is_not_
     names = tmp_path / "data" / slug / "reference" / "province.toml"
     names.write_text(names.read_text(encoding="utf-8").replace("Tỉnh Giả lập 02", "Tỉnh Giả lập 20"), encoding="utf-8")
     with pytest.raises(nation.ProvinceNameMismatch, match="Tỉnh Giả lập 20"):
-        nation.run(tmp_path / "data", tmp_path / "root", processes=1, only=[slug])
+        nation.run(tmp_path / "data", tmp_path / "root", only=[slug])
     assert not (tmp_path / "root" / "provinces" / slug / "output").exists()
 
 
 @pytest.mark.slow
 def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     synthetic.generate(TINY, tmp_path / "data")
-    results, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
+    results, _ = nation.run(tmp_path / "data", tmp_path / "root")
     site = tmp_path / "root" / "output"
     index = (site / "index.html").read_bytes()
     tree = lxml.html.fromstring(index)
@@ -91,12 +90,12 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     assert "Tỉnh Giả lập 01 là tỉnh giả lập" in about.xpath("string(//main)")
     assert (first / "tim-kiem" / "index.html").is_file()  # the project's other prose pages are kept
     assert not any(result.skipped for result in results)
-    again, _ = nation.run(tmp_path / "data", tmp_path / "root", processes=2)
+    again, _ = nation.run(tmp_path / "data", tmp_path / "root")
     assert all(result.skipped for result in again)  # unchanged provinces are not rebuilt
     # The roll-up reads each province's small summary, not its whole dataset.
     for dataset in (tmp_path / "root" / "provinces").glob("*/build/dataset.json"):
         dataset.unlink()
-    nation.run(tmp_path / "data", tmp_path / "root", processes=2, only=[])
+    nation.run(tmp_path / "data", tmp_path / "root", only=[])
     assert (site / "index.html").read_bytes() == index
 
 
@@ -126,14 +125,21 @@ def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_pa
     assert index.xpath("//main//a/@href") == [f"{slug}/" for slug in slugs]
 
 
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nothing to share")
-def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monkeypatch):
-    from scripts.common import system
-
-    count = [sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"]
-    assert system.within_share(count) == count  # alone, a build uses every CPU
-    monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/publish/nation.py sets it for two provinces on two CPUs
-    assert subprocess.run(system.within_share(count), capture_output=True, text=True, check=True).stdout == "1\n"
+@pytest.mark.slow
+def test_a_dask_cluster_publishes_the_same_nation_as_the_local_pool(tmp_path):
+    """``invoke publish-nation --scheduler``: the same calls through distributed's Executor, on two worker
+    processes, make the same national site, byte for byte."""
+    dask = pytest.importorskip("dask")
+    distributed = pytest.importorskip("distributed")
+    synthetic.generate(TINY, tmp_path / "data")
+    nation.run(tmp_path / "data", tmp_path / "local")
+    # A province's publish starts processes of its own: Dask's workers are daemons unless told otherwise.
+    with dask.config.set({"distributed.worker.daemon": False}), distributed.LocalCluster(
+        n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+    ) as local_cluster, nation.cluster(local_cluster.scheduler_address) as executor:
+        results, _ = nation.run(tmp_path / "data", tmp_path / "dask", executor)
+    assert [result.slug for result in results] == [synthetic.province_slug(n) for n in range(1, TINY.provinces + 1)]
+    assert tree_differences(tmp_path / "local" / "output", tmp_path / "dask" / "output") == []
 
 
 def test_a_province_s_own_prose_pages_replace_the_project_s_of_the_same_name(tmp_path):

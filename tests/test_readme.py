@@ -63,6 +63,7 @@ REQUIREMENTS_OF = {
     "scripts/dev/bench.py": "requirements-bench.txt",
     "scripts/dev/budgets.py": "requirements-bench.txt",
     "scripts/dev/geometry.py": "requirements-geometry.txt",
+    "scripts/publish/nation.py": "requirements-cluster.txt",  # distributed, with --scheduler (invoke publish-nation)
 }
 # What pyproject.toml declares each requirements file to hold: the project's dependencies or an extra.
 DECLARED_IN = {
@@ -70,6 +71,7 @@ DECLARED_IN = {
     "requirements-test.txt": ("optional-dependencies", "test"),
     "requirements-bench.txt": ("optional-dependencies", "bench"),
     "requirements-geometry.txt": ("optional-dependencies", "geometry"),
+    "requirements-cluster.txt": ("optional-dependencies", "cluster"),
 }
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
@@ -104,7 +106,7 @@ def test_each_requirements_file_pins_what_pyproject_declares(requirements):
     assert spelled_alike(pinned(ROOT / requirements, included=False)) == spelled_alike(map(Requirement, declared))
     # An extra comes with the project's own dependencies, and so does each file that needs them.
     includes_runtime = "-r requirements.txt" in (ROOT / requirements).read_text(encoding="utf-8").splitlines()
-    assert includes_runtime == (requirements in ("requirements-test.txt", "requirements-bench.txt"))
+    assert includes_runtime == (requirements in ("requirements-test.txt", "requirements-bench.txt", "requirements-cluster.txt"))
 
 
 def test_installing_the_project_installs_no_package_of_its_own():

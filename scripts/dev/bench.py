@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import TypeVar
 
 # The whole publisher, before anything is timed (``publish.build_release`` imports the site's stages
-# itself, and map_templates imports folium): the in-process figures leave imports out, as a national
-# build's fork server does; `command_line_publishes` counts them.
+# itself, and map_templates imports folium): the province's in-process figures leave imports out;
+# `command_line_publishes` counts them. A national build imports it again in each province's fresh process.
 from scripts.dev import budgets
 from scripts.publish import nation
 from scripts.publish import pipeline as publish
@@ -91,7 +91,7 @@ def tree_differences(left: Path, right: Path) -> list[str]:
 
 def machine_cpu_seconds() -> tuple[float, float]:
     """CPU seconds the whole machine has spent so far, (user, kernel), from /proc/stat: every process
-    of a build counted, the national build's provinces too, whose parent is the fork server."""
+    of a build counted, the national build's province processes too."""
     fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
     user, nice, system, _, _, irq, softirq = fields
     tick = os.sysconf("SC_CLK_TCK")
@@ -482,8 +482,8 @@ def hugo_target_sizes(results: list[dict]) -> list[dict]:
 def beyond_pages_lines(results: list[dict], cores: int) -> list[str]:
     """What the Hugo target asks of the work that is not rendering pages: the median full publish's CPU
     time without its pages stage, spread over every core, against Hugo's whole build. These sizes are
-    built by ``nation.run``, each province on a one-core share, so its pages render in one process and
-    the stage's wall time is at least their CPU time: the figure errs low."""
+    built by ``nation.run``, and the pages stage is each province's wall time, summed, while provinces
+    run side by side: the figure is an estimate."""
     lines = []
     for r in hugo_target_sizes(results):
         user, kernel = next(cpu for seconds, cpu in zip(r["full_runs"], r["full_cpu"]) if seconds == r["full_seconds"])

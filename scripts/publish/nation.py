@@ -2,9 +2,12 @@
 
 A province is a complete data/ folder (see scripts/dev/synthetic.py for the layout) and builds into its
 own root with its own releases and atomic switch, so provinces never wait for or break each other.
-Provinces run in a pool of worker processes (one per core); a province whose inputs have not
-changed since its live release is skipped. The national site is itself a release: ``index.html``
-plus one link per province to that province's live ``output``, switched live atomically.
+Each province's publish is one call, ``publish_province``, submitted to a ``concurrent.futures``
+Executor: by default a local process pool (one worker per core), or with ``--scheduler`` a Dask
+cluster, whose ``distributed.Client`` offers the same interface (docs/architecture-nation.md). A
+province whose inputs have not changed since its live release is skipped. The national site is
+itself a release: ``index.html`` plus one link per province to that province's live ``output``,
+switched live atomically.
 
     <root>/provinces/<slug>/      the province's Paths root (build/, output → build/releases/…)
     <root>/output                 the national site: index.html, <slug> → ../../provinces/<slug>/output
@@ -14,20 +17,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import json
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader
 
+from scripts.common import cache
+from scripts.common.formatting import JINJA_FILTERS, mid_sentence
 from scripts.publish import pipeline as publish
 from scripts.validate import console as report
-from scripts.common import system
-from scripts.common.formatting import JINJA_FILTERS, mid_sentence
 from scripts.ingest.load import PROVINCE_FILE, read_toml
 from scripts.site.pages import read_dataset
 from scripts.publish.reuse import write_new
@@ -37,8 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # Where the national site is served until it has an address of its own (--base-url): a reserved
 # name (RFC 2606), so no page points at a real site, such as Cao Bằng's, by mistake.
 BASE_URL = "https://kinhphi-cdscd.invalid"
-# Everything a province's site is built from besides its data.
-BUILD_INPUTS = [ROOT / "scripts", ROOT / "theme", ROOT / "content", ROOT / "pelicanconf.py"]
 
 
 @dataclass
@@ -71,12 +72,11 @@ def province_settings(province: dict, base_url: str = BASE_URL) -> dict:
 
 
 def input_digest(data_dir: Path, settings: dict) -> str:
-    hasher = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
-    for folder in [data_dir, *BUILD_INPUTS]:
-        files = [folder] if folder.is_file() else sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-        for path in files:
-            hasher.update(str(path.relative_to(folder.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return hasher.hexdigest()
+    """The province's inputs: the project's code (``cache.key``), its settings and every data file."""
+    files = sorted(path for path in data_dir.rglob("*") if path.is_file())
+    return cache.key(
+        json.dumps(settings, sort_keys=True), *(part for path in files for part in (path.relative_to(data_dir).as_posix(), path.read_bytes()))
+    )
 
 
 class ProvinceNameMismatch(ValueError):
@@ -95,12 +95,13 @@ def check_name(province: dict, data_dir: Path) -> None:
 
 
 def publish_province(root: Path, nation_data: Path, province: dict, base_url: str = BASE_URL) -> ProvinceResult:
-    """Publish one province unless its live release was built from the same inputs."""
+    """Publish one province unless its live release was built from the same inputs. A plain call,
+    picklable with its arguments: any Executor can run it, on this machine or another that sees
+    the same ``root`` and ``nation_data``."""
     paths = province_paths(root, nation_data, province["slug"])
     check_name(province, paths.data)
     result = ProvinceResult(province["slug"], province["name"])
-    # The templates compiled by the first provinces, for the others: 0.1 CPU-s a province.
-    settings = province_settings(province, base_url) | {"JINJA_BYTECODE_DIR": str(root / "jinja-bytecode")}
+    settings = province_settings(province, base_url)
     digest = input_digest(paths.data, settings)
     stamp = paths.work / "inputs.sha256"
     if publish.live_release(paths) and stamp.is_file() and stamp.read_text() == digest and summary_file(paths).is_file():
@@ -173,11 +174,29 @@ def roll_up(paths: publish.Paths, nation_data: Path, provinces: list[dict]) -> P
     return release
 
 
+def local_pool(processes: int | None = None) -> ProcessPoolExecutor:
+    """One worker per core unless ``processes`` says otherwise (Python's default: ``os.process_cpu_count()``
+    from 3.13, ``os.cpu_count()`` before). Each province gets a fresh process, so one province's memory
+    never adds to the next: reused workers grew to 2.9 GB over the nation."""
+    return ProcessPoolExecutor(processes, max_tasks_per_child=1)
+
+
+@contextmanager
+def cluster(scheduler: str) -> Iterator[Executor]:
+    """The Dask cluster at ``scheduler`` (tcp://HOST:PORT) as an Executor. Its workers need the project,
+    its pinned libraries (requirements-cluster.txt) and the same paths as this machine."""
+    import distributed  # only here: a build on this machine needs no Dask
+
+    with distributed.Client(scheduler) as client:
+        # Not pure: a publish writes files, so Dask must never reuse an earlier call's result.
+        yield client.get_executor(pure=False)
+
+
 def run(
-    nation_data: Path, root: Path, processes: int = system.cores(), only: list[str] | None = None, base_url: str = BASE_URL
+    nation_data: Path, root: Path, executor: Executor | None = None, only: list[str] | None = None, base_url: str = BASE_URL
 ) -> tuple[list[ProvinceResult], float | None]:
-    """Publish every province in parallel, then the national index; or ``only`` these slugs, and
-    not the index, unless ``only`` is empty: then the index alone.
+    """Publish every province through ``executor`` (by default ``local_pool()``), then the national
+    index; or ``only`` these slugs, and not the index, unless ``only`` is empty: then the index alone.
 
     Returns per-province results and the roll-up's seconds (None when there was none). One job per
     province on another engine is ``--province <slug> --processes 1``: the jobs run side by side,
@@ -189,16 +208,7 @@ def run(
     if unknown:
         raise UnknownProvince(f"provinces.csv không có tỉnh {', '.join(unknown)}: hãy dùng slug ở cột slug của tệp đó.")
     chosen = [province for province in provinces if only is None or province["slug"] in only]
-    # Each province's build gets its share of the cores, so its own workers do not crowd the others,
-    # and a fresh process, so that one province's memory (caches, freed arenas) never adds to the
-    # next: reused workers grew to 2.9 GB over the nation. They fork from a server that has already
-    # imported the publisher, so a fresh process costs no imports. Not this module: run as
-    # ``python -m scripts.publish.nation``, the server imports it as its main module, and runpy warns twice
-    # when it has been imported before.
-    share = max(1, system.cores() // processes)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(publish.PUBLISHER_MODULES)
-    with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
+    with nullcontext(executor) if executor else local_pool() as pool:
         futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]
     if only:
@@ -209,18 +219,21 @@ def run(
     return results, timer.seconds["rollup"]
 
 
-def main() -> None:
+def main(arguments: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Công bố từng tỉnh rồi trang tổng hợp toàn quốc.")
     parser.add_argument("nation_data", type=Path, help="thư mục có provinces.csv và một thư mục dữ liệu mỗi tỉnh")
     parser.add_argument("root", type=Path, help="thư mục dựng; trang toàn quốc ở <root>/output")
     parser.add_argument("--province", action="append", help="chỉ công bố tỉnh này (slug); lặp lại được")
     parser.add_argument("--roll-up-only", action="store_true", help="chỉ dựng lại trang toàn quốc")
-    parser.add_argument("--processes", type=int, default=system.cores())
+    engine = parser.add_mutually_exclusive_group()
+    engine.add_argument("--processes", type=int, help="số tiến trình trên máy này (mặc định: một mỗi lõi)")
+    engine.add_argument("--scheduler", help="công bố các tỉnh trên cụm Dask có bộ điều phối ở địa chỉ này (tcp://HOST:PORT)")
     parser.add_argument("--base-url", default=BASE_URL, help="địa chỉ công khai của trang toàn quốc; mỗi tỉnh ở <địa chỉ>/<slug>")
-    arguments = parser.parse_args()
-    only = [] if arguments.roll_up_only else arguments.province
+    options = parser.parse_args(arguments)
+    only = [] if options.roll_up_only else options.province
     try:
-        results, rollup = run(arguments.nation_data, arguments.root, arguments.processes, only, arguments.base_url)
+        with cluster(options.scheduler) if options.scheduler else local_pool(options.processes) as executor:
+            results, rollup = run(options.nation_data, options.root, executor, only, options.base_url)
     except ValidationFailed as failure:
         report.print_console(failure.report)
         raise SystemExit("Dữ liệu của một tỉnh có lỗi: tỉnh đó chưa được công bố, trang đang chạy không thay đổi.") from None
@@ -231,7 +244,7 @@ def main() -> None:
     if rollup is None:
         print("Trang toàn quốc chưa đổi: khi mọi tỉnh đã xong, chạy lại với --roll-up-only.")
     else:
-        print(f"Trang toàn quốc: {arguments.root / 'output' / 'index.html'}")
+        print(f"Trang toàn quốc: {options.root / 'output' / 'index.html'}")
 
 
 if __name__ == "__main__":
