@@ -16,7 +16,6 @@ import argparse
 import csv
 import hashlib
 import json
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -99,8 +98,7 @@ def publish_province(root: Path, nation_data: Path, province: dict, base_url: st
     paths = province_paths(root, nation_data, province["slug"])
     check_name(province, paths.data)
     result = ProvinceResult(province["slug"], province["name"])
-    # The templates compiled by the first provinces, for the others: 0.1 CPU-s a province.
-    settings = province_settings(province, base_url) | {"JINJA_BYTECODE_DIR": str(root / "jinja-bytecode")}
+    settings = province_settings(province, base_url)
     digest = input_digest(paths.data, settings)
     stamp = paths.work / "inputs.sha256"
     if publish.live_release(paths) and stamp.is_file() and stamp.read_text() == digest and summary_file(paths).is_file():
@@ -189,16 +187,9 @@ def run(
     if unknown:
         raise UnknownProvince(f"provinces.csv không có tỉnh {', '.join(unknown)}: hãy dùng slug ở cột slug của tệp đó.")
     chosen = [province for province in provinces if only is None or province["slug"] in only]
-    # Each province's build gets its share of the cores, so its own workers do not crowd the others,
-    # and a fresh process, so that one province's memory (caches, freed arenas) never adds to the
-    # next: reused workers grew to 2.9 GB over the nation. They fork from a server that has already
-    # imported the publisher, so a fresh process costs no imports. Not this module: run as
-    # ``python -m scripts.publish.nation``, the server imports it as its main module, and runpy warns twice
-    # when it has been imported before.
-    share = max(1, system.cores() // processes)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(publish.PUBLISHER_MODULES)
-    with ProcessPoolExecutor(processes, context, system.share_cores, (share,), max_tasks_per_child=1) as pool:
+    # A fresh process per province, so that one province's memory (caches, freed arenas) never adds
+    # to the next: reused workers grew to 2.9 GB over the nation.
+    with ProcessPoolExecutor(processes, max_tasks_per_child=1) as pool:
         futures = [pool.submit(publish_province, root, nation_data, province, base_url) for province in chosen]
         results = [future.result() for future in futures]
     if only:
