@@ -1,4 +1,4 @@
-"""Pelican plugin: renders the data pages (year, commune, team) from the validated dataset.
+"""Data pages: reads the dataset and the downloads' manifest; writes the year, commune and team pages (a Pelican generator).
 
 The dataset path comes from the DATASET_PATH setting; page models come from ``scripts.site.pages``.
 Every template also sees SITE_DATA (years, sample flag), so prose pages show the same notice,
