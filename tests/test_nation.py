@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -124,16 +123,6 @@ def test_one_job_per_province_then_a_roll_up_job_builds_the_national_site(tmp_pa
     assert job("--roll-up-only").returncode == 0
     index = lxml.html.fromstring((tmp_path / "root" / "output" / "index.html").read_bytes())
     assert index.xpath("//main//a/@href") == [f"{slug}/" for slug in slugs]
-
-
-@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one CPU: nothing to share")
-def test_a_build_sharing_the_machine_runs_pagefind_on_its_share_of_the_cpus(monkeypatch):
-    from scripts.common import system
-
-    count = [sys.executable, "-c", "import os; print(len(os.sched_getaffinity(0)))"]
-    assert system.within_share(count) == count  # alone, a build uses every CPU
-    monkeypatch.setenv(system.SHARED_CORES, "1")  # as scripts/publish/nation.py sets it for two provinces on two CPUs
-    assert subprocess.run(system.within_share(count), capture_output=True, text=True, check=True).stdout == "1\n"
 
 
 def test_a_province_s_own_prose_pages_replace_the_project_s_of_the_same_name(tmp_path):
