@@ -57,6 +57,7 @@ def test_incremental_publish_equals_a_clean_build_and_reuses_unchanged_pages(tin
     assert tree_differences(second, clean) == []
     assert tree_differences(first, second) != []  # the change reached the site
     assert shared_inodes(second, first) > 0  # unchanged pages were linked, not re-rendered
+    assert shared_inodes(second / "pagefind", first / "pagefind") > 0  # no name changed: the index was kept
     # Pages rendered afresh (notice PDFs come from their cache either way).
     assert shared_inodes(clean, reference.releases / "000001", ".html") == 0
 

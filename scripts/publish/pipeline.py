@@ -150,7 +150,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
-            search.run(release, inspection.searchable())
+            search.run(release, inspection.searchable(), paths.work / "cache" / "search")
         with timer.stage("links"):
             checks.conclude(inspection)
     except BaseException:
