@@ -36,6 +36,15 @@ def tiny_paths(tiny_data, tmp_path) -> publish.Paths:
     return publish.Paths(tmp_path / "site", tiny_data)
 
 
+def test_build_release_runs_each_stage_once_in_the_pipeline_s_order(tiny_paths, monkeypatch):
+    """The order scripts/publish/pipeline.py reads in is the order the stages run in."""
+    entered = []
+    stage = publish.StageTimer.stage
+    monkeypatch.setattr(publish.StageTimer, "stage", lambda timer, name: entered.append(name) or stage(timer, name))
+    publish.publish(tiny_paths)
+    assert entered == ["validate", "downloads", "maps", "pages", "notices", "checks", "search", "links"]
+
+
 def test_publish_switches_output_to_a_checked_release(tiny_paths):
     release = publish.publish(tiny_paths)
     assert tiny_paths.output.is_symlink() and tiny_paths.output.resolve() == release.resolve()
