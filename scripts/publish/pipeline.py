@@ -25,6 +25,7 @@ from pathlib import Path
 
 from scripts.outputs import downloads, maps, notices, search
 from scripts.outputs import releases as data_releases
+from scripts.common import system
 from scripts.publish import checks, reuse
 from scripts.site import build
 from scripts.validate import rules as validate
@@ -123,30 +124,35 @@ def exclusive(function):
 
 @exclusive
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """Build every stage, in this order, into a fresh release directory; return it. Raises on any failure."""
+    """Build every stage, in this order, into a fresh release directory; return it. Raises on any failure.
+
+    The notice PDFs need the dataset only: they render in a process pool beside the stages between
+    validation and their own, on the core the single-process stages leave idle (0.4–0.9 s of a cold
+    publish on two cores); their stage is the wait for them."""
     timer = timer or StageTimer()
     release = staging_dir(paths)
     previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/publish/reuse.py)
+    beside = system.process_pool(system.cores())
     try:
         with timer.stage("validate"):
             dataset, staff_reports = validate.publishable(paths.data, paths.work)
             staff_reports.write()
-        with timer.stage("downloads"):
-            manifest = downloads.run(dataset, paths.archive, paths.downloads)
-            downloads.install(manifest, release)
         settings = build.pelican_settings(release, dataset, overrides={
             "REUSE_FROM": previous,
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
-            "DOWNLOADS_MANIFEST": manifest,
             **(overrides or {}),
         })
+        notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work / "notices", beside)
+        with timer.stage("downloads"):
+            settings["DOWNLOADS_MANIFEST"] = downloads.run(dataset, paths.archive, paths.downloads)
+            downloads.install(settings["DOWNLOADS_MANIFEST"], release)
         with timer.stage("maps"):
             maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"], paths.work / maps.TEMPLATES_FILE)
         with timer.stage("pages"):
             build.run(settings)
         with timer.stage("notices"):
-            notices.run(dataset, release, settings["PUBLIC_BASE_URL"], paths.work / "notices")
+            notice_pdfs.install(release)
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
@@ -156,6 +162,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     except BaseException:
         discard(release)
         raise
+    finally:
+        beside.shutdown(cancel_futures=True)
     return promote(release)
 
 
