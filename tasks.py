@@ -1,6 +1,5 @@
 """Staff commands. Each task is a thin call into one stage of scripts/ (see README "Architecture")."""
 
-import gc
 import shutil
 import subprocess
 import sys
@@ -28,9 +27,6 @@ def _run_stage(action):
         raise Exit("Dữ liệu có lỗi: chưa công bố. Trang đang chạy không thay đổi.", code=1)
     except Exception as failure:  # any stage failing must stop the publish, loudly
         raise Exit(f"Dựng trang thất bại: {failure}\nTrang đang chạy không thay đổi.", code=1)
-    # The command ends here and its objects end with it: the cycle collector's passes over them as
-    # Python exits took 0.1 s, a sixth of a one-cell republish run as a command.
-    gc.freeze()
     return result
 
 
@@ -116,11 +112,11 @@ def clean(c):
 @task
 def test(c, browser=True):
     """Run the whole test suite (browser tests included; --no-browser skips them)."""
-    from scripts.common import system
+    from scripts.dev import system_packages
 
-    system.ensure_java()
+    system_packages.ensure_java()
     if browser:
-        system.ensure_chromium()
+        system_packages.ensure_chromium()
     marker = [] if browser else ["-m", "not browser"]
     c.run(" ".join([sys.executable, "-m", "pytest", *marker]), pty=False)
 

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from scripts.publish import checks
 from scripts.outputs import notices
-from scripts.common import system
+from scripts.dev import system_packages
 from scripts.validate import rules as validate
 from scripts.common.formatting import vnd
 from scripts.model.urls import notice_pdf
@@ -144,7 +144,7 @@ def test_open_graph_tags_carry_the_communes_figures(tiny_site):
 
 @pytest.mark.slow
 def test_html_is_valid_for_the_nu_checker(sample_site):
-    system.ensure_java()
+    system_packages.ensure_java()
     pages = [
         "index.html", "nam/2025/index.html", "xa/01786/2025/index.html", "xa/01786/2025/thong-bao/index.html",
         "to/01786-001/index.html", "chinh-sach/index.html", "ve-du-lieu/index.html", "tim-kiem/index.html",

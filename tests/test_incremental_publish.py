@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,31 +150,6 @@ def test_after_a_library_upgrade_nothing_made_with_the_old_libraries_is_reused(t
     # Map pages are linked when their bytes are the same (maps.Writer compares them), not by a key.
     assert shared_inodes(upgraded, again, ".html") == shared_inodes(upgraded / "ban-do", again / "ban-do", ".html")
     assert shared_inodes(upgraded, again, ".pdf") == 0
-
-
-def test_a_command_imports_the_site_generator_while_its_worker_validates(tiny_data, tmp_path):
-    """A command begins with 0.15 s of imports (Pelican, lexbor, ReportLab): the publish forks its worker
-    before them and validates there, so the two overlap, and no input table reaches the main process."""
-    script = textwrap.dedent(
-        """
-        import os, sys
-        from pathlib import Path
-        import tasks  # as `invoke publish` begins
-        from scripts.ingest import load
-        from scripts.publish import pipeline as publish
-        imported = sorted({"pelican", "selectolax", "reportlab"} & set(sys.modules))
-        parent, read_table = os.getpid(), load.read_table
-
-        def read_in_the_worker(*arguments):
-            assert os.getpid() != parent, "an input table was read in the main process"
-            return read_table(*arguments)
-
-        load.read_table = read_in_the_worker
-        publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2])))
-        print(imported)
-        """
-    )
-    assert last_line_printed(script, tmp_path / "site", tiny_data) == "[]"
 
 
 def rename_first_team(data_dir) -> None:

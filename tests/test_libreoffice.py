@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from scripts.outputs import downloads
-from scripts.common import system
+from scripts.dev import system_packages
 from scripts.validate import rules as validate
 from tests.helpers import set_cell
 
@@ -37,7 +37,7 @@ def opened(tmp_path_factory):
     """The tiny dataset with a hostile and a Vietnamese team name, its downloads, and what Calc made of them."""
     from tests.conftest import FIXTURES, assemble_data
 
-    system.ensure_libreoffice()
+    system_packages.ensure_libreoffice()
     root = tmp_path_factory.mktemp("libreoffice")
     data = assemble_data(FIXTURES / "tiny", root / "data")
     teams = data / "allocations/2025/teams"

@@ -18,7 +18,7 @@ from collections import defaultdict
 import pytest
 
 from scripts.publish import pipeline as publish
-from scripts.common import system
+from scripts.dev import system_packages
 from tests.helpers import set_cell
 
 pytestmark = pytest.mark.slow
@@ -59,13 +59,13 @@ def free_port() -> int:
 @pytest.fixture
 def nginx(tmp_path, tiny_data):
     """A published tiny site, served by nginx from the output/ symlink."""
-    system.ensure_nginx()
+    system_packages.ensure_nginx()
     paths = publish.Paths(tmp_path / "root", tiny_data)
     publish.publish(paths)
     port = free_port()
     conf = tmp_path / "nginx.conf"
     conf.write_text(NGINX_CONF.format(tmp=tmp_path, port=port, output=paths.output), encoding="utf-8")
-    server = subprocess.Popen([str(system.NGINX), "-c", str(conf), "-p", str(tmp_path), "-e", "stderr"], stderr=subprocess.PIPE)
+    server = subprocess.Popen([str(system_packages.NGINX), "-c", str(conf), "-p", str(tmp_path), "-e", "stderr"], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 10
     while True:
         try:

@@ -48,10 +48,9 @@ from scripts.dev import budgets
 from scripts.publish import nation
 from scripts.publish import pipeline as publish
 from scripts.dev import synthetic
-from scripts.common import system
+from scripts.dev import system_packages
 
-for module in publish.PUBLISHER_MODULES:
-    importlib.import_module(module)
+importlib.import_module("scripts.outputs.map_templates")  # folium, which the maps import only when they draw
 
 ROOT = Path(__file__).resolve().parents[2]
 SIZES = ("province", "provinces10", "nation")
@@ -62,7 +61,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 # by a third within minutes. The nation runs once: one full publish there takes minutes.
 REPEATS = {"province": 3, "provinces10": 3, "nation": 1}
 T = TypeVar("T")
-STAGES = ("validate", "pages", "maps", "downloads", "pelican", "notices", "search", "checks", "rollup")
+STAGES = ("validate", "downloads", "maps", "pages", "notices", "checks", "search", "links", "rollup")
 
 
 def change_one_amount(data_dir: Path) -> str:
@@ -213,7 +212,7 @@ def hugo_peer(dataset_paths: list[Path], work: Path, repeats: int) -> tuple[floa
     destinations = [work / f"hugo-public-{attempt}" for attempt in range(repeats)]
     for destination in destinations:
         os.sync()
-        seconds, run_peak = watch([str(system.HUGO), "--quiet", "--source", str(site), "--destination", str(destination)])
+        seconds, run_peak = watch([str(system_packages.HUGO), "--quiet", "--source", str(site), "--destination", str(destination)])
         runs.append(seconds)
         peak = max(peak, run_peak)
     return median(runs), runs, peak, pages
@@ -372,9 +371,9 @@ def install_system_tools(sizes: list[str], hugo: bool) -> None:
     """Debian's tools the chosen sizes need, installed when missing before anything is timed: Chromium for
     the province's page budgets (scripts/dev/budgets.py), Hugo for the peer builds."""
     if "province" in sizes:
-        system.ensure_chromium()
+        system_packages.ensure_chromium()
     if hugo and set(sizes) & set(HUGO_SIZES):
-        system.ensure_hugo()
+        system_packages.ensure_hugo()
 
 
 def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:

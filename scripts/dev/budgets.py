@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
-from scripts.common import system
+from scripts.dev import system_packages
 from scripts.publish.checks import resolve
 from scripts.dev.local_server import serve
 from scripts.model.urls import MAPS_DIR
@@ -62,7 +62,7 @@ def transferred(site: Path, address: str, ready: str) -> dict[str, int]:
     requested: list[str] = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(system.CHROMIUM), args=system.CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=str(system_packages.CHROMIUM), args=system_packages.CHROMIUM_ARGS)
             page = browser.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
             page.on("requestfinished", lambda request: requested.append(unquote(urlsplit(request.url).path)))

@@ -431,5 +431,5 @@ class Rendering:
 
 def run(dataset_path: Path, release: Path, base_url: str, build_dir: Path) -> dict[str, int]:
     """Write every commune's notice PDF into ``release``; return {'rendered': n, 'cached': n}."""
-    with system.background_pool(system.cores()) as pool:
+    with system.process_pool(system.cores()) as pool:
         return Rendering(dataset_path, base_url, build_dir, pool).install(release)

@@ -1,6 +1,6 @@
-"""Stage 4c: the site's search index, built offline by pagefind into ``<site>/pagefind/``.
+"""Search: reads the searchable parts of every page (cut out by the checks); writes the pagefind index into ``<release>/pagefind/``.
 
-Only what is marked ``data-pagefind-body`` is indexed: canonical data pages and prose pages, not
+Built offline by pagefind. Only what is marked ``data-pagefind-body`` is indexed: canonical data pages and prose pages, not
 the home and latest-year aliases or the notices; on team and commune pages only the heading with
 the names, which is what people search for. pagefind folds tones but not đ, so templates add a
 hidden ASCII-folded copy of names (GUIDE §3). The bundle pagefind writes (pagefind.js, the
@@ -16,27 +16,24 @@ which follows the order pagefind lists the files in (in memory, the order they w
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import subprocess
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 
 from pagefind_bin import get_executable
 
-from scripts.publish import reuse
-from scripts.common import system
-from scripts.publish.checks import Listing
+from scripts.common import cache
 
 BUNDLE = "pagefind"
 # What a search for a place or team name never needs: figures, sources, findings and navigation.
 # Left out, they would put words of every page into every index chunk and double the first search.
 NOT_INDEXED = ".source, .findings, .totals, .year-switcher, .breadcrumbs, thead, tfoot, .num, .where, code"
-# Scratch space in memory where the machine has it: creating a few thousand small files on disk
-# stalled for up to 2 s at a time on the benchmark machine, and these live for one pagefind run.
+# pagefind numbers pages in the order it lists their files, and that order is in the index's bytes.
+# In memory (tmpfs) a folder lists its files in the order they were made, which this module fixes;
+# on ext4 it is the order of their names' hashes, and the index differs from the committed one.
+# Creating the ~1,600 files there also stalled for seconds on the shared benchmark machine.
 SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 EXCERPT_PAGE = '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body>{}</body></html>'
 
@@ -45,80 +42,38 @@ class SearchIndexFailed(Exception):
     pass
 
 
-class Indexing:
-    """pagefind in its own process, started as soon as the checks have cut out the searchable parts,
-    so that the stages after them run meanwhile. When nothing searchable changed since ``previous``
-    (a corrected amount changes no name), that release's bundle is hard-linked instead, by ``cp -al``
-    in its own process too: linking its ~1,600 files from Python took 0.03–0.04 s of a one-cell republish.
-    Only a bundle that still holds every file it was made with: a fragment deleted from the live site
-    would otherwise be missing from every later release, and nothing else would notice."""
+def run(site: Path, searchable: dict[str, str], cache_dir: Path) -> Path:
+    """Put the index of ``searchable`` (page → its searchable HTML) into ``site``; return its bundle.
 
-    def __init__(self, site: Path, searchable: dict[str, str], previous: Path | None = None):
-        self.bundle = site / BUNDLE
-        self.key = content_key(searchable)
-        self.process = self.excerpts = None
-        self.failure = "pagefind không tạo được chỉ mục tìm kiếm"
-        made = made_with(previous) if previous else {}
-        if made.get("key") == self.key and (previous / BUNDLE).is_dir() and bundle_files(previous / BUNDLE) == made.get("files"):
-            # Hard links: releases never write into a file in place (scripts/publish/reuse.py).
-            self.failure = "không liên kết được chỉ mục tìm kiếm của bản trước"
-            self.process = subprocess.Popen(["cp", "-al", "-T", "--", previous / BUNDLE, self.bundle], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        else:
-            self.start(searchable)
+    pagefind runs only when something searchable changed: a corrected amount changes no name, and
+    indexing again was 0.4–0.9 s of a one-cell republish. The last index is kept in ``cache_dir``
+    under its ``cache.key`` (all code, pagefind's pinned version, every page's searchable part) and
+    hard-linked into the release: releases never write into a file in place."""
+    key = cache.key(*(f"{page}\0{searchable[page]}" for page in sorted(searchable)))
+    made = cache_dir / key
+    if not made.is_dir():
+        shutil.rmtree(cache_dir, ignore_errors=True)  # only the last index is ever asked for again
+        index(searchable, made.with_name(f"{key}.partial"))
+        made.with_name(f"{key}.partial").rename(made)
+    bundle = site / BUNDLE
+    for folder, _, names in os.walk(made):
+        target = bundle / Path(folder).relative_to(made)
+        target.mkdir(parents=True)
+        for name in names:
+            os.link(os.path.join(folder, name), target / name)
+    return bundle
 
-    def start(self, searchable: dict[str, str]) -> None:
-        shutil.rmtree(self.bundle, ignore_errors=True)  # a stale index would point at pages that are gone
-        self.excerpts = tempfile.TemporaryDirectory(prefix="search-", dir=SCRATCH)
-        # Always created in one order: pagefind numbers pages in the order it lists them, and
-        # in memory a folder lists its files in the order they were made.
+
+def index(searchable: dict[str, str], bundle: Path) -> None:
+    """pagefind's bundle of ``searchable`` in ``bundle``; raises with pagefind's own output on failure."""
+    with tempfile.TemporaryDirectory(prefix="search-", dir=SCRATCH) as excerpts:
         for page, html in sorted(searchable.items()):
-            path = os.path.join(self.excerpts.name, page)
+            path = os.path.join(excerpts, page)
             os.makedirs(os.path.dirname(path), exist_ok=True)
             with open(path, "w", encoding="utf-8") as excerpt:
                 excerpt.write(EXCERPT_PAGE.format(html))
-        command = [str(get_executable()), "--site", self.excerpts.name, "--output-path", str(self.bundle)]
+        command = [str(get_executable()), "--site", excerpts, "--output-path", str(bundle)]
         command += ["--force-language", "vi", "--exclude-selectors", NOT_INDEXED, "--silent"]
-        command = system.within_share(command)
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def finish(self) -> Path:
-        """Wait for the index; return the bundle. Raises with pagefind's own output on failure."""
-        if self.process is not None:
-            output, _ = self.process.communicate()
-            if self.excerpts is not None:
-                self.excerpts.cleanup()
-            if self.process.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
-                raise SearchIndexFailed(f"{self.failure}:\n{output}")
-        made = {"key": self.key, "files": bundle_files(self.bundle)}
-        reuse.write_new(reuse.record_file(self.bundle.parent, reuse.SEARCH_KEYS), json.dumps(made).encode("utf-8"))
-        return self.bundle
-
-    def stop(self) -> None:
-        """Abandon the index: the build failed elsewhere."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-        if self.excerpts is not None:
-            self.excerpts.cleanup()
-
-
-def bundle_files(bundle: Path) -> list[str]:
-    return sorted(Listing.of(bundle).files)
-
-
-def made_with(release: Path) -> dict:
-    """What ``release``'s bundle was made from (its key) and of (its files): nothing when not recorded."""
-    record = reuse.record_file(release, reuse.SEARCH_KEYS)
-    try:
-        made = json.loads(record.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-    return made if isinstance(made, dict) else {}  # a record from before, the bare key
-
-
-def content_key(searchable: dict[str, str]) -> str:
-    """Everything pagefind's output depends on: the searchable part of each page, its version and options."""
-    hasher = hashlib.sha256(Path(__file__).read_bytes() + version("pagefind_bin").encode())
-    for page in sorted(searchable):
-        hasher.update(f"{page}\0{searchable[page]}\0".encode())
-    return hasher.hexdigest()
+        done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        raise SearchIndexFailed(f"pagefind không tạo được chỉ mục tìm kiếm:\n{done.stdout}")

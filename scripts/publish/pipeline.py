@@ -1,8 +1,9 @@
-"""Stage 6: the whole chain, and the atomic switch of the live site.
+"""The pipeline: reads data/; writes a checked release under build/releases/ and switches output/ to it.
 
-Every publish builds a new release directory under ``build/releases/`` and runs every check
-there. Only when all of them pass does ``output`` switch to it, by replacing a symlink in one
-``rename`` (atomic on POSIX). Any failure leaves ``output`` exactly as it was.
+``build_release`` names every stage in the order it runs. Each builds into a new release directory
+under ``build/releases/``, and every check runs there. Only when all of them pass does ``output``
+switch to it, by replacing a symlink in one ``rename`` (atomic on POSIX). Any failure leaves
+``output`` exactly as it was.
 
 A release is built under ``NNNNNN.partial`` and renamed to ``NNNNNN`` only once every check has
 passed, so a build killed half-way can never be switched to or rolled back to. One publish at a
@@ -16,27 +17,19 @@ from __future__ import annotations
 import fcntl
 import functools
 import os
-import subprocess
-import tempfile
+import shutil
 import time
-from collections.abc import Callable
-from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
-from scripts.outputs import downloads
-from scripts.publish import reuse
-from scripts.common import system
-from scripts.validate import rules as validate
+from scripts.outputs import downloads, maps, notices, search
 from scripts.outputs import releases as data_releases
+from scripts.common import system
+from scripts.publish import checks, reuse
+from scripts.site import build
+from scripts.validate import rules as validate
 
-T = TypeVar("T")
-# All a publish imports: this module, the stages ``build_release`` imports once its worker is forked,
-# and folium's map templates (imported when a map is drawn). A national build's fork server and the
-# bench import them before any publish.
-PUBLISHER_MODULES = ["scripts.publish.pipeline", "scripts.site.build", "scripts.publish.checks", "scripts.outputs.maps", "scripts.outputs.notices", "scripts.outputs.search", "scripts.outputs.map_templates"]
 KEEP_RELEASES = 5
 PARTIAL = ".partial"
 LIVE_LOG = "live.log"
@@ -71,32 +64,17 @@ class Paths:
 
 @dataclass
 class StageTimer:
-    """Wall time per stage, printed by the tasks and read by the benchmark. A stage entered inside
-    another (a wait for work done in the background) counts for itself only, not for both."""
+    """Wall time per stage, printed by the tasks and read by the benchmark."""
 
     seconds: dict[str, float] = field(default_factory=dict)
-    nested: list[float] = field(default_factory=list)  # per open stage: time spent in stages inside it
 
     @contextmanager
     def stage(self, name: str):
         start = time.perf_counter()
-        self.nested.append(0.0)
         try:
             yield
         finally:
-            elapsed = time.perf_counter() - start
-            self.seconds[name] = self.seconds.get(name, 0.0) + elapsed - self.nested.pop()
-            if self.nested:
-                self.nested[-1] += elapsed
-
-    def timed(self, name: str, function: Callable[[], T]) -> Callable[[], T]:
-        """``function``, its calls counted as stage ``name``."""
-
-        def call() -> T:
-            with self.stage(name):
-                return function()
-
-        return call
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 class PublishLocked(RuntimeError):
@@ -107,8 +85,8 @@ _held: dict[Path, int] = {}  # publish lock files this process holds → their f
 
 
 def _drop_locks_in_child() -> None:
-    """A forked worker must not hold the publish lock: killed, the publish has to release it at once,
-    whatever its workers are doing. The descriptor is pointed at /dev/null rather than closed, so
+    """A forked worker (the stages' process pools, scripts/common/system.py) must not hold the publish
+    lock: killed, the publish has to release it at once, whatever its workers are doing. The descriptor is pointed at /dev/null rather than closed, so
     that it stays valid for the file object the child inherited."""
     if _held:
         null = os.open(os.devnull, os.O_RDONLY)
@@ -145,142 +123,71 @@ def exclusive(function):
 
 
 @exclusive
-@system.fewer_collections()
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
-    """validate → downloads → maps → Pelican → page checks (+ downloads copied in) → notice PDFs →
-    search index → link checks, into a fresh release directory; return it. Raises on any failure.
+    """Build every stage, in this order, into a fresh release directory; return it. Raises on any failure.
 
-    Work runs beside the stages: the previous release's page folders are made during validation
-    (``reuse.Folders``); validation, then the downloads, the staff's reports and the notice PDFs in a
-    worker process; pagefind (or ``cp -al`` of the last index) while downloads and notices go in.
-    Their times are the waits they cost.
-    """
+    The notice PDFs need the dataset only: they render in a process pool beside the stages between
+    validation and their own, on the core the single-process stages leave idle (0.4–0.9 s of a cold
+    publish on two cores); their stage is the wait for them."""
     timer = timer or StageTimer()
-    paths.releases.mkdir(parents=True, exist_ok=True)
     release = staging_dir(paths)
-    previous = live_release(paths)
-    folders = reuse.Folders(release, previous)  # while the data is validated
-    background = rendering = indexing = reports = None
+    previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/publish/reuse.py)
+    beside = system.process_pool(system.cores())
     try:
-        # Beside the main build, on all cores but one: validation (the input tables never reach this
-        # process), the downloads (Pelican waits for their manifest only when it comes to the pages
-        # that list files), the staff's reports, then the notice PDFs. Its worker is forked now, while
-        # this process holds little.
-        background = system.background_pool(max(1, system.cores() - 1))
-        validating = background.submit(validate.publishable, paths.data, paths.work)
-        # The site's generator and checkers, imported once the worker is forked without them: a command
-        # (`invoke publish`) imports Pelican, lexbor and ReportLab while the worker validates.
-        from scripts.site import build
-        from scripts.publish import checks
-        from scripts.outputs import maps
-        from scripts.outputs import notices
-        from scripts.outputs import search
-
-        overrides = {
+        with timer.stage("validate"):
+            dataset, staff_reports = validate.publishable(paths.data, paths.work)
+            staff_reports.write()
+        settings = build.pelican_settings(release, dataset, overrides={
             "REUSE_FROM": previous,
-            "DELETE_OUTPUT_DIRECTORY": False,
+            "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
             **(overrides or {}),
-        }
-        with timer.stage("validate"):
-            dataset, staff_reports = validating.result()
-        preparing = background.submit(downloads.run, dataset, paths.archive, paths.downloads)
-        # The staff's reports, by the worker once the downloads are made: a one-cell republish waits
-        # for those, and for this process.
-        reports = StaffReportsWriting(staff_reports, background)
-        with timer.stage("notices"):
-            settings = build.pelican_settings(release, dataset, overrides=overrides)
-            rendering = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, background)
-        with timer.stage("checks"):
-            # Read while the pages are being made, not after them, when a one-cell republish waits for nothing else.
-            checked = checks.prepare(dataset, overrides["REUSE_FROM"])
-        with timer.stage("maps"):
-            # Before Pelican, which ends waiting for the downloads in a one-cell republish: not after it.
-            geometry = paths.data / "reference" / maps.GEOMETRY.name
-            maps.run(dataset, release, settings, geometry, overrides["REUSE_FROM"])
-        with timer.stage("pelican"):
-            # Unchanged data pages are hard-linked from the live release (scripts/publish/reuse.py).
-            settings["DOWNLOADS_MANIFEST"] = timer.timed("downloads", preparing.result)
-            settings["PAGES_STAGE"] = functools.partial(timer.stage, "pages")
-            build.run(settings)
-            folders.finish()
-        with timer.stage("checks"):
-            inspection = checks.inspect(release, dataset, checked)
-        with timer.stage("search"):
-            # From the searchable parts the checks cut out of every page; indexed in the background.
-            indexing = search.Indexing(release, inspection.searchable(), overrides["REUSE_FROM"])
+        })
+        notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
         with timer.stage("downloads"):
-            installed = downloads.install(preparing.result(), release)
+            settings["DOWNLOADS_MANIFEST"] = downloads.run(dataset, paths.archive, paths.downloads)
+            downloads.install(settings["DOWNLOADS_MANIFEST"], release)
+        with timer.stage("maps"):
+            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])
+        with timer.stage("pages"):
+            build.run(settings)
         with timer.stage("notices"):
-            rendering.install(release)
+            notice_pdfs.install(release)
         with timer.stage("checks"):
-            inspection.resolve_references(installed + rendering.paths())  # every file is in but the search index
+            inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
-            indexing.finish()
-        with timer.stage("checks"):
+            search.run(release, inspection.searchable(), paths.work / "cache" / "search")
+        with timer.stage("links"):
             checks.conclude(inspection)
-        reports.finish()
     except BaseException:
-        folders.stop()
-        if indexing:
-            indexing.stop()
-        if reports:
-            reports.finish()  # whatever else failed: staff read them to find why
         discard(release)
         raise
     finally:
-        if background:
-            background.shutdown(cancel_futures=True)
+        beside.shutdown(cancel_futures=True)
     return promote(release)
 
 
-class StaffReportsWriting:
-    """``validate.StaffReports`` written by ``pool``'s worker, or by this process when the worker has
-    not begun them or could not write them."""
-
-    def __init__(self, reports: validate.StaffReports, pool: Executor):
-        self.reports = reports
-        self.future = pool.submit(reports.write)
-
-    def finish(self) -> None:
-        if self.future.cancel() or self.future.exception() is not None:
-            self.reports.write()
-
-
 def discard(release: Path) -> None:
-    """Remove a release and its records. Deleting a release's two thousand folders took 0.26–0.28 s, which
-    every republish after the fifth waited for: the release leaves ``releases/`` at once, by a rename into
-    ``trash/``, and is deleted there by an ``rm`` of its own that may outlive this process."""
-    for kind in reuse.RECORDS:
-        reuse.record_file(release, kind).unlink(missing_ok=True)
-    if not release.exists():
-        return
-    trash = release.parent.with_name("trash")
-    trash.mkdir(exist_ok=True)
-    os.rename(release, Path(tempfile.mkdtemp(dir=trash)) / release.name)
-    # All of the trash, so a deletion killed half-way is finished by the next. sh waits for nothing: rm
-    # runs on alone, and this process keeps no child to reap.
-    leftovers = [str(path) for path in trash.iterdir()]
-    subprocess.run(
-        ["sh", "-c", 'rm -rf -- "$@" >/dev/null 2>&1 &', "discard", *leftovers],
-        stdin=subprocess.DEVNULL, check=True, start_new_session=True,
-    )
+    """Remove a release and its page keys."""
+    reuse.keys_file(release).unlink(missing_ok=True)
+    shutil.rmtree(release, ignore_errors=True)
 
 
 def staging_dir(paths: Paths) -> Path:
-    """A fresh ``NNNNNN.partial``; leftovers of a killed build are removed first (we hold the lock)."""
+    """A fresh, empty ``NNNNNN.partial``; leftovers of a killed build are removed first (we hold the lock)."""
+    paths.releases.mkdir(parents=True, exist_ok=True)
     for leftover in paths.releases.glob(f"*{PARTIAL}"):
         discard(leftover)
-    return paths.releases / f"{next_release_number(paths):06d}{PARTIAL}"
+    staging = paths.releases / f"{next_release_number(paths):06d}{PARTIAL}"
+    staging.mkdir()
+    return staging
 
 
 def promote(staging: Path) -> Path:
     """The checked build becomes a release, under its final name, in one rename."""
     release = staging.with_name(staging.name.removesuffix(PARTIAL))
-    for kind in reuse.RECORDS:
-        record = reuse.record_file(staging, kind)
-        if record.exists():
-            os.replace(record, reuse.record_file(release, kind))
+    if reuse.keys_file(staging).exists():
+        os.replace(reuse.keys_file(staging), reuse.keys_file(release))
     os.rename(staging, release)
     return release
 

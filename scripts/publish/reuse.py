@@ -1,12 +1,12 @@
-"""Reuse what has not changed since the previous release, so a one-cell correction republishes fast.
+"""Page reuse: reads the live release and its page keys; writes hard links of the unchanged pages into the new release.
 
-A data page's key is the SHA-256 of everything its HTML can depend on: its save path, its own
-context (the figures it shows) and one site key covering templates, prose content, code, the
-libraries (``TOOLCHAIN``), settings and the site-wide part of the dataset (all but the years' rows).
-When the previous release holds a page with the same key, the new release gets a hard link to that
-file instead of a render.
+A one-cell correction changes a few dozen of the ~1,800 data pages. A data page's key is
+``scripts.common.cache.key`` (all code, templates, prose, settings files and pinned libraries) of
+its save path, its own context (the figures it shows) and the site's inputs: the settings and the
+site-wide part of the dataset (all but the years' rows). When the previous release holds a page
+with the same key, the new release gets a hard link to that file instead of a render.
 Rule that keeps this sound: templates read per-page figures from the page context only;
-SITE_DATA is for site-wide facts. tests/test_bench.py compares against a clean build.
+SITE_DATA is for site-wide facts. tests/test_stale_cache.py compares against a clean build.
 
 The pages of one commune and its teams (``pages.Block``) are made from site-wide data and that
 commune's own rows only. A block whose rows are unchanged (``block_key``) is linked whole from the
@@ -24,35 +24,28 @@ import hashlib
 import json
 import os
 import pickle
-import posixpath
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from scripts.common.files import write_anew
+from scripts.common import cache
 from scripts.site.pages import Block, PageModel, sitemap_entry, year_heading
 
 CODE = Path(__file__).resolve().parents[1]
-# What every build cache depends on besides the project's own files: the interpreter and the libraries.
-# constraints.txt pins every installed package (the README installs with it), so an upgrade changes it.
+# The caches of the outputs (downloads, maps, notices, releases, file_cache) until they key through
+# scripts/common/cache.py as the pages do: then this, and the cache files below, go.
 TOOLCHAIN = hashlib.sha256(sys.version.encode() + (CODE.parent / "constraints.txt").read_bytes()).hexdigest()
 # Settings that name where this build goes and how it is emptied first, not what it contains.
 PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM", "DELETE_OUTPUT_DIRECTORY"}
 
 
-# What each release records for the next one to reuse: page keys (here), its search index's key (scripts/outputs/search.py).
-PAGE_KEYS, SEARCH_KEYS = "page-keys", "search-keys"
-RECORDS = (PAGE_KEYS, SEARCH_KEYS)
-
-
-def record_file(release: Path, kind: str) -> Path:
-    """Outside the releases folder, which holds only releases."""
-    return release.parent.with_name(kind) / f"{release.name}.json"
+PAGE_KEYS = "page-keys"
 
 
 def keys_file(release: Path) -> Path:
-    return record_file(release, PAGE_KEYS)
+    """What ``release`` recorded for the next one to reuse, outside the releases folder (which holds only releases)."""
+    return release.parent.with_name(PAGE_KEYS) / f"{release.name}.json"
 
 
 def stored_record(release: Path | None) -> dict:
@@ -157,26 +150,18 @@ def stable(value) -> str:
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
 
 
-def tree_digest(hasher, folder: Path, pattern: str) -> None:
-    for path in sorted(folder.rglob(pattern)):
-        if path.is_file():
-            hasher.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-
-
 def site_key(settings: dict, dataset: dict) -> str:
-    hasher = hashlib.sha256(TOOLCHAIN.encode())
-    tree_digest(hasher, Path(settings["THEME"]) / "templates", "*")
-    tree_digest(hasher, Path(settings["PATH"]), "*")
-    tree_digest(hasher, CODE, "*.py")
+    """What every data page depends on besides its own context: the code (``cache.key``), the settings,
+    the prose pages this site is built with (a province may bring its own, scripts/site/build.py) and
+    the whole dataset but what a block's own inputs carry (its year's rows, its findings). Listing the
+    site-wide fields instead once left out the province's name, and a renamed province kept its old
+    name on every linked page."""
     kept = {key: value for key, value in settings.items() if key not in PLACE_SETTINGS}
-    hasher.update(json.dumps(kept, sort_keys=True, default=stable).encode())
-    # The whole dataset but what a block's own inputs carry (its year's rows, its findings): listing the
-    # site-wide fields instead left out the province's name, and a renamed province kept its old name on
-    # every linked page. A field added later is in the key without being listed here.
     site_wide = {key: value for key, value in dataset.items() if key not in ("years", "findings")}
     site_wide["years"] = [year_heading(year) for year in dataset["years"]]
-    hasher.update(json.dumps(site_wide, sort_keys=True).encode())
-    return hasher.hexdigest()
+    content = Path(settings["PATH"])
+    prose = [path.relative_to(content).as_posix().encode() + b"\0" + path.read_bytes() for path in sorted(content.rglob("*")) if path.is_file()]
+    return cache.key(json.dumps(kept, sort_keys=True, default=stable), json.dumps(site_wide, sort_keys=True), *prose)
 
 
 def block_key(site: str, block: Block) -> str:
@@ -202,6 +187,7 @@ class PageReuse:
         self.new: dict[str, str] = {}
         self.new_blocks: dict[str, dict] = {}
         self.sitemap: list[tuple[str, str | None]] = []  # of the pages of blocks linked whole
+        self.folders: set[str] = set()  # made in ``output`` by ``link``
 
     def link_block(self, code: str, key: str) -> bool:
         """Link every page of the commune's block when the previous release recorded the same key."""
@@ -234,48 +220,16 @@ class PageReuse:
         if self.old.get(save_as) != key:
             return False
         # os, not pathlib: this runs for every page, and a one-cell republish links nearly all of them.
-        # Its folder is nearly always made already (``Folders``): made here only when the link says not.
         source, target = os.path.join(self.previous, save_as), os.path.join(self.output, save_as)
-        try:
-            os.link(source, target)
-        except FileNotFoundError:
-            if not os.path.isfile(source):
-                return False
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            os.link(source, target)
+        if not os.path.isfile(source):
+            return False
+        folder = os.path.dirname(target)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
+        os.link(source, target)
         return True
 
     def save(self) -> None:
         record = {"pages": self.new, "blocks": self.new_blocks}
         write_new(keys_file(self.output), json.dumps(record, sort_keys=True).encode())
-
-
-class Folders:
-    """The folders of the previous release's data pages, made in ``release`` by ``mkdir -p`` in a
-    process of its own while the data is validated. Making ~1,800 folders was most of the time a
-    one-cell republish spent linking pages, and nearly all of them come back. The build must not
-    empty ``release`` first (DELETE_OUTPUT_DIRECTORY); ``finish`` removes the folders no page came back to."""
-
-    def __init__(self, release: Path, previous: Path | None):
-        self.release = release
-        self.folders = sorted({posixpath.dirname(page) for page in stored_keys(previous)} - {""})
-        release.mkdir(parents=True)
-        self.process = subprocess.Popen(["mkdir", "-p", "--", *self.folders], cwd=release) if self.folders else None
-
-    def finish(self) -> None:
-        """After the data pages are written: wait for the folders, then remove those left empty."""
-        if self.process is not None and self.process.wait() != 0:
-            raise OSError(f"mkdir không tạo được thư mục trong {self.release} (mã {self.process.returncode})")
-        used = {posixpath.dirname(page) for page in stored_keys(self.release)}
-        for folder in reversed(self.folders):  # deepest first, so that a parent emptied by it goes too
-            if folder not in used:
-                try:
-                    os.removedirs(self.release / folder)
-                except OSError:
-                    pass  # it holds another file: a prose page's, or a parent still in use
-
-    def stop(self) -> None:
-        """The build failed: stop making folders in a release about to be deleted."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()

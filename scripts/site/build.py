@@ -1,4 +1,4 @@
-"""Stage 4: Pelican renders content/ and the data pages into a site directory.
+"""Pages: reads the dataset, content/, theme/ and the downloads' manifest; writes every HTML page of the release (Pelican).
 
 Runs in-process (no subprocess start-up) and treats any Pelican warning as an error,
 the equivalent of ``pelican --fatal warnings``: a page that silently failed to render
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from jinja2 import FileSystemBytecodeCache
 from pelican import Pelican
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
@@ -52,7 +51,7 @@ def content_for(data_dir: Path, work_dir: Path) -> Path:
 
 
 def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None = None, overrides: dict | None = None) -> dict:
-    settings = read_settings(
+    return read_settings(
         str(config or ROOT / "pelicanconf.py"),
         override={
             "PATH": str(ROOT / "content"),
@@ -62,13 +61,6 @@ def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None =
             **(overrides or {}),
         },
     )
-    # Compiled templates kept beside the dataset, for the next build: Jinja checks each against its
-    # source's checksum. A republish renders few pages, and compiling their templates was a fifth of it.
-    # The national build shares one folder between its provinces (Jinja replaces each file atomically).
-    bytecode = Path(settings.get("JINJA_BYTECODE_DIR") or Path(dataset_path).parent / "jinja-bytecode")
-    bytecode.mkdir(parents=True, exist_ok=True)
-    settings["JINJA_ENVIRONMENT"] = {**settings["JINJA_ENVIRONMENT"], "bytecode_cache": FileSystemBytecodeCache(str(bytecode))}
-    return settings
 
 
 def run(settings: dict) -> None:

@@ -1,4 +1,4 @@
-"""Pelican plugin: renders the data pages (year, commune, team) from the validated dataset.
+"""Data pages: reads the dataset and the downloads' manifest; writes the year, commune and team pages (a Pelican generator).
 
 The dataset path comes from the DATASET_PATH setting; page models come from ``scripts.site.pages``.
 Every template also sees SITE_DATA (years, sample flag), so prose pages show the same notice,
@@ -7,7 +7,7 @@ manifest (DOWNLOADS_MANIFEST, written by scripts/outputs/downloads.py) adds the 
 downloads page, the change log and its feed (scripts/site/open_data.py); DATA_RESOURCES feeds the dictionary.
 
 Pages are rendered straight from the theme's Jinja environment rather than through Pelican's
-writer (a context copy, a signal and a log line per page), by forked workers, one per core (``PageWriter``); a page
+writer (a context copy, a signal and a log line per page), in a process pool (``PageWriter``); a page
 whose inputs are unchanged since the release in the REUSE_FROM setting is hard-linked from it
 (scripts/publish/reuse.py).
 """
@@ -15,11 +15,7 @@ whose inputs are unchanged since the release in the REUSE_FROM setting is hard-l
 from __future__ import annotations
 
 import os
-import traceback
-from collections.abc import Callable
-from contextlib import nullcontext
 from pathlib import Path
-from types import MethodType
 
 import orjson
 from jinja2 import Environment, Template
@@ -32,27 +28,11 @@ from pelican.writers import FileOverwriteFailedError
 from scripts.site import open_data
 from scripts.common import system
 from scripts.outputs.downloads import RESOURCES
-from scripts.common.progress import track
 from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
 from scripts.publish.reuse import PageReuse, block_key, page_key, site_key
 from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
 
-MIN_PAGES_PER_WORKER = 40  # below this a fork costs more than it saves (a fork: ~10 ms; a commune page: ~2 ms)
-DICT_ATTRIBUTES = frozenset(dir(dict))
-
-
-def record_attribute(environment: Environment, obj, attribute: str):
-    """``team.team_name`` as Jinja reads it, without its failed ``getattr`` on every dict.
-
-    Jinja tries the attribute first, and a dict's only attributes are its class's: for any other
-    name that raises AttributeError, then the item is read. Reading the item at once gives the same
-    value or the same Undefined; raising and catching the error was a fifth of rendering the pages."""
-    if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
-        try:
-            return obj[attribute]
-        except KeyError:
-            return environment.undefined(obj=obj, name=attribute)
-    return Environment.getattr(environment, obj, attribute)
+MIN_PAGES_PER_WORKER = 40  # below this a worker process costs more than it saves (a commune page: ~2 ms)
 
 
 class SourceSections:
@@ -74,8 +54,6 @@ class SourceSections:
 
 class DataPagesGenerator(Generator):
     def generate_context(self):
-        # Compiled templates call environment.getattr for every ``a.b``: this environment only (Pelican's own pages keep Jinja's).
-        self.env.getattr = MethodType(record_attribute, self.env)
         self.env.globals["source_section"] = SourceSections(self.env)
         self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"])
         self.context["SITE_DATA"] = self.site
@@ -86,12 +64,6 @@ class DataPagesGenerator(Generator):
         self.context["DATA_RESOURCES"] = RESOURCES
 
     def generate_output(self, writer):
-        # The data pages' time as a stage of its own when a publish times its stages (PAGES_STAGE,
-        # ``StageTimer.stage``): the rest of Pelican's stage is Pelican's own work and the prose pages.
-        with self.settings.get("PAGES_STAGE", nullcontext)():
-            self.write_data_pages()
-
-    def write_data_pages(self):
         output = Path(self.output_path)
         pages = PageWriter(
             output,
@@ -102,13 +74,10 @@ class DataPagesGenerator(Generator):
             dict(self.context),
         )
         models = self.page_models + pages.link_unchanged_blocks(self.blocks)
-        # Pages that list files wait for the downloads' manifest (built beside Pelican): the others first.
-        listing = [page for page in models if page.template in open_data.LISTS_FILES]
-        pages.write([page for page in models if page.template not in open_data.LISTS_FILES])
         manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
-        open_data.attach_downloads(listing, manifest)
+        open_data.attach_downloads([page for page in models if page.template in open_data.LISTS_FILES], manifest)
         added = open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
-        pages.write(listing + added)
+        pages.write(models + added)
         pages.reuse.save()
         self.context["DATA_SITEMAP"] += pages.reuse.sitemap + [entry for page in models + added if (entry := sitemap_entry(page))]
 
@@ -142,14 +111,9 @@ class PageWriter:
                 raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
             if not self.reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)
-        workers = system.processes_for(len(pending), MIN_PAGES_PER_WORKER)
-        # Compiled once here, so forked workers inherit them instead of compiling their own: with
-        # every template they extend or include, when there will be workers.
+        # Compiled here, before the workers start, so that each does not compile its own.
         self.templates.update({name: self.env.get_template(name) for name in sorted({page.template for page in pending})})
-        if workers > 1:
-            for theme_template in sorted((Path(self.settings["THEME"]) / "templates").glob("*.html")):
-                self.env.get_template(theme_template.name)
-        render_on_every_core(pending, self.render, workers)
+        system.map_on_every_core(render_page, pending, MIN_PAGES_PER_WORKER, use_writer, (self,))
 
     def render(self, page: PageModel) -> None:
         # As Pelican's writer does with RELATIVE_URLS: SITEURL is the way back to the site root.
@@ -173,31 +137,16 @@ class PageWriter:
             handle.write(html.encode("utf-8"))
 
 
-def render_on_every_core(pages: list[PageModel], render: Callable[[PageModel], None], workers: int) -> None:
-    """Pages are independent: forked workers each render every n-th one (interleaved, so every worker
-    gets its share of each page kind), the parent the rest. Any worker failing fails the build."""
-    children = []
-    try:
-        for index in range(1, workers):
-            pid = os.fork()
-            if pid == 0:
-                status = 1
-                try:
-                    system.die_with_parent()
-                    for page in pages[index::workers]:
-                        render(page)
-                    status = 0
-                except BaseException:
-                    traceback.print_exc()
-                finally:
-                    os._exit(status)  # never run the parent's cleanup twice
-            children.append(pid)
-        for page in track(pages[::workers], "Dựng các trang"):
-            render(page)
-    finally:
-        failed = [pid for pid in children if os.waitpid(pid, 0)[1] != 0]
-    if failed:
-        raise RuntimeError(f"{len(failed)} tiến trình dựng trang gặp lỗi (xem thông báo ở trên)")
+_writer: PageWriter | None = None  # the writer a worker process renders for (``use_writer``)
+
+
+def use_writer(writer: PageWriter) -> None:
+    global _writer
+    _writer = writer
+
+
+def render_page(page: PageModel) -> None:
+    _writer.render(page)
 
 
 def get_generators(pelican_object):

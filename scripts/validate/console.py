@@ -43,10 +43,10 @@ STAGE_LABELS = {
     "notices": "thông báo PDF",
     "checks": "kiểm tra trang",
     "maps": "bản đồ",
-    "downloads": "chờ tệp tải về",
-    "pages": "trang số liệu",
-    "pelican": "Pelican",
+    "downloads": "tệp tải về",
+    "pages": "trang (Pelican)",
     "search": "chỉ mục tìm kiếm",
+    "links": "kiểm tra liên kết",
 }
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from scripts.common import system
+from scripts.dev import system_packages
 from scripts.dev.local_server import serve
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -32,9 +32,9 @@ def site_url(sample_site):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    system.ensure_chromium()
+    system_packages.ensure_chromium()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(system.CHROMIUM), args=system.CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(system_packages.CHROMIUM), args=system_packages.CHROMIUM_ARGS)
         yield browser
         browser.close()
 
