@@ -42,7 +42,7 @@ def test_build_release_runs_each_stage_once_in_the_pipeline_s_order(tiny_paths, 
     stage = publish.StageTimer.stage
     monkeypatch.setattr(publish.StageTimer, "stage", lambda timer, name: entered.append(name) or stage(timer, name))
     publish.publish(tiny_paths)
-    assert entered == ["validate", "downloads", "maps", "pages", "notices", "checks", "search", "links"]
+    assert entered == ["validate", "maps", "downloads", "pages", "notices", "checks", "search", "links"]
 
 
 def test_publish_switches_output_to_a_checked_release(tiny_paths):
@@ -89,9 +89,9 @@ def test_the_staff_reports_are_written_even_when_a_later_stage_fails(tiny_paths,
         report.unlink()
 
     def broken(*args):
-        raise RuntimeError("tệp tải về thất bại")
+        raise RuntimeError("bản đồ thất bại")
 
-    monkeypatch.setattr(publish.downloads, "run", broken)
+    monkeypatch.setattr(publish.maps, "run", broken)
     with pytest.raises(RuntimeError):
         publish.publish(tiny_paths)
     assert [report.read_bytes() for report in staff_reports(tiny_paths)] == expected

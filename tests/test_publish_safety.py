@@ -108,6 +108,11 @@ def test_a_publish_killed_mid_build_is_never_picked_and_releases_the_lock(tiny_d
         process.wait()
     staging = Path(flag.read_text())
     assert staging.name.endswith(publish.PARTIAL) and staging.is_dir()
+    # Its pool's workers leave too (scripts/common/system.py), instead of waiting for work for ever.
+    deadline = time.monotonic() + 10
+    while subprocess.run(["pgrep", "-f", str(flag)], capture_output=True).returncode == 0:
+        assert time.monotonic() < deadline, "a worker of the killed publish is still running"
+        time.sleep(0.2)
     assert state(paths) == before
     with pytest.raises(RuntimeError):
         publish.rollback(paths)  # the killed build is not a release to return to

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -29,7 +31,21 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None, i
     this process's imports, templates and fonts, where a new interpreter would import them all again
     (Python 3.14 makes forkserver the default on Linux). Elsewhere, the system's default."""
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    return ProcessPoolExecutor(workers, context, initializer, initargs)
+    return ProcessPoolExecutor(workers, context, _start_worker, (os.getpid(), initializer, initargs))
+
+
+def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    """Leave when the pool's process is gone: a publish killed outright (SIGKILL) never shuts its pool
+    down, and its idle workers would otherwise wait for work for ever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if initializer:
+        initializer(*initargs)
 
 
 def map_on_every_core(function: Callable[[T], R], items: list[T], least_per_process: int, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> list[R]:

@@ -126,9 +126,11 @@ def exclusive(function):
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
     """Build every stage, in this order, into a fresh release directory; return it. Raises on any failure.
 
-    The notice PDFs need the dataset only: they render in a process pool beside the stages between
-    validation and their own, on the core the single-process stages leave idle (0.4–0.9 s of a cold
-    publish on two cores); their stage is the wait for them."""
+    The downloads and the notice PDFs need the dataset only: they are made in a process pool beside
+    the stages up to their own, on the core the single-process stages (maps, Pelican's own part) leave
+    idle; their stage is the wait for them, then their files linked in. On two cores a cold publish
+    took 0.4–0.9 s longer with the notices after the pages, and about 9% longer again with the
+    downloads made before the maps."""
     timer = timer or StageTimer()
     release = staging_dir(paths)
     previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/publish/reuse.py)
@@ -143,12 +145,13 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "PATH": str(build.content_for(paths.data, paths.work)),
             **(overrides or {}),
         })
+        making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads)
         notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
-        with timer.stage("downloads"):
-            settings["DOWNLOADS_MANIFEST"] = downloads.run(dataset, paths.archive, paths.downloads)
-            downloads.install(settings["DOWNLOADS_MANIFEST"], release)
         with timer.stage("maps"):
             maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])
+        with timer.stage("downloads"):
+            settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
+            downloads.install(settings["DOWNLOADS_MANIFEST"], release)
         with timer.stage("pages"):
             build.run(settings)
         with timer.stage("notices"):
