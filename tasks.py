@@ -10,9 +10,9 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.dev import sample
 from scripts.publish import pipeline  # noqa: E402
 from scripts.validate import console as report  # noqa: E402
-from scripts.dev import sample
 from scripts.validate.rules import ValidationFailed  # noqa: E402
 
 PATHS = pipeline.Paths(ROOT)

@@ -11,8 +11,8 @@ import csv
 import re
 from pathlib import Path
 
-from scripts.publish import pipeline as publish
 from scripts.ingest.read import normalise_text
+from scripts.publish import pipeline as publish
 from tests.conftest import FIXTURES, assemble_data
 
 CORPUS = FIXTURES / "hostile_strings.txt"

@@ -15,8 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scripts.publish import pipeline as publish
 from scripts.ingest.load import load
+from scripts.publish import pipeline as publish
 from scripts.validate.rules import ValidationFailed, validate
 from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
 

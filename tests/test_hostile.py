@@ -105,8 +105,8 @@ def test_the_province_file_is_text_on_every_page_and_on_the_map(tiny_data, tmp_p
 
     from markupsafe import escape
 
-    from scripts.publish import pipeline as publish
     from scripts.model.urls import province_map_path
+    from scripts.publish import pipeline as publish
     from tests.conftest import TEST_OVERRIDES
 
     name, source = '<script>alert(1)</script> Tỉnh "Thử"', "<img src=x onerror=alert(1)> & co"

@@ -13,7 +13,7 @@ import pytest
 
 from scripts.dev.bench import change_one_amount, project_copy, tree_differences
 from scripts.publish import pipeline as publish
-from scripts.publish import reuse
+from scripts.site import reuse
 from tests.helpers import set_cell
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,7 +40,7 @@ def imports(module: str) -> list[tuple[str, int]]:
             if node.level:
                 anchor = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
                 base = f"{anchor}.{base}" if base else anchor
-            # `from scripts.publish import reuse` imports the module reuse; `from x import name`, x.
+            # `from scripts.publish import checks` imports the module checks; `from x import name`, x.
             names = {f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base for alias in node.names}
         else:
             continue
@@ -107,9 +107,9 @@ def test_no_import_cycles():
 @pytest.mark.parametrize(
     "source, expected",
     [
-        ("from scripts.publish import reuse", ["scripts/outputs/x.py:1: outputs imports scripts.publish.reuse (publish)"]),
+        ("from scripts.publish import checks", ["scripts/outputs/x.py:1: outputs imports scripts.publish.checks (publish)"]),
         ("def f():\n    import scripts.dev.bench", ["scripts/outputs/x.py:2: outputs imports scripts.dev.bench (dev)"]),
-        ("from ..publish.reuse import site_key", ["scripts/outputs/x.py:1: outputs imports scripts.publish.reuse (publish)"]),
+        ("from ..publish.checks import inspect", ["scripts/outputs/x.py:1: outputs imports scripts.publish.checks (publish)"]),
         ("from scripts.common import cache\nfrom scripts.outputs import maps\nfrom . import search", []),
     ],
 )

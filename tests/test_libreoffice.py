@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from scripts.outputs import downloads
 from scripts.dev import system_packages
+from scripts.outputs import downloads
 from scripts.validate import rules as validate
 from tests.helpers import set_cell
 

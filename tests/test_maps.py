@@ -13,9 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 from jinja2 import Environment, FileSystemLoader
 
+from scripts.common.formatting import vnd
 from scripts.outputs import maps
 from scripts.validate import rules as validate
-from scripts.common.formatting import vnd
 
 ROOT = Path(__file__).resolve().parent.parent
 TILES_OFF = {"MAP_TILES_URL": None}

@@ -13,11 +13,11 @@ from pelican.writers import FileOverwriteFailedError
 
 from scripts.publish import checks
 from scripts.publish import pipeline as publish
-from scripts.validate import quality_report
-from scripts.publish import reuse
+from scripts.site import reuse
 from scripts.site.pages import PageModel
 from scripts.site.pelican_plugin import PageWriter
-from scripts.publish.reuse import PageReuse
+from scripts.site.reuse import PageReuse
+from scripts.validate import quality_report
 from scripts.validate.rules import ValidationFailed
 from tests.conftest import ROOT
 from tests.helpers import set_cell

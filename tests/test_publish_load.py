@@ -17,8 +17,8 @@ from collections import defaultdict
 
 import pytest
 
-from scripts.publish import pipeline as publish
 from scripts.dev import system_packages
+from scripts.publish import pipeline as publish
 from tests.helpers import set_cell
 
 pytestmark = pytest.mark.slow

@@ -21,7 +21,7 @@ import pytest
 
 from scripts.publish import deploy
 from scripts.publish import pipeline as publish
-from tests.conftest import ROOT, FIXTURES, assemble_data
+from tests.conftest import FIXTURES, ROOT, assemble_data
 from tests.helpers import set_cell
 from tests.test_publish import tree_digest
 

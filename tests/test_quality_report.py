@@ -9,11 +9,11 @@ import lxml.html
 import pytest
 from rich.console import Console
 
-from scripts.model import problems
 from scripts.common import progress
-from scripts.validate import quality_report
-from scripts.validate import console as report
 from scripts.ingest.read import normalise_text
+from scripts.model import problems
+from scripts.validate import console as report
+from scripts.validate import quality_report
 from scripts.validate.rules import ValidationFailed, run
 from tests.helpers import set_cell
 

@@ -11,9 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from bs4 import BeautifulSoup
 
-from scripts.outputs import downloads
+from scripts.outputs import downloads, releases
 from scripts.publish import pipeline as publish
-from scripts.outputs import releases
 from scripts.validate.rules import ValidationFailed
 from tests.helpers import set_cell
 

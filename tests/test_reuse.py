@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from scripts.common.files import write_anew
 from scripts.site import pages
+from scripts.site.reuse import block_key
 from scripts.validate import rules as validate
-from scripts.publish import reuse
-from scripts.publish.reuse import block_key, read_ahead, read_cache, write_anew, write_cache
 from tests.helpers import set_cell
 
 YEAR = "allocations/2025"
@@ -66,22 +66,9 @@ def test_a_commune_whose_block_key_is_unchanged_has_the_same_pages(tiny_data, tm
 
 
 def test_a_file_written_anew_leaves_the_release_holding_it_as_it_was(tmp_path):
-    """Staged downloads and build caches are rewritten by ``write_anew``: a new inode, never the linked one."""
+    """Staged downloads are rewritten by ``write_anew``: a new inode, never the linked one."""
     staged = tmp_path / "build" / "tat-ca.csv"
     write_anew(staged, b"old")
     os.link(staged, tmp_path / "release.csv")
     write_anew(staged, b"new")
     assert (tmp_path / "release.csv").read_bytes() == b"old" and staged.read_bytes() == b"new"
-
-
-def test_a_cache_read_ahead_is_used_only_while_its_file_is_the_one_read(tmp_path, monkeypatch):
-    cache = tmp_path / "cache.pickle"
-    write_cache(cache, {"chunk": 1})
-    read_ahead([cache, tmp_path / "missing.pickle"])
-    unpickled, loads = [], pickle.loads
-    monkeypatch.setattr(reuse.pickle, "loads", lambda data: unpickled.append(data) or loads(data))
-    assert read_cache(cache) == {"chunk": 1} and unpickled == []  # from memory
-    read_ahead([cache])
-    write_cache(cache, {"chunk": 2})
-    assert read_cache(cache) == {"chunk": 2}  # written since it was read ahead: read again
-    assert read_cache(tmp_path / "missing.pickle") == {}

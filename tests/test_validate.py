@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.model import problems
 from scripts.ingest.load import load
+from scripts.model import problems
 from scripts.validate.rules import ValidationFailed, run, validate
 from tests.helpers import append_row, drop_column, rename_column, set_cell
 

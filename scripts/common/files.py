@@ -1,11 +1,13 @@
 """Writing files that other stages, releases or Pelican may already hold.
 
 ``write_if_changed`` keeps a file's mtime when its bytes are the same, so later readers can skip it;
-``write_anew`` gives a file a new inode, so a release holding the old one by hard link keeps it.
+``write_anew`` gives a file a new inode, so a release holding the old one by hard link keeps it;
+``write_new`` does the same atomically, for files a reader must never see half written.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -27,3 +29,11 @@ def write_anew(path: Path, data: bytes) -> None:
     path.unlink(missing_ok=True)
     with path.open("xb") as handle:
         handle.write(data)
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Write via a temporary name and rename, so a hard-linked file of another release is never changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pending = path.with_name(f".{path.name}.tmp")
+    pending.write_bytes(data)
+    os.replace(pending, path)

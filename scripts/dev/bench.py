@@ -44,11 +44,9 @@ from typing import TypeVar
 # The whole publisher, before anything is timed (``publish.build_release`` imports the site's stages
 # itself, and map_templates imports folium): the province's in-process figures leave imports out;
 # `command_line_publishes` counts them. A national build imports it again in each province's fresh process.
-from scripts.dev import budgets
+from scripts.dev import budgets, synthetic, system_packages
 from scripts.publish import nation
 from scripts.publish import pipeline as publish
-from scripts.dev import synthetic
-from scripts.dev import system_packages
 
 importlib.import_module("scripts.outputs.map_templates")  # folium, which the maps import only when they draw
 

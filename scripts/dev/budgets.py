@@ -18,9 +18,9 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 
 from scripts.dev import system_packages
-from scripts.publish.checks import resolve
 from scripts.dev.local_server import serve
 from scripts.model.urls import MAPS_DIR
+from scripts.publish.checks import resolve
 
 PAGE_BUDGET = 30 * 1024
 SEARCH_BUDGET = 150 * 1024

@@ -13,9 +13,9 @@ import io
 import random
 from pathlib import Path
 
+from scripts.common.files import write_if_changed
 from scripts.ingest.load import load_references
 from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
-from scripts.common.files import write_if_changed
 
 FIRST_YEAR_TEAMS = 1431
 FIRST_YEAR_MEMBERS = 12151

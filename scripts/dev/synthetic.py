@@ -21,8 +21,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.dev import sample
 from scripts.common.files import write_if_changed
+from scripts.dev import sample
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS_PER_TEAM = sample.FIRST_YEAR_MEMBERS / sample.FIRST_YEAR_TEAMS

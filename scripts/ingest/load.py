@@ -11,8 +11,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.model import problems as P
 from scripts.ingest.read import SUFFIXES, normalise_text, read_table
+from scripts.model import problems as P
 
 
 @dataclass

@@ -25,14 +25,18 @@ from pathlib import Path
 
 import orjson
 
-from scripts.outputs import releases
-from scripts.outputs import xlsx
-from scripts.outputs.archives import fixed_zip
-from scripts.outputs.csv_cells import neutralise
 from scripts.common.files import write_anew
 from scripts.common.formatting import ascii_fold, mid_sentence
-from scripts.site.pages import read_dataset
 from scripts.model.dataset import Dataset, Year
+from scripts.model.schema import (
+    COMMUNES,
+    FISCAL_YEAR,
+    PAYMENTS,
+    PROVINCE_ALLOCATIONS,
+    TEAM_ALLOCATIONS,
+    Column,
+    Table,
+)
 from scripts.model.urls import (
     DATA_PACKAGE,
     DOWNLOADS_DIR,
@@ -44,7 +48,10 @@ from scripts.model.urls import (
     schema_path,
     table_file,
 )
-from scripts.model.schema import COMMUNES, FISCAL_YEAR, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
+from scripts.outputs import releases, xlsx
+from scripts.outputs.archives import fixed_zip
+from scripts.outputs.csv_cells import neutralise
+from scripts.site.pages import read_dataset
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"

@@ -29,7 +29,13 @@ from markupsafe import escape
 
 from scripts.common.files import write_if_changed
 from scripts.common.formatting import LOCALE, number, vnd
-from scripts.model.urls import MAPS_DIR, commune_map_path, commune_url, province_map_path, year_url
+from scripts.model.urls import (
+    MAPS_DIR,
+    commune_map_path,
+    commune_url,
+    province_map_path,
+    year_url,
+)
 from scripts.outputs.map_templates import CODE, TITLE, YEAR, render_template
 from scripts.site.pages import SiteData, site_data
 
@@ -165,7 +171,7 @@ class Writer:
         path = self.out_dir / relative
         before = self.previous / relative if self.previous else None
         if before and before.is_file() and before.read_bytes() == data:
-            # Releases never write into a file in place (scripts/publish/reuse.py): the link stays as it is.
+            # Releases never write into a file in place (scripts/site/reuse.py): the link stays as it is.
             path.parent.mkdir(parents=True, exist_ok=True)
             os.link(before, path)
         else:

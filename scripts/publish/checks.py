@@ -19,7 +19,14 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from scripts.common import system
-from scripts.model.urls import MAPS_DIR, checks_url, commune_url, findings_url, team_url, year_url
+from scripts.model.urls import (
+    MAPS_DIR,
+    checks_url,
+    commune_url,
+    findings_url,
+    team_url,
+    year_url,
+)
 from scripts.site.pages import site_data
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.

@@ -28,12 +28,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader
 
 from scripts.common import cache
+from scripts.common.files import write_new
 from scripts.common.formatting import JINJA_FILTERS, mid_sentence
-from scripts.publish import pipeline as publish
-from scripts.validate import console as report
 from scripts.ingest.load import PROVINCE_FILE, read_toml
+from scripts.publish import pipeline as publish
 from scripts.site.pages import read_dataset
-from scripts.publish.reuse import write_new
+from scripts.validate import console as report
 from scripts.validate.rules import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]

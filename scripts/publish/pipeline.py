@@ -23,11 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.common import system
 from scripts.outputs import downloads, maps, notices, search
 from scripts.outputs import releases as data_releases
-from scripts.common import system
-from scripts.publish import checks, reuse
-from scripts.site import build
+from scripts.publish import checks
+from scripts.site import build, reuse
 from scripts.validate import rules as validate
 
 KEEP_RELEASES = 5
@@ -133,7 +133,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
     downloads made before the maps."""
     timer = timer or StageTimer()
     release = staging_dir(paths)
-    previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/publish/reuse.py)
+    previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/site/reuse.py)
     beside = system.process_pool(system.cores())
     try:
         with timer.stage("validate"):
@@ -143,6 +143,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "REUSE_FROM": previous,
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
+            "DATA_RESOURCES": downloads.RESOURCES,  # the published tables, for the data dictionary
             **(overrides or {}),
         })
         making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads)

@@ -2,7 +2,7 @@
 
 Also the download links of year and commune pages.
 
-Every figure a page shows is in its own context (plain JSON), so scripts/publish/reuse.py re-renders a
+Every figure a page shows is in its own context (plain JSON), so scripts/site/reuse.py re-renders a
 page exactly when its files, sizes or releases change.
 """
 
@@ -12,7 +12,15 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from scripts.model.urls import CHANGELOG_URL, DOWNLOADS_URL, RELEASES_DIR, SCHEMAS_DIR, commune_url, release_dir, team_url
+from scripts.model.urls import (
+    CHANGELOG_URL,
+    DOWNLOADS_URL,
+    RELEASES_DIR,
+    SCHEMAS_DIR,
+    commune_url,
+    release_dir,
+    team_url,
+)
 from scripts.site.pages import PageModel
 
 

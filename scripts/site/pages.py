@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from scripts.common.formatting import ascii_fold
 from scripts.model import problems
 from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
 from scripts.model.urls import (
@@ -33,7 +34,6 @@ from scripts.model.urls import (
     team_url,
     year_url,
 )
-from scripts.common.formatting import ascii_fold
 
 
 @dataclass
@@ -65,7 +65,7 @@ def source_of(year: Year, decisions: list[dict], files: list[str], deadline_days
 
 def year_heading(year: Year) -> dict:
     """A year as a page shows it: without the year's rows, so each page's context holds only its own
-    figures and a republish re-renders only the pages whose figures changed (scripts/publish/reuse.py)."""
+    figures and a republish re-renders only the pages whose figures changed (scripts/site/reuse.py)."""
     return {key: value for key, value in year.items() if key not in ("teams", "communes", "payments", "sources")}
 
 
@@ -340,7 +340,7 @@ def team_pages(site: SiteData, code: str) -> list[PageModel]:
 @dataclass
 class Block:
     """The pages of one commune: its year pages with their notices, and its teams' pages. They show
-    site-wide data (covered by every page's site key, scripts/publish/reuse.py) and ``inputs``, this commune's
+    site-wide data (covered by every page's site key, scripts/site/reuse.py) and ``inputs``, this commune's
     own rows, only; when those are unchanged, so is every page of the block, and none needs a model."""
 
     code: str

@@ -4,12 +4,12 @@ The dataset path comes from the DATASET_PATH setting; page models come from ``sc
 Every template also sees SITE_DATA (years, sample flag), so prose pages show the same notice,
 and SCHEMA_TABLES, so the documented schema is the one validation enforces. The downloads
 manifest (DOWNLOADS_MANIFEST, written by scripts/outputs/downloads.py) adds the download links, the
-downloads page, the change log and its feed (scripts/site/open_data.py); DATA_RESOURCES feeds the dictionary.
+downloads page, the change log and its feed (scripts/site/open_data.py); DATA_RESOURCES (the published tables, a setting the pipeline passes) feeds the dictionary.
 
 Pages are rendered straight from the theme's Jinja environment rather than through Pelican's
 writer (a context copy, a signal and a log line per page), in a process pool (``PageWriter``); a page
 whose inputs are unchanged since the release in the REUSE_FROM setting is hard-linked from it
-(scripts/publish/reuse.py).
+(scripts/site/reuse.py).
 """
 
 from __future__ import annotations
@@ -25,12 +25,11 @@ from pelican.generators import Generator
 from pelican.utils import get_relative_path, path_to_url
 from pelican.writers import FileOverwriteFailedError
 
-from scripts.site import open_data
 from scripts.common import system
-from scripts.outputs.downloads import RESOURCES
-from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
-from scripts.publish.reuse import PageReuse, block_key, page_key, site_key
 from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
+from scripts.site import open_data
+from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
+from scripts.site.reuse import PageReuse, block_key, page_key, site_key
 
 MIN_PAGES_PER_WORKER = 40  # below this a worker process costs more than it saves (a commune page: ~2 ms)
 
@@ -61,7 +60,6 @@ class DataPagesGenerator(Generator):
         self.context["DATA_SITEMAP"] = []
         self.context["SCHEMA_TABLES"] = INPUT_TABLES
         self.context["TYPE_LABELS"] = TYPE_LABELS
-        self.context["DATA_RESOURCES"] = RESOURCES
 
     def generate_output(self, writer):
         output = Path(self.output_path)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import jinja2
 
+from scripts.common.formatting import JINJA_FILTERS
 from scripts.model import problems as P
 from scripts.model.dataset import Dataset
-from scripts.common.formatting import JINJA_FILTERS
 
 REPORT_NAME = "bao-cao-kiem-tra.html"
 VALUE_SHOWN = 200  # characters of an offending value shown; a 100 KB cell would bury the report

@@ -20,16 +20,27 @@ from pathlib import Path
 
 import orjson
 
-from scripts.ingest import parse
-from scripts.ingest import personal
-from scripts.validate import quality_report
-from scripts.model import problems as P
-from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
 from scripts.common.files import write_if_changed
 from scripts.common.formatting import months
-from scripts.ingest.load import POLICY_FILE, PROVINCE_FILE, RawInput, RawTable, YearInput, load
-from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column, Table
-
+from scripts.ingest import parse, personal
+from scripts.ingest.load import (
+    POLICY_FILE,
+    PROVINCE_FILE,
+    RawInput,
+    RawTable,
+    YearInput,
+    load,
+)
+from scripts.model import problems as P
+from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
+from scripts.model.schema import (
+    PAYMENTS,
+    PROVINCE_ALLOCATIONS,
+    TEAM_ALLOCATIONS,
+    Column,
+    Table,
+)
+from scripts.validate import quality_report
 
 YEAR_METADATA_KEYS = ("sample", "published_on", "province_decision")
 DECISION_KEYS = ("number", "date", "title", "total_amount_vnd")

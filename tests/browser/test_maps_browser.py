@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from scripts.dev.local_server import serve
 from scripts.outputs import maps
 from scripts.validate import rules as validate
-from scripts.dev.local_server import serve
 
 pytestmark = pytest.mark.browser
 

@@ -24,18 +24,12 @@ import hashlib
 import json
 import os
 import pickle
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from scripts.common.files import write_anew
 from scripts.common import cache
+from scripts.common.files import write_new
 from scripts.site.pages import Block, PageModel, sitemap_entry, year_heading
 
-CODE = Path(__file__).resolve().parents[1]
-# The caches of the outputs (downloads, maps, notices, releases, file_cache) until they key through
-# scripts/common/cache.py as the pages do: then this, and the cache files below, go.
-TOOLCHAIN = hashlib.sha256(sys.version.encode() + (CODE.parent / "constraints.txt").read_bytes()).hexdigest()
 # Settings that name where this build goes and how it is emptied first, not what it contains.
 PLACE_SETTINGS = {"OUTPUT_PATH", "REUSE_FROM", "DELETE_OUTPUT_DIRECTORY"}
 
@@ -57,92 +51,6 @@ def stored_record(release: Path | None) -> dict:
 def stored_keys(release: Path | None) -> dict[str, str]:
     """Page → key, as ``release`` recorded them."""
     return stored_record(release).get("pages", {})
-
-
-def write_new(path: Path, data: bytes) -> None:
-    """Write via a temporary name and rename, so a hard-linked file of another release is never changed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pending = path.with_name(f".{path.name}.tmp")
-    pending.write_bytes(data)
-    os.replace(pending, path)
-
-
-# Build caches read before they were asked for (``read_ahead``): path → (the file's stat then, its entries).
-_read_ahead: dict[str, tuple[tuple, dict]] = {}
-
-
-def file_state(path: Path) -> tuple:
-    state = os.stat(path)
-    return state.st_ino, state.st_size, state.st_mtime_ns, state.st_ctime_ns
-
-
-def read_ahead(paths: list[Path]) -> None:
-    """Read build caches in a process that would otherwise wait (a publish's worker, while the data is
-    validated), so that ``read_cache`` finds them in memory; a file changed since is read again."""
-    for path in paths:
-        try:
-            state = file_state(path)
-        except FileNotFoundError:  # read_cache says so when it is asked
-            continue
-        _read_ahead[str(path)] = state, read_cache(path)
-
-
-def read_cache(path: Path) -> dict:
-    """A build cache's entries (``write_cache``); none when it is missing or damaged: then everything is made again."""
-    state, entries = _read_ahead.pop(str(path), (None, None))
-    try:
-        if state is not None and file_state(path) == state:
-            return entries
-        return pickle.loads(path.read_bytes())
-    # Besides UnpicklingError, a damaged pickle or one naming a class since renamed may raise
-    # "AttributeError, EOFError, ImportError, and IndexError" among others (the pickle docs).
-    except Exception:
-        return {}
-
-
-def write_cache(path: Path, entries: dict) -> None:
-    write_anew(path, pickle.dumps(entries, protocol=5))
-
-
-class PickledEntries:
-    """A build cache whose values are kept pickled one by one in one file (``read_cache``, ``write_cache``):
-    a run that changes one value pickles it alone, and writes the others' bytes as they were read.
-    Only the entries kept this run are saved."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.stored: dict[str, bytes] = read_cache(path)
-        self.kept: dict[str, bytes] = {}
-
-    def get(self, key: str):
-        """The value stored under ``key``; None when there is none, or when it is damaged (as
-        ``read_cache`` takes a damaged file: the value is made again)."""
-        if key not in self.stored:
-            return None
-        try:
-            return pickle.loads(self.stored[key])
-        except Exception:
-            return None
-
-    def keep(self, key: str, value) -> None:
-        self.kept[key] = pickle.dumps(value, protocol=5)
-
-    def keep_stored(self, key: str) -> None:
-        self.kept[key] = self.stored[key]
-
-    def made(self, key: str, make: Callable[[], object]):
-        """The value stored under ``key``, or ``make()``'s; kept for the next run either way."""
-        found = self.get(key)
-        if found is None:
-            found = make()
-            self.keep(key, found)
-        else:
-            self.keep_stored(key)
-        return found
-
-    def save(self) -> None:
-        if self.kept != self.stored:
-            write_cache(self.path, self.kept)
 
 
 def stable(value) -> str:
