@@ -4,7 +4,7 @@ A province is a complete data/ folder (see scripts/dev/synthetic.py for the layo
 own root with its own releases and atomic switch, so provinces never wait for or break each other.
 Each province's publish is one call, ``publish_province``, submitted to a ``concurrent.futures``
 Executor: by default a local process pool (one worker per core), or with ``--scheduler`` a Dask
-cluster, whose ``distributed.Client`` offers the same interface (docs/architecture-nation.md). A
+cluster, whose ``distributed.Client`` offers the same interface (docs/architecture.md). A
 province whose inputs have not changed since its live release is skipped. The national site is
 itself a release: ``index.html`` plus one link per province to that province's live ``output``,
 switched live atomically.
