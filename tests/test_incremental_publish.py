@@ -166,3 +166,20 @@ def test_a_renamed_team_is_searchable_after_an_incremental_publish(tiny_data, tm
     first, second, clean, _ = publish_change_and_clean(tiny_data, tmp_path, rename_first_team)
     assert tree_differences(second, clean) == []
     assert tree_differences(first / "pagefind", second / "pagefind") != []  # the index was rebuilt
+
+
+def test_a_one_cell_republish_imports_neither_folium_nor_pandas(tiny_data, tmp_path):
+    """Staff wait for a command's imports too: the map pages folium draws are kept under their cache key
+    (scripts/outputs/maps.py), and the communes are read without pandas, so a correction loads neither."""
+    publish_and_list = (
+        "import sys; from pathlib import Path; from scripts.publish import pipeline as publish;"
+        " publish.publish(publish.Paths(Path(sys.argv[1]), Path(sys.argv[2])));"
+        " print(sorted({'folium', 'pandas'} & set(sys.modules)))"
+    )
+
+    def loaded() -> str:
+        return last_line_printed(publish_and_list, tmp_path / "site", tiny_data)
+
+    assert loaded() == "['folium', 'pandas']"  # the first publish draws the two map pages
+    change_one_amount(tiny_data)
+    assert loaded() == "[]"

@@ -104,11 +104,12 @@ def read_toml(path: Path) -> dict:
 
 
 def read_communes(path: Path) -> list[dict[str, str]]:
-    # Imported here, by the process that validates (a publish's worker), not by every command that imports this module.
-    import pandas as pd
-
-    communes = pd.read_csv(path, dtype=str, keep_default_na=False).map(normalise_text)
-    return communes.rename(columns={"name_dataset": "name", "full_name_sapnhap": "full_name"}).to_dict("records")
+    """The reference list of communes, read as every data file is (codes stay text)."""
+    table = read_table(path, path.name)
+    if not table.header:
+        raise ValueError(f"Không đọc được danh sách xã {path}: {table.problems[0].message if table.problems else ''}")
+    renamed = {"name_dataset": "name", "full_name_sapnhap": "full_name"}
+    return [{renamed.get(column, column): value for column, value in cells.items()} for _, cells in table.rows]
 
 
 def load_references(data_dir: Path) -> list[dict[str, str]]:

@@ -10,9 +10,6 @@ from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-# Unique tokens that folium passes through untouched; replaced per page after the one render.
-YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
-
 
 class MapPage(Figure):
     """branca's Figure with lang="vi", a UTF-8 meta and the script inside <body>."""
@@ -106,10 +103,10 @@ def stable_ids(root: Figure) -> None:
         element._id = str(index)
 
 
-def render_template(kind: str, config: dict, center: list[float], static: str, tiles_url: str | None, attribution: str, noscript: str) -> str:
-    """Render one map page with folium; YEAR, CODE and TITLE are left as placeholders. ``config`` goes to
-    ban-do.js as it is; no tile layer when ``tiles_url`` is empty."""
-    page = MapPage(title=TITLE)
+def render_template(kind: str, config: dict, center: list[float], static: str, tiles_url: str | None, attribution: str, noscript: str, placeholders: list[str]) -> str:
+    """Render one map page with folium, its title the first of ``placeholders``, each of which must come
+    through untouched. ``config`` goes to ban-do.js as it is; no tile layer when ``tiles_url`` is empty."""
+    page = MapPage(title=placeholders[0])
     leaflet = LeafletMap(location=center, zoom_start=8, tiles=None, scroll_wheel_zoom=False, zoom_snap=0.25)
     leaflet.default_js = [("leaflet", f"{static}/vendor/leaflet/leaflet.js")]
     leaflet.default_css = [("leaflet_css", f"{static}/vendor/leaflet/leaflet.css")]
@@ -119,7 +116,7 @@ def render_template(kind: str, config: dict, center: list[float], static: str, t
     leaflet.add_child(CommuneLayer(kind, config, static, noscript))
     stable_ids(page)
     html = page.render()
-    for token in (YEAR, TITLE):
+    for token in placeholders:
         if token not in html:
             raise RuntimeError(f"map template lost its placeholder {token}")
     return html

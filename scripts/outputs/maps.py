@@ -27,6 +27,7 @@ from pathlib import Path
 from babel.numbers import format_decimal
 from markupsafe import escape
 
+from scripts.common import cache
 from scripts.common.files import write_if_changed
 from scripts.common.formatting import LOCALE, number, vnd
 from scripts.model.urls import (
@@ -36,7 +37,6 @@ from scripts.model.urls import (
     province_map_path,
     year_url,
 )
-from scripts.outputs.map_templates import CODE, TITLE, YEAR, render_template
 from scripts.site.pages import SiteData, site_data
 
 HERE = Path(__file__).resolve().parent
@@ -179,10 +179,30 @@ class Writer:
         return path
 
 
+# Unique tokens that folium passes through untouched; replaced per page after the one render.
+YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
+
+
+def drawn(build_dir: Path, *arguments) -> str:
+    """A map page as ``map_templates.render_template(*arguments)`` draws it, kept in build/cache/map-templates/.
+    Importing folium (and pandas, requests and numpy with it) was 0.6–0.7 s of every one-cell republish
+    as staff run it: only a publish whose map code, settings or libraries changed imports it."""
+    store = cache.Store(build_dir, "map-templates")
+    key = cache.key(json.dumps(arguments, sort_keys=True))
+    if (kept := store.get(key)) is not None:
+        return kept.decode()
+    from scripts.outputs.map_templates import render_template
+
+    html = render_template(*arguments)
+    store.put(key, html.encode())
+    return html
+
+
 def run(
     dataset_path: Path,
     out_dir: Path,
     settings: dict,
+    build_dir: Path,
     geometry_path: Path = GEOMETRY,
     previous: Path | None = None,
 ) -> list[Path]:
@@ -211,8 +231,8 @@ def run(
     commune_config = {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"}
     tiles = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL), settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
     static = "../" + settings.get("THEME_STATIC_DIR", "theme")
-    province = render_template("province", credit, center, static, *tiles, NOSCRIPT)
-    commune = render_template("commune", commune_config, center, static, *tiles, NOSCRIPT)
+    province = drawn(build_dir, "province", credit, center, static, *tiles, NOSCRIPT, [TITLE, YEAR])
+    commune = drawn(build_dir, "commune", commune_config, center, static, *tiles, NOSCRIPT, [TITLE, YEAR, CODE])
     for fiscal_year in site.year_numbers:
         figures = year_figures(site, fiscal_year)
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

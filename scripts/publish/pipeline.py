@@ -149,7 +149,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads)
         notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
         with timer.stage("maps"):
-            maps.run(dataset, release, settings, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])
+            maps.run(dataset, release, settings, paths.work, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])
         with timer.stage("downloads"):
             settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
             downloads.install(settings["DOWNLOADS_MANIFEST"], release)
