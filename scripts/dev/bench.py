@@ -392,7 +392,13 @@ def measure_size(size: str, work: Path, hugo: bool, repeats: int) -> dict:
         datasets = sorted(site.glob("provinces/*/build/dataset.json")) or [site / "build" / "dataset.json"]
         result["hugo_seconds"], result["hugo_runs"], result["hugo_peak_memory"], result["hugo_pages"] = hugo_peer(datasets, work / size, repeats)
     if size == "province":  # the one size staff publish with the command itself
-        result["command_line"] = command_line_publishes(work / size, repeats, work / size / "hugo" if hugo else None)
+        yardstick = None
+        if hugo:
+            from scripts.dev import hugo_peer as peer
+
+            yardstick = work / size / "hugo-25-rows"
+            peer.write_uniform_site(result["pages"], yardstick)
+        result["command_line"] = command_line_publishes(work / size, repeats, yardstick)
     return result
 
 
@@ -492,7 +498,7 @@ def command_line_lines(results: list[dict]) -> list[str]:
             "| Lệnh | Các lần (s) | Trung vị (s) |",
             "|---|---|---:|",
         ]
-        runs_by_label = [("Công bố toàn bộ, khi chưa có build/", command["full_runs"]), ("Hugo, cùng số trang, xen kẽ", command.get("hugo_runs")), ("Cập nhật 1 ô", command["incremental_runs"])]
+        runs_by_label = [("Công bố toàn bộ, khi chưa có build/", command["full_runs"]), ("Hugo, cùng số trang, mỗi trang một bảng 25 dòng, xen kẽ", command.get("hugo_runs")), ("Cập nhật 1 ô", command["incremental_runs"])]
         for label, runs in (item for item in runs_by_label if item[1]):
             lines.append(f"| {label} | {', '.join(f'{seconds:.2f}' for seconds in runs)} | {median(runs):.2f} |")
     return lines

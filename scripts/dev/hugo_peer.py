@@ -62,14 +62,31 @@ def markdown(page: PageModel, url: str) -> str:
     return f'---\ntitle: "{title}"\nurl: "/{url}"\n---\n\n{page_table(page)}'
 
 
-def write_site(dataset_paths: list[Path], site: Path) -> int:
-    """Write a Hugo site under ``site`` with every data page of every dataset; return the page count."""
+def empty_site(site: Path) -> Path:
+    """A bare Hugo site under ``site``; returns its content folder."""
     shutil.rmtree(site, ignore_errors=True)
     (site / "layouts" / "_default").mkdir(parents=True)
     (site / "config.toml").write_text(CONFIG, encoding="utf-8")
     (site / "layouts" / "_default" / "single.html").write_text(LAYOUT, encoding="utf-8")
     content = site / "content"
     content.mkdir()
+    return content
+
+
+def write_uniform_site(count: int, site: Path, rows: int = 25) -> None:
+    """``count`` pages, each a 25-row table of teams: the yardstick the cold-command budget is set against."""
+    content = empty_site(site)
+    for page in range(count):
+        body = table(
+            ["Mã tổ", "Tên tổ", "Thôn", "Thành viên", "Số tháng", "Kinh phí"],
+            [[f"{page:05d}-{row:03d}", f"Tổ CĐSCĐ thôn mẫu {row:02d}", f"Thôn mẫu {row:02d}", number(10 + row), "12", vnd(6_000_000 + 500_000 * row)] for row in range(1, rows + 1)],
+        )
+        (content / f"p{page:07d}.md").write_text(f'---\ntitle: "Trang {page}"\nurl: "/p/{page}/"\n---\n\n{body}', encoding="utf-8")
+
+
+def write_site(dataset_paths: list[Path], site: Path) -> int:
+    """Write a Hugo site under ``site`` with every data page of every dataset; return the page count."""
+    content = empty_site(site)
     count = 0
     for index, dataset_path in enumerate(dataset_paths):
         prefix = f"{index:02d}/" if len(dataset_paths) > 1 else ""
