@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from scripts.common.formatting import date_vi, months
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "allocations"
 YEARS = sorted(int(p.name) for p in DATA.iterdir() if p.name.isdigit())
@@ -144,3 +146,79 @@ def test_findings_are_published_not_hidden(tiny_site):
     page = soup(tiny_site / "xa" / "01786" / "2025" / "index.html")
     findings = page.select_one("section.findings").get_text(" ", strip=True)
     assert "amount-differs-from-rate" in findings and "commune-unallocated-balance" in findings
+
+
+def answer(page: BeautifulSoup) -> BeautifulSoup:
+    """The answer-first sentence: the first paragraph after the page's title."""
+    first = page.h1.find_next("p", hidden=False)
+    assert "answer" in first.get("class", []), first
+    return first
+
+
+def figure(sentence: BeautifulSoup, name: str) -> int:
+    return digits(sentence.select_one(f'[data-figure="{name}"]').get_text())
+
+
+def payment_rows(year: int, code: str) -> list[dict]:
+    path = DATA / str(year) / "payments" / f"{code}.csv"
+    return csv_rows(path) if path.exists() else []
+
+
+@pytest.mark.parametrize("team_id", ["01786-001", "01786-002", "01273-005"])
+def test_a_team_page_opens_with_its_allocation_payments_and_balance(sample_site, team_id):
+    code, year = team_id.split("-")[0], YEARS[-1]
+    rows = [row for row in csv_rows(DATA / str(year) / "teams" / f"{code}.csv") if row["team_id"] == team_id]
+    paid = [row for row in payment_rows(year, code) if row["team_id"] == team_id]
+    sentence = answer(soup(sample_site / "to" / team_id / "index.html"))
+    text = sentence.get_text(" ", strip=True)
+    allocated = sum(int(row["amount_vnd"]) for row in rows)
+    assert text.startswith(f"Năm {year}, {rows[0]['team_name']}")
+    assert figure(sentence, "allocated") == allocated
+    assert figure(sentence, "paid") == sum(int(row["amount_vnd"]) for row in paid)
+    assert figure(sentence, "remaining") == allocated - sum(int(row["amount_vnd"]) for row in paid)
+    for row in rows:
+        assert months(int(row["month_from"]), int(row["month_to"])) in text
+    assert f"qua {len(paid)} lần chi" in text
+    assert date_vi(max(row["payment_date"] for row in paid)) in text
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_commune_page_opens_with_its_allocation_payments_and_balance(sample_site, year):
+    code = "01786"
+    teams = csv_rows(DATA / str(year) / "teams" / f"{code}.csv")
+    paid = payment_rows(year, code)
+    sentence = answer(soup(sample_site / "xa" / code / str(year) / "index.html"))
+    text = sentence.get_text(" ", strip=True)
+    allocated = sum(int(row["amount_vnd"]) for row in teams)
+    assert text.startswith(f"Năm {year}, Xã Đông Khê")
+    assert figure(sentence, "allocated") == allocated
+    assert figure(sentence, "paid") == sum(int(row["amount_vnd"]) for row in paid)
+    assert figure(sentence, "remaining") == allocated - sum(int(row["amount_vnd"]) for row in paid)
+    assert f"cho {len({row['team_id'] for row in teams})} tổ" in text
+    assert f"qua {len(paid)} lần chi" in text and date_vi(max(row["payment_date"] for row in paid)) in text
+
+
+def test_an_unpaid_team_says_so(tiny_site):
+    text = answer(soup(tiny_site / "to" / "01786-001" / "index.html")).get_text(" ", strip=True)
+    assert "chưa có lần chi nào" in text and "lần gần nhất" not in text
+
+
+def test_the_sample_notice_says_which_year_is_real(sample_site):
+    notice = soup(sample_site / "index.html").select_one(".sample-notice").get_text(" ", strip=True)
+    assert "năm 2025" in notice and "1.431 tổ" in notice and "12.151 thành viên" in notice
+    assert soup(sample_site / "index.html").select_one(".sample-notice a")["href"].endswith("ve-du-lieu/#du-lieu-mau")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_totals_are_headed_by_their_year(sample_site, year):
+    page = soup(sample_site / "nam" / str(year) / "index.html")
+    assert page.select_one("dl.totals").find_previous("h2").get_text(strip=True) == f"Tổng hợp năm {year}"
+
+
+def test_every_cell_of_a_stacking_table_is_labelled(sample_site):
+    """On a phone a stacked row shows each cell as "label: value"; the label comes from data-label."""
+    for path in [sample_site / "index.html", sample_site / "xa" / "01786" / str(YEARS[-1]) / "index.html", sample_site / "to" / "01786-001" / "index.html"]:
+        for table in soup(path).select("table.stack"):
+            cells = [td for td in table.select("tbody td, tfoot td") if td.get_text(strip=True)]
+            assert cells and all(td.get("data-label") for td in cells), path
+            assert table.select("tbody td.amount"), path
