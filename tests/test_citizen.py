@@ -68,7 +68,7 @@ def test_notice_render_is_byte_identical(tiny_data, tmp_path):
     notice = tiny_notice(tiny_data, tmp_path)
     assert notices.render(notice) == notices.render(notice)
     # Another process, with other string hashes, writes the same bytes too.
-    script = "import json, sys; from scripts import notices; sys.stdout.buffer.write(notices.render(json.load(sys.stdin)))"
+    script = "import json, sys; from scripts.outputs import notices; sys.stdout.buffer.write(notices.render(json.load(sys.stdin)))"
     other = subprocess.run(
         [sys.executable, "-c", script], input=json.dumps(notice).encode(), capture_output=True, check=True,
         cwd=Path(__file__).resolve().parent.parent, env={**os.environ, "PYTHONHASHSEED": "1"},
