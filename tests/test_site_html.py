@@ -148,20 +148,23 @@ def test_findings_are_published_not_hidden(tiny_site):
     assert "amount-differs-from-rate" in findings and "commune-unallocated-balance" in findings
 
 
-def answer(page: BeautifulSoup) -> BeautifulSoup:
-    """The answer-first sentence: the first paragraph after the page's title."""
-    first = page.h1.find_next("p", hidden=False)
-    assert "answer" in first.get("class", []), first
-    return first
-
-
-def figure(sentence: BeautifulSoup, name: str) -> int:
-    return digits(sentence.select_one(f'[data-figure="{name}"]').get_text())
-
-
 def payment_rows(year: int, code: str) -> list[dict]:
     path = DATA / str(year) / "payments" / f"{code}.csv"
     return csv_rows(path) if path.exists() else []
+
+
+def answer_on(page: BeautifulSoup, starts: str, allocations: list[dict], payments: list[dict]) -> str:
+    """The answer-first sentence (the first paragraph after the title) states the CSVs' allocation,
+    what was paid (how often, the latest date) and what remains; returns its text for further checks."""
+    sentence = page.h1.find_next("p", hidden=False)
+    assert "answer" in sentence.get("class", []), sentence
+    text = sentence.get_text(" ", strip=True)
+    figures = {item["data-figure"]: digits(item.get_text()) for item in sentence.select("[data-figure]")}
+    allocated, paid = (sum(int(row["amount_vnd"]) for row in rows) for rows in (allocations, payments))
+    assert text.startswith(starts)
+    assert figures == {"allocated": allocated, "paid": paid, "remaining": allocated - paid}
+    assert f"qua {len(payments)} lần chi" in text and date_vi(max(row["payment_date"] for row in payments)) in text
+    return text
 
 
 @pytest.mark.parametrize("team_id", ["01786-001", "01786-002", "01273-005"])
@@ -169,37 +172,21 @@ def test_a_team_page_opens_with_its_allocation_payments_and_balance(sample_site,
     code, year = team_id.split("-")[0], YEARS[-1]
     rows = [row for row in csv_rows(DATA / str(year) / "teams" / f"{code}.csv") if row["team_id"] == team_id]
     paid = [row for row in payment_rows(year, code) if row["team_id"] == team_id]
-    sentence = answer(soup(sample_site / "to" / team_id / "index.html"))
-    text = sentence.get_text(" ", strip=True)
-    allocated = sum(int(row["amount_vnd"]) for row in rows)
-    assert text.startswith(f"Năm {year}, {rows[0]['team_name']}")
-    assert figure(sentence, "allocated") == allocated
-    assert figure(sentence, "paid") == sum(int(row["amount_vnd"]) for row in paid)
-    assert figure(sentence, "remaining") == allocated - sum(int(row["amount_vnd"]) for row in paid)
-    for row in rows:
-        assert months(int(row["month_from"]), int(row["month_to"])) in text
-    assert f"qua {len(paid)} lần chi" in text
-    assert date_vi(max(row["payment_date"] for row in paid)) in text
+    page = soup(sample_site / "to" / team_id / "index.html")
+    text = answer_on(page, f"Năm {year}, {rows[0]['team_name']}", rows, paid)
+    assert all(months(int(row["month_from"]), int(row["month_to"])) in text for row in rows)
 
 
 @pytest.mark.parametrize("year", YEARS)
 def test_a_commune_page_opens_with_its_allocation_payments_and_balance(sample_site, year):
-    code = "01786"
-    teams = csv_rows(DATA / str(year) / "teams" / f"{code}.csv")
-    paid = payment_rows(year, code)
-    sentence = answer(soup(sample_site / "xa" / code / str(year) / "index.html"))
-    text = sentence.get_text(" ", strip=True)
-    allocated = sum(int(row["amount_vnd"]) for row in teams)
-    assert text.startswith(f"Năm {year}, Xã Đông Khê")
-    assert figure(sentence, "allocated") == allocated
-    assert figure(sentence, "paid") == sum(int(row["amount_vnd"]) for row in paid)
-    assert figure(sentence, "remaining") == allocated - sum(int(row["amount_vnd"]) for row in paid)
+    teams = csv_rows(DATA / str(year) / "teams" / "01786.csv")
+    page = soup(sample_site / "xa" / "01786" / str(year) / "index.html")
+    text = answer_on(page, f"Năm {year}, Xã Đông Khê", teams, payment_rows(year, "01786"))
     assert f"cho {len({row['team_id'] for row in teams})} tổ" in text
-    assert f"qua {len(paid)} lần chi" in text and date_vi(max(row["payment_date"] for row in paid)) in text
 
 
 def test_an_unpaid_team_says_so(tiny_site):
-    text = answer(soup(tiny_site / "to" / "01786-001" / "index.html")).get_text(" ", strip=True)
+    text = soup(tiny_site / "to" / "01786-001" / "index.html").select_one("p.answer").get_text(" ", strip=True)
     assert "chưa có lần chi nào" in text and "lần gần nhất" not in text
 
 
