@@ -1,6 +1,6 @@
 """A citizen on a phone, in headless Chromium against the published sample site: no page scrolls
-sideways, a team's amounts are on screen, the first screen holds the title and the search box, and
-no table caption is cut off. Fixtures come from tests/browser/conftest.py.
+sideways, a team's amounts are on screen, the first screen holds the title and the search box, no
+table caption is cut off, and axe's best-practice rules pass too. Fixtures come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
 
@@ -33,6 +34,8 @@ PAGES = {
     "commune map": f"ban-do/xa-01786-{YEAR}.html",
 }
 # The first team's allocated and paid amounts: the figures a citizen opens the page for.
+# WCAG 2.1 AA plus best practice ("region": no content outside a landmark; "landmark-unique").
+AXE_RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
 FIRST_TEAM_AMOUNTS = {
     "commune": "table[data-sortable] tbody tr:first-child td.amount",
     "team": "#bang-kinh-phi >> xpath=.. >> tbody tr:first-child td.amount",
@@ -93,3 +96,12 @@ def test_no_table_caption_is_cut_off(phone, site_url, name, width):
            ).map(caption => caption.id)"""
     )
     assert clipped == []
+
+
+@pytest.mark.parametrize("name", [name for name in PAGES if "map" not in name])
+def test_no_axe_violations_with_best_practice_rules_on_a_phone(phone, site_url, name):
+    page = phone(360, site_url + PAGES[name])
+    if name == "search":
+        page.wait_for_selector(".pagefind-modular-list-link")
+    results = Axe().run(page, options=AXE_RULES)
+    assert results.violations_count == 0, results.generate_report()
