@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from scripts.common.formatting import date_vi, months
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "allocations"
 YEARS = sorted(int(p.name) for p in DATA.iterdir() if p.name.isdigit())
@@ -144,3 +146,66 @@ def test_findings_are_published_not_hidden(tiny_site):
     page = soup(tiny_site / "xa" / "01786" / "2025" / "index.html")
     findings = page.select_one("section.findings").get_text(" ", strip=True)
     assert "amount-differs-from-rate" in findings and "commune-unallocated-balance" in findings
+
+
+def payment_rows(year: int, code: str) -> list[dict]:
+    path = DATA / str(year) / "payments" / f"{code}.csv"
+    return csv_rows(path) if path.exists() else []
+
+
+def answer_on(page: BeautifulSoup, starts: str, allocations: list[dict], payments: list[dict]) -> str:
+    """The answer-first sentence (the first paragraph after the title) states the CSVs' allocation,
+    what was paid (how often, the latest date) and what remains; returns its text for further checks."""
+    sentence = page.h1.find_next("p", hidden=False)
+    assert "answer" in sentence.get("class", []), sentence
+    text = sentence.get_text(" ", strip=True)
+    figures = {item["data-figure"]: digits(item.get_text()) for item in sentence.select("[data-figure]")}
+    allocated, paid = (sum(int(row["amount_vnd"]) for row in rows) for rows in (allocations, payments))
+    assert text.startswith(starts)
+    assert figures == {"allocated": allocated, "paid": paid, "remaining": allocated - paid}
+    assert f"qua {len(payments)} lần chi" in text and date_vi(max(row["payment_date"] for row in payments)) in text
+    return text
+
+
+@pytest.mark.parametrize("team_id", ["01786-001", "01786-002", "01273-005"])
+def test_a_team_page_opens_with_its_allocation_payments_and_balance(sample_site, team_id):
+    code, year = team_id.split("-")[0], YEARS[-1]
+    rows = [row for row in csv_rows(DATA / str(year) / "teams" / f"{code}.csv") if row["team_id"] == team_id]
+    paid = [row for row in payment_rows(year, code) if row["team_id"] == team_id]
+    page = soup(sample_site / "to" / team_id / "index.html")
+    text = answer_on(page, f"Năm {year}, {rows[0]['team_name']}", rows, paid)
+    assert all(months(int(row["month_from"]), int(row["month_to"])) in text for row in rows)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_commune_page_opens_with_its_allocation_payments_and_balance(sample_site, year):
+    teams = csv_rows(DATA / str(year) / "teams" / "01786.csv")
+    page = soup(sample_site / "xa" / "01786" / str(year) / "index.html")
+    text = answer_on(page, f"Năm {year}, Xã Đông Khê", teams, payment_rows(year, "01786"))
+    assert f"cho {len({row['team_id'] for row in teams})} tổ" in text
+
+
+def test_an_unpaid_team_says_so(tiny_site):
+    text = soup(tiny_site / "to" / "01786-001" / "index.html").select_one("p.answer").get_text(" ", strip=True)
+    assert "chưa có lần chi nào" in text and "lần gần nhất" not in text
+
+
+def test_the_sample_notice_says_which_year_is_real(sample_site):
+    notice = soup(sample_site / "index.html").select_one(".sample-notice").get_text(" ", strip=True)
+    assert "năm 2025" in notice and "1.431 tổ" in notice and "12.151 thành viên" in notice
+    assert soup(sample_site / "index.html").select_one(".sample-notice a")["href"].endswith("ve-du-lieu/#du-lieu-mau")
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_totals_are_headed_by_their_year(sample_site, year):
+    page = soup(sample_site / "nam" / str(year) / "index.html")
+    assert page.select_one("dl.totals").find_previous("h2").get_text(strip=True) == f"Tổng hợp năm {year}"
+
+
+def test_every_cell_of_a_stacking_table_is_labelled(sample_site):
+    """On a phone a stacked row shows each cell as "label: value"; the label comes from data-label."""
+    for path in [sample_site / "index.html", sample_site / "xa" / "01786" / str(YEARS[-1]) / "index.html", sample_site / "to" / "01786-001" / "index.html"]:
+        for table in soup(path).select("table.stack"):
+            cells = [td for td in table.select("tbody td, tfoot td") if td.get_text(strip=True)]
+            assert cells and all(td.get("data-label") for td in cells), path
+            assert table.select("tbody td.amount"), path
