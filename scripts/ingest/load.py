@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.ingest.read import SUFFIXES, normalise_text, read_table
+from scripts.ingest.read import SUFFIXES, read_table
 from scripts.model import problems as P
 
 
