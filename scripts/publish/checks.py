@@ -89,6 +89,9 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
         failures.append(f"{page}: thiếu thông báo dữ liệu mẫu")
     if headings != 1:
         failures.append(f"{page}: phải có đúng một thẻ h1")
+    # pagefind skips these parts; left in, the answer sentence's figures would index the site again after every correction.
+    for ignored in tree.css("[data-pagefind-body] [data-pagefind-ignore]"):
+        ignored.decompose()
     searchable = "".join(part.html for part in tree.css("[data-pagefind-body]"))
     return failures, PageFacts(references, searchable)
 
