@@ -11,11 +11,16 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T, R = TypeVar("T"), TypeVar("R")
+# Set by a caller that runs several publishes side by side (the national build's local pool): each then
+# keeps to this many cores instead of starting a pool as wide as the machine.
+CORES_VARIABLE = "PUBLISH_CORES"
 
 
 def cores() -> int:
     """The cores this process may run on: ``os.process_cpu_count`` (Python 3.13+) honours CPU
-    affinity; before it, ``os.cpu_count`` counts the machine's."""
+    affinity; before it, ``os.cpu_count`` counts the machine's. ``PUBLISH_CORES`` caps it."""
+    if shared := os.environ.get(CORES_VARIABLE):
+        return max(1, int(shared))
     count = getattr(os, "process_cpu_count", os.cpu_count)()
     return count or 1
 
