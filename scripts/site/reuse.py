@@ -48,11 +48,6 @@ def stored_record(release: Path | None) -> dict:
     return json.loads(stored.read_text(encoding="utf-8")) if stored and stored.is_file() else {}
 
 
-def stored_keys(release: Path | None) -> dict[str, str]:
-    """Page → key, as ``release`` recorded them."""
-    return stored_record(release).get("pages", {})
-
-
 def stable(value) -> str:
     """Modules and functions in settings, by name: their repr carries a memory address."""
     return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
