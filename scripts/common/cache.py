@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import sys
 from pathlib import Path
+
+from scripts.common.files import write_new
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = ("scripts", "theme", "content")
@@ -67,10 +68,7 @@ class Store:
 
     def put(self, entry_key: str, data: bytes) -> None:
         """Written under a temporary name and renamed, so a reader never sees half an entry."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        pending = self.folder / f".{entry_key}.{os.getpid()}.tmp"
-        pending.write_bytes(data)
-        os.replace(pending, self.folder / entry_key)
+        write_new(self.folder / entry_key, data)
 
     def keep_only(self, keys: set[str]) -> None:
         if self.folder.is_dir():
