@@ -84,7 +84,7 @@ def rollback(c):
 
 @task
 def deploy(c, dry_run=False):
-    """Copy the live output/ to the server set in publishconf.py (rsync over SSH, changed files only)."""
+    """Copy the live output/ to the server set in pelicanconf.py (rsync over SSH, changed files only)."""
     from scripts.publish import deploy as stage
 
     try:

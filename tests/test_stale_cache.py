@@ -69,3 +69,21 @@ def test_a_republish_after_a_code_change_equals_a_clean_build(kind, tmp_path):
     # This kind's files only, so that each case names the cache that went stale.
     made, expected = files(republished, pattern), files(clean, pattern)
     assert sorted(path for path in made.keys() | expected.keys() if made.get(path) != expected.get(path)) == []
+
+
+def test_every_cache_key_changes_when_a_library_is_upgraded(tmp_path, monkeypatch):
+    """A library upgraded by hand, with constraints.txt untouched, must not be served from the cache
+    of the older version: its dist-info folder's name carries the version."""
+    from scripts.common import cache
+
+    library = tmp_path / "site-packages"
+    (library / "jinja2-3.1.4.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(library))
+    cache.code_digest.cache_clear()
+    before = cache.key("entry")
+    (library / "jinja2-3.1.4.dist-info").rename(library / "jinja2-3.1.5.dist-info")
+    cache.code_digest.cache_clear()
+    try:
+        assert cache.key("entry") != before
+    finally:
+        cache.code_digest.cache_clear()

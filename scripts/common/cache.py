@@ -1,8 +1,8 @@
 """Build caches: one key derivation for all of them, so that none can serve output made by other code.
 
 Every key starts from ``code_digest()``: the bytes of every file under scripts/, theme/ and content/,
-pelicanconf.py, publishconf.py, pyproject.toml, constraints.txt (the pinned libraries) and the Python
-version. Nothing is hand-listed: a change to any of them changes every key at once. An entry adds its
+pelicanconf.py, pyproject.toml, constraints.txt (the pinned libraries), the libraries actually installed
+(``installed_libraries``) and the Python version. Nothing is hand-listed: a change to any of them changes every key at once. An entry adds its
 own inputs (``key``). A hand-picked list of files once left the notice PDFs in the old money format
 after a change to the formatter (GUIDE §5).
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from scripts.common.files import write_new
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE_FOLDERS = ("scripts", "theme", "content")
-CODE_FILES = ("pelicanconf.py", "publishconf.py", "pyproject.toml", "constraints.txt")
+CODE_FILES = ("pelicanconf.py", "pyproject.toml", "constraints.txt")
 
 
 def _code_files(root: Path) -> list[Path]:
@@ -33,11 +34,23 @@ def _code_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
+def installed_libraries() -> list[str]:
+    """The name and version of every library Python can import (their ``*.dist-info`` folders): a
+    library upgraded by hand, without a change to constraints.txt, still changes every key. Reading
+    each library's metadata instead took over a second."""
+    return sorted(
+        entry.name
+        for folder in sys.path if os.path.isdir(folder)
+        for entry in os.scandir(folder) if entry.name.endswith((".dist-info", ".egg-info"))
+    )
+
+
 @functools.cache
 def code_digest(root: Path = ROOT) -> str:
     """What every build output depends on besides its own inputs: the project's code, templates, prose,
     settings and pinned libraries, and the interpreter."""
     hasher = hashlib.sha256(sys.version.encode() + b"\0")
+    hasher.update("\n".join(installed_libraries()).encode() + b"\0")
     for path in _code_files(root):
         hasher.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return hasher.hexdigest()
