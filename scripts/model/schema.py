@@ -22,6 +22,7 @@ class Column:
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 200  # characters; longer text is a pasted paragraph, not a name or a number
+    document: bool = False  # a document or decision number: its serial digits are not personal data
 
     def __hash__(self) -> int:
         # By name only: validation looks a column up once per cell (parse.parse_value's cache), and
@@ -53,7 +54,7 @@ COMMUNE_CODE = Column(
     pattern=r"^\d{5}$",
 )
 DECISION_NUMBER = Column(
-    "decision_number", "text", "Số quyết định", "Số hiệu quyết định giao hoặc phân bổ dự toán."
+    "decision_number", "text", "Số quyết định", "Số hiệu quyết định giao hoặc phân bổ dự toán.", document=True
 )
 DECISION_DATE = Column(
     "decision_date", "date", "Ngày quyết định", "Ngày ký quyết định, định dạng YYYY-MM-DD."
@@ -200,6 +201,7 @@ PAYMENTS = Table(
             "text",
             "Số chứng từ",
             "Số hiệu chứng từ chi (ủy nhiệm chi hoặc phiếu chi) làm căn cứ cho lần chi.",
+            document=True,
         ),
     ),
 )
