@@ -130,7 +130,7 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
     if column.type == "code" and column.pattern:
         value = restore_code(text, column.pattern)
         if not re.match(column.pattern, value):
-            raise Invalid(P.TypeError_, expected=f"mã phải khớp mẫu {column.pattern}")
+            raise Invalid(P.TypeError_, expected=column.pattern_words)
         restored = value if value != text else None
         return value, restored
     return text, restored

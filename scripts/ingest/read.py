@@ -19,12 +19,17 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scripts.common.formatting import filesize, number
 from scripts.model import problems as P
 
 HEADER_ROW = 1  # spreadsheet row numbers: the header is row 1, the first data row is row 2
 SUFFIXES = (".csv", ".xlsx")
 SEPARATORS = {",": "dấu phẩy", ";": "dấu chấm phẩy", "\t": "dấu tab"}
 CANONICAL = "UTF-8, dấu phẩy"  # the form the README asks for: nothing worth telling staff
+# The largest table read at all. The sample's biggest is 8 KB; a commune has at most 999 teams of 12 periods.
+# Anything past these is an export of the wrong thing, refused at once rather than validated for minutes.
+MAX_TABLE_BYTES = 20 * 1024**2
+MAX_TABLE_ROWS = 120_000  # data rows, header not counted
 
 # Invisible characters copy-pasting from the web leaves behind; they carry no meaning in a name.
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -142,11 +147,13 @@ def csv_records(text: str, separator: str, file: str) -> list[list[str]]:
     try:
         for record in reader:
             records.append(record)
+            if len(records) > MAX_TABLE_ROWS + HEADER_ROW:
+                raise Unreadable(too_many_rows(file))
     except csv.Error as error:
         row = len(records) + HEADER_ROW
         if "field larger than field limit" in str(error):
             raise Unreadable(P.CellTooLong(file=file, row=row, params={"length": "> 131072", "limit": "131072"}))
-        detail = f"dấu ngoặc kép không đóng hoặc đặt sai ({error})"
+        detail = "dấu ngoặc kép không đóng hoặc đặt sai, hoặc có chữ ngay sau dấu ngoặc kép đóng"
         raise Unreadable(P.ParseError(file=file, row=row, params={"detail": detail}))
     return records
 
@@ -181,11 +188,14 @@ def read_xlsx(path: Path, file: str) -> tuple[list[list[str]], str]:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
         formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise Unreadable(P.ParseError(file=file, params={"detail": f"không mở được tệp XLSX ({error})"}))
+        detail = f"không mở được tệp XLSX: tệp hỏng, hoặc là loại tệp khác đặt tên .xlsx ({type(error).__name__})"
+        raise Unreadable(P.ParseError(file=file, params={"detail": detail})) from None
     sheet = values.worksheets[0]
     records = []
     # A formula Excel never calculated has no stored value: keep its text so parse refuses it.
     for shown, written in zip(sheet.iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True)):
+        if len(records) == MAX_TABLE_ROWS + HEADER_ROW:
+            raise Unreadable(too_many_rows(file))
         records.append(
             [cell_text(formula if value is None and isinstance(formula, str) else value) for value, formula in zip(shown, written)]
         )
@@ -228,9 +238,21 @@ def tabulate(records: list[list[str]], file: str) -> Table:
     return table
 
 
+def too_many_rows(file: str) -> P.Problem:
+    return P.TableTooLarge(file=file, params={"size": f"có hơn {number(MAX_TABLE_ROWS)} dòng", "limit": f"{number(MAX_TABLE_ROWS)} dòng"})
+
+
+def check_size(path: Path, file: str) -> None:
+    """Refuse a file too big to be one commune's table before a byte of it is read."""
+    size = path.stat().st_size
+    if size > MAX_TABLE_BYTES:
+        raise Unreadable(P.TableTooLarge(file=file, params={"size": f"nặng {filesize(size)}", "limit": filesize(MAX_TABLE_BYTES)}))
+
+
 def read_table(path: Path, file: str) -> Table:
     """Read ``path`` (reported as ``file``); a file that cannot be read yields a table without header."""
     try:
+        check_size(path, file)
         reader = read_xlsx if path.suffix.lower() == ".xlsx" else read_csv
         records, detected = reader(path, file)
     except Unreadable as failure:
