@@ -53,6 +53,16 @@ def validate(c, format="table"):
 
 
 @task
+def template(c):
+    """Write the Excel templates staff fill in (data/templates/), generated from the schema."""
+    from scripts.ingest.load import load_references
+    from scripts.outputs import staff_templates
+
+    changed = staff_templates.write(PATHS.data / "templates", load_references(PATHS.data))
+    print(f"{len(changed)} mẫu Excel thay đổi trong data/templates/")
+
+
+@task
 def build(c):
     """Validate and build a release under build/releases/ with all checks, without making it live."""
     timer = pipeline.StageTimer()
