@@ -18,15 +18,15 @@ from scripts.validate.rules import ValidationFailed  # noqa: E402
 PATHS = pipeline.Paths(ROOT)
 
 
-def _run_stage(action):
+def _run_stage(action, show=report.print_console):
     """Turn a data or site problem into a readable message and a non-zero exit."""
     try:
         result = action()
     except ValidationFailed as failure:
-        report.print_console(failure.report)
+        show(failure.report)
         raise Exit("Dữ liệu có lỗi: chưa công bố. Trang đang chạy không thay đổi.", code=1)
     except Exception as failure:  # any stage failing must stop the publish, loudly
-        raise Exit(f"Dựng trang thất bại: {failure}\nTrang đang chạy không thay đổi.", code=1)
+        raise Exit(f"Dựng trang thất bại: {report.failure_message(failure, PATHS.work)}\nTrang đang chạy không thay đổi.", code=1)
     return result
 
 
@@ -37,14 +37,29 @@ def sample_data(c):
     print(f"{len(changed)} tệp mẫu thay đổi")
 
 
-@task
-def validate(c):
+@task(help={"format": "table (the default: a table on a terminal, one line per problem in a log) or json (every problem on stdout)"})
+def validate(c, format="table"):
     """Check every CSV under data/; list every problem; exit 1 on any error."""
     from scripts.validate import rules as stage
 
+    if format == "json":
+        _, reports = _run_stage(lambda: stage.publishable(PATHS.data, PATHS.work), show=report.print_json)
+        reports.write()
+        report.print_json(reports.report)
+        return
     result = _run_stage(lambda: stage.run(PATHS.data, PATHS.work))
     print(f"Dữ liệu hợp lệ: {result}")
     report.print_report_path()
+
+
+@task
+def template(c):
+    """Write the Excel templates staff fill in (data/templates/), generated from the schema."""
+    from scripts.ingest.load import load_references
+    from scripts.outputs import staff_templates
+
+    changed = staff_templates.write(PATHS.data / "templates", load_references(PATHS.data))
+    print(f"{len(changed)} mẫu Excel thay đổi trong data/templates/")
 
 
 @task

@@ -111,7 +111,8 @@ BAD_INPUT_CASES = {
         ("parse-error", OTHER_TEAMS, 3, None),
     ),
     "encoding-error": (
-        lambda d: (d / OTHER_TEAMS).write_bytes((d / OTHER_TEAMS).read_text(encoding="utf-8").encode("cp1258", errors="replace")),
+        # Latin-1 with a letter Vietnamese lacks (ö): a Windows-1258 file would hold only Vietnamese letters.
+        lambda d: (d / OTHER_TEAMS).write_bytes((d / OTHER_TEAMS).read_text(encoding="utf-8").replace("thôn", "thön").encode("latin-1", errors="replace")),
         ("encoding-error", OTHER_TEAMS, None, None),
     ),
     "metadata-missing": (

@@ -32,6 +32,9 @@ HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u
 # Latin-1 letters and signs Vietnamese never uses but TCVN3/VNI fonts map their letters to.
 VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
 LEGACY_FONT = re.compile("[\u00a1-\u00ff]")
+# Signs Vietnamese text does use («Bản Giốc», Nà Mạ · Khuổi Ky, km 25°): a legacy-font letter only inside a word.
+PUNCTUATION = "«»·°"
+PUNCTUATION_AS_LETTER = re.compile(f"(?<=[^\\W\\d_])[{PUNCTUATION}](?=[^\\W\\d_])")
 
 class Invalid(Exception):
     """The cell cannot be used; ``kind`` and ``params`` become the reported problem."""
@@ -90,10 +93,21 @@ def check_text(column: Column, text: str) -> None:
     if hidden:
         name = unicodedata.name(hidden[0], "")
         raise Invalid(P.ControlCharacter, character=f"U+{ord(hidden[0]):04X} {name}".strip())
-    if any(char not in VIETNAMESE_LATIN1 for char in LEGACY_FONT.findall(text)):
+    if legacy_font(text):
         raise Invalid(P.LegacyFontText)
-    if column.public and (found := personal.value_kind(text)):
+    if column.public and column.type == "text" and (found := personal_data(column, text)):
         raise Invalid(P.PersonalDataValue, what=found[0], match=found[1])
+
+
+def legacy_font(text: str) -> bool:
+    """Whether Latin-1 signs stand where Vietnamese letters should, as TCVN3/VNI text read as Unicode shows."""
+    signs = [char for char in LEGACY_FONT.findall(text) if char not in VIETNAMESE_LATIN1]
+    return any(char not in PUNCTUATION for char in signs) or bool(signs and PUNCTUATION_AS_LETTER.search(text))
+
+
+def personal_data(column: Column, text: str) -> tuple[str, str] | None:
+    """Names and villages get every pattern; codes, numbers and dates have their own shape to match."""
+    return personal.document_kind(text) if column.document else personal.value_kind(text)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # dates, counts and amounts repeat across thousands of rows
@@ -116,7 +130,7 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
     if column.type == "code" and column.pattern:
         value = restore_code(text, column.pattern)
         if not re.match(column.pattern, value):
-            raise Invalid(P.TypeError_, expected=f"mã phải khớp mẫu {column.pattern}")
+            raise Invalid(P.TypeError_, expected=column.pattern_words)
         restored = value if value != text else None
         return value, restored
     return text, restored

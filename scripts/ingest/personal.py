@@ -1,8 +1,9 @@
 """What personal data looks like, so that none of it is ever published.
 
 Two guards share these patterns: an input column whose header names personal data is refused
-(``column_kind``), and a published text value that contains it is an error (``value_kind``).
-The site scan in the tests uses ``value_kind`` too.
+(``column_kind``), and a published name or village that contains it is an error (``value_kind``).
+Document and decision numbers are long digit runs by nature (``UNC 202503180001``, ``PC 0000153289``):
+they get the looser ``document_kind``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,15 @@ PERSONAL_VALUES = (
     ("số căn cước công dân", re.compile(r"(?<!\d)\d{12}(?!\d)")),
     ("địa chỉ thư điện tử", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
 )
+# In a document number only what cannot be a serial: a mobile number (+84 or 0, a mobile prefix 3/5/7/8/9,
+# then 8 digits) or a 12-digit citizen id standing alone; a run after a capital prefix ("UNC 2025…") is a serial.
+NOT_AFTER_PREFIX = r"(?<![\w+])(?<![A-ZĐ][\s.:-])(?<![A-ZĐ][\s.:-]{2})"
+PERSONAL_IN_DOCUMENTS = (
+    ("số điện thoại", re.compile(r"(?<!\w)(?:S?ĐT|DĐ|Tel|Phone)[\s.:]*(?:\+84|0)(?:[\s.-]?\d){9,10}(?!\d)", re.IGNORECASE)),
+    ("số điện thoại", re.compile(NOT_AFTER_PREFIX + r"(?:\+84[\s.-]?|0)[35789](?:[\s.-]?\d){8}(?![\d])")),
+    ("số căn cước công dân", re.compile(NOT_AFTER_PREFIX + r"\d{12}(?!\d)")),
+    PERSONAL_VALUES[-1],
+)
 
 
 def column_kind(header: str) -> str | None:
@@ -33,10 +43,19 @@ def column_kind(header: str) -> str | None:
     return next((what for what, pattern in PERSONAL_COLUMNS if pattern.search(folded)), None)
 
 
-def value_kind(text: str) -> tuple[str, str] | None:
-    """(kind, the matching text) when ``text`` contains a phone number, a citizen id or an e-mail."""
-    for what, pattern in PERSONAL_VALUES:
+def _first(patterns, text: str) -> tuple[str, str] | None:
+    for what, pattern in patterns:
         found = pattern.search(text)
         if found:
             return what, found[0]
     return None
+
+
+def value_kind(text: str) -> tuple[str, str] | None:
+    """(kind, the matching text) when a name or village contains a phone number, a citizen id or an e-mail."""
+    return _first(PERSONAL_VALUES, text)
+
+
+def document_kind(text: str) -> tuple[str, str] | None:
+    """``value_kind`` for a document or decision number: its serial digits are not a phone or an id."""
+    return _first(PERSONAL_IN_DOCUMENTS, text)

@@ -136,6 +136,28 @@ DuplicateSource = _kind(
     "Hai tệp cho cùng một bảng",
     "Có cả tệp {value} và tệp {other}: chỉ giữ lại một tệp (CSV hoặc XLSX) cho mỗi bảng.",
 )
+TableTooLarge = _kind(
+    "table-too-large",
+    "Tệp quá lớn",
+    "Tệp {size}, vượt giới hạn {limit} của một bảng nhập liệu: không đọc tiếp. Mỗi tệp là bảng của một "
+    "xã/phường; hãy kiểm tra có phải đã xuất nhầm cả sổ hoặc dán lặp dữ liệu.",
+)
+MoreProblems = _kind(
+    "more-problems",
+    "Còn nhiều lỗi cùng loại",
+    "Còn {count} lỗi “{title}” ({value}) nữa trong tệp này, không liệt kê: sửa các lỗi trên rồi chạy lại để xem tiếp.",
+)
+MoreNotices = _kind(
+    "more-notices",
+    "Còn nhiều điều đã tự nhận ra cùng loại",
+    "Còn {count} dòng “{title}” ({value}) nữa trong tệp này, không liệt kê.",
+    NOTICE,
+)
+PaymentsUnchecked = _kind(
+    "payments-unchecked",
+    "Chưa kiểm tra được kết quả chi",
+    "{count} dòng chi của tệp này chưa được kiểm tra vì tệp phân bổ {teams_file} {reason}: sửa tệp đó trước.",
+)
 NoRows = _kind(
     "no-rows", "Tệp không có dòng dữ liệu", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."
 )

@@ -19,9 +19,11 @@ class Column:
     required: bool = True
     public: bool = True
     pattern: str = ""  # for codes: a regular expression the value must match
+    pattern_words: str = ""  # the same rule as staff read it, with an example
     minimum: int | None = None
     maximum: int | None = None
     max_length: int = 200  # characters; longer text is a pasted paragraph, not a name or a number
+    document: bool = False  # a document or decision number: its serial digits are not personal data
 
     def __hash__(self) -> int:
         # By name only: validation looks a column up once per cell (parse.parse_value's cache), and
@@ -45,15 +47,18 @@ class Table:
         return next(column for column in self.columns if column.name == name)
 
 
+TEAM_ID_PATTERN = r"^\d{5}-\d{3}$"
+TEAM_ID_WORDS = "mã tổ gồm mã xã 5 chữ số, dấu gạch ngang và số thứ tự 3 chữ số, ví dụ 01273-005"
 COMMUNE_CODE = Column(
     "commune_code",
     "code",
     "Mã xã/phường",
     "Mã đơn vị hành chính cấp xã gồm 5 chữ số theo Quyết định 19/2025/QĐ-TTg; giữ nguyên số 0 ở đầu.",
     pattern=r"^\d{5}$",
+    pattern_words="mã xã gồm đúng 5 chữ số, ví dụ 01273",
 )
 DECISION_NUMBER = Column(
-    "decision_number", "text", "Số quyết định", "Số hiệu quyết định giao hoặc phân bổ dự toán."
+    "decision_number", "text", "Số quyết định", "Số hiệu quyết định giao hoặc phân bổ dự toán.", document=True
 )
 DECISION_DATE = Column(
     "decision_date", "date", "Ngày quyết định", "Ngày ký quyết định, định dạng YYYY-MM-DD."
@@ -105,7 +110,8 @@ TEAM_ALLOCATIONS = Table(
             "Mã tổ",
             "Mã định danh ổn định của tổ: mã xã, dấu gạch ngang, số thứ tự 3 chữ số. "
             "Không đổi qua các năm.",
-            pattern=r"^\d{5}-\d{3}$",
+            pattern=TEAM_ID_PATTERN,
+            pattern_words=TEAM_ID_WORDS,
         ),
         Column("team_name", "text", "Tên tổ", "Tên Tổ chuyển đổi số cộng đồng."),
         Column(
@@ -167,7 +173,8 @@ PAYMENTS = Table(
             "code",
             "Mã tổ",
             "Mã của tổ nhận tiền, như trong tệp phân bổ của xã/phường.",
-            pattern=r"^\d{5}-\d{3}$",
+            pattern=TEAM_ID_PATTERN,
+            pattern_words=TEAM_ID_WORDS,
         ),
         COMMUNE_CODE,
         Column(
@@ -200,6 +207,7 @@ PAYMENTS = Table(
             "text",
             "Số chứng từ",
             "Số hiệu chứng từ chi (ủy nhiệm chi hoặc phiếu chi) làm căn cứ cho lần chi.",
+            document=True,
         ),
     ),
 )
@@ -222,7 +230,7 @@ COMMUNES = Table(
     description="Các đơn vị hành chính cấp xã của tỉnh từ ngày 1/7/2025, sau khi sắp xếp lại.",
     path_pattern="reference/communes.csv",
     columns=(
-        Column("code", "code", "Mã xã/phường", COMMUNE_CODE.description, pattern=COMMUNE_CODE.pattern),
+        Column("code", "code", "Mã xã/phường", COMMUNE_CODE.description, pattern=COMMUNE_CODE.pattern, pattern_words=COMMUNE_CODE.pattern_words),
         Column("type", "text", "Loại đơn vị", "phuong (phường) hoặc xa (xã)."),
         Column("name", "text", "Tên", "Tên xã, phường không kèm chữ “Xã”, “Phường”."),
         Column("full_name", "text", "Tên đầy đủ", "Tên đầy đủ, ví dụ “Phường Thục Phán”."),

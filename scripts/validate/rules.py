@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,12 +57,28 @@ class ValidationFailed(Exception):
         return ValidationFailed, (self.report,)
 
 
+LISTED_PER_KIND = 20  # errors or notices of one kind listed per file; a 384,000-row file made 384,246
+
+
 @dataclass
 class Report:
     problems: list[P.Problem] = field(default_factory=list)
+    counted: dict[tuple[str, str], P.Problem] = field(default_factory=dict)  # (code, file) → its "and N more"
+    seen: Counter = field(default_factory=Counter)
 
     def add(self, problem: P.Problem) -> None:
-        self.problems.append(problem)
+        """Every finding is kept (the site publishes them); of one kind of error or notice in one file,
+        the first ``LISTED_PER_KIND`` and then one line that counts the rest."""
+        key = (problem.code, problem.file)
+        self.seen[key] += 1
+        if problem.severity == P.WARNING or self.seen[key] <= LISTED_PER_KIND:
+            self.problems.append(problem)
+        elif key in self.counted:
+            self.counted[key].params["count"] += 1
+        else:
+            kind = P.MoreProblems if problem.severity == P.ERROR else P.MoreNotices
+            self.counted[key] = kind(file=problem.file, value=problem.code, params={"count": 1, "title": problem.title})
+            self.problems.append(self.counted[key])
 
     @property
     def errors(self) -> list[P.Problem]:
@@ -103,7 +119,8 @@ def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Rep
 
 def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
-    report.problems.extend(table.problems)
+    for problem in table.problems:
+        report.add(problem)
     if not table.header:
         return []
     expected = ", ".join(schema.column_names)
@@ -402,7 +419,11 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
     paid: dict[tuple[str, int], int] = defaultdict(int)
     kept = []
     for table in year.payments:
-        for row in check_team_file(table, known, report, PAYMENTS):
+        rows = check_team_file(table, known, report, PAYMENTS)
+        if rows and (unchecked := payments_unchecked(table, year, len(rows))):
+            report.add(unchecked)
+            continue
+        for row in rows:
             where = dict(file=row["_file"], row=row["_row"])
             team_id = row["team_id"]
             if written.get(team_id, 0) != len(periods.get(team_id, [])):
@@ -445,6 +466,18 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
                 continue
             kept.append(row)
     return kept
+
+
+def payments_unchecked(table: RawTable, year: YearInput, count: int) -> P.Problem | None:
+    """One problem for a payments file whose commune's allocations are missing or unreadable: its rows
+    cannot be matched to teams, and a "no such team" for each of them would bury the real error."""
+    commune = Path(table.relative_path).stem
+    teams = next((t for t in year.teams if Path(t.relative_path).stem == commune), None)
+    if teams is not None and teams.header:
+        return None
+    teams_file = teams.relative_path if teams else f"allocations/{year.fiscal_year}/teams/{commune}.csv"
+    reason = "không đọc được" if teams else "không có"
+    return P.PaymentsUnchecked(file=table.relative_path, params={"count": count, "teams_file": f"data/{teams_file}", "reason": reason})
 
 
 def check_publication_dates(rows: list[dict], column: str, published_on: dt.date, report: Report) -> None:
