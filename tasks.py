@@ -138,10 +138,10 @@ def test(c, browser=True):
 
 @task
 def docs(c):
-    """Regenerate the README sections generated from the schema and the validation rules."""
+    """Regenerate docs/data.md's sections generated from the schema and the validation rules."""
     from scripts.dev import docs as stage
 
-    print("README.md cập nhật" if stage.update_readme() else "README.md đã đúng")
+    print("docs/data.md cập nhật" if stage.update_data_reference() else "docs/data.md đã đúng")
 
 
 @task(help={"sizes": "province, provinces10, nation (comma-separated)", "hugo": "also build the Hugo peer site", "repeats": "full and one-cell publishes per size (default: 3, the nation 1)"})

@@ -1,4 +1,4 @@
-"""The README's schema and error-code sections, generated from scripts/model/schema.py and scripts/model/problems.py.
+"""docs/data.md's schema and error-code sections, generated from scripts/model/schema.py and scripts/model/problems.py.
 
 `invoke docs` rewrites the sections between their markers; a test fails when they are stale.
 """
@@ -11,13 +11,13 @@ from pathlib import Path
 from scripts.model import problems
 from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DATA_REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 
 
 def schema_markdown() -> str:
     parts, described = [], set()
     for table in INPUT_TABLES:
-        parts.append(f"#### `data/{table.path_pattern}` — {table.title}\n\n{table.description}\n")
+        parts.append(f"### `data/{table.path_pattern}` — {table.title}\n\n{table.description}\n")
         parts.append("| column | type | meaning (vi) |\n|---|---|---|")
         for column in table.columns:
             kind = ", ".join(filter(None, (TYPE_LABELS[column.type], column.unit, "" if column.required else "không bắt buộc")))
@@ -46,7 +46,7 @@ def render(text: str) -> str:
     return text
 
 
-def update_readme(path: Path = README) -> bool:
+def update_data_reference(path: Path = DATA_REFERENCE) -> bool:
     text = path.read_text(encoding="utf-8")
     updated = render(text)
     if updated != text:
