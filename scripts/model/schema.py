@@ -45,6 +45,10 @@ class Table:
         return next(column for column in self.columns if column.name == name)
 
 
+# Bounds no real figure reaches, so that a typo (25 digits) is a located error, never a number too big to store.
+MAX_AMOUNT = 10**12  # đồng: a thousand billion, a hundred times a province's yearly support
+MAX_COUNT = 100_000  # teams or members
+
 COMMUNE_CODE = Column(
     "commune_code",
     "code",
@@ -76,6 +80,7 @@ PROVINCE_ALLOCATIONS = Table(
             "Số Tổ chuyển đổi số cộng đồng được giao kinh phí.",
             unit="tổ",
             minimum=0,
+            maximum=MAX_COUNT,
         ),
         Column(
             "amount_vnd",
@@ -84,6 +89,7 @@ PROVINCE_ALLOCATIONS = Table(
             "Số tiền dự toán tỉnh giao cho xã/phường, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         DECISION_NUMBER,
         DECISION_DATE,
@@ -122,6 +128,7 @@ TEAM_ALLOCATIONS = Table(
             "Số thành viên của tổ (quy định tối thiểu 10 người).",
             unit="người",
             minimum=1,
+            maximum=MAX_COUNT,
         ),
         Column(
             "month_from",
@@ -146,6 +153,7 @@ TEAM_ALLOCATIONS = Table(
             "Số tiền phân bổ cho tổ trong khoảng tháng trên, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         DECISION_NUMBER,
         DECISION_DATE,
@@ -193,6 +201,7 @@ PAYMENTS = Table(
             "Số tiền đã chi trả cho tổ trong lần chi này, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         Column("payment_date", "date", "Ngày chi", "Ngày chi trả ghi trên chứng từ, định dạng YYYY-MM-DD."),
         Column(
