@@ -51,17 +51,32 @@ NUCLEUS = (
     "ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|ôi|ơi|oo|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ưu|ươ|yê|"
     "[aăâeêioôơuưy]"
 )
-SYLLABLE = re.compile(f"(?:{ONSET})?(?:{NUCLEUS})(?:ch|nh|ng|[cmnpt])?")
+SYLLABLE = re.compile(f"(?:{ONSET})?(?P<nucleus>{NUCLEUS})(?P<coda>ch|nh|ng|[cmnpt])?")
+# ai, ao, âu, eo, ôi, ươu… (not uy, oo): no final consonant follows, and the tone never sits on the glide.
+GLIDE_FINAL = re.compile("(?!uy$|oo$)[aăâeêoôơuư]+[iyou]")
+CHECKED = ("c", "ch", "p", "t")  # a syllable ending so takes only the rising or the heavy tone (sắc, nặng)
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def is_vietnamese_syllable(word: str) -> bool:
-    """A Vietnamese syllable: onset, vowels, final consonant, and at most one tone mark."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    if sum(mark in TONES for mark in decomposed) > 1:
+    """A Vietnamese syllable: onset, vowels, final consonant, and at most one tone mark, where it can sit."""
+    letters = unicodedata.normalize("NFC", word.lower())
+    tones = [(index, mark) for index, char in enumerate(letters) for mark in unicodedata.normalize("NFD", char) if mark in TONES]
+    if len(tones) > 1:
         return False
-    toneless = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in TONES))
-    return SYLLABLE.fullmatch(toneless) is not None
+    toneless = "".join(unicodedata.normalize("NFC", "".join(m for m in unicodedata.normalize("NFD", c) if m not in TONES)) for c in letters)
+    syllable = SYLLABLE.fullmatch(toneless)
+    if syllable is None:
+        return False
+    glide_final = GLIDE_FINAL.fullmatch(syllable["nucleus"]) is not None
+    if glide_final and syllable["coda"]:
+        return False
+    if not tones:
+        return True
+    (position, tone), = tones
+    if syllable["coda"] in CHECKED and tone not in (ACUTE, DOT):
+        return False
+    return not (glide_final and position == syllable.end("nucleus") - 1)
 
 
 def from_tcvn3(word: str) -> str:
