@@ -242,8 +242,12 @@ def test_a_file_a_link_points_at_is_never_read_into_the_reports(live_site, relat
 def test_a_failure_no_rule_expected_names_the_file_it_was_reading(live_site, monkeypatch):
     from scripts.ingest import load as ingest
 
+    read_table = ingest.read_table
+
     def breaks(path, file):
-        raise RuntimeError("internal detail staff must not read")
+        if file == TEAMS:
+            raise RuntimeError("internal detail staff must not read")
+        return read_table(path, file)
 
     monkeypatch.setattr(ingest, "read_table", breaks)
     with pytest.raises(ValidationFailed) as failure:
@@ -317,7 +321,6 @@ ACCEPTED = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(ACCEPTED))
 SCRATCH = ("~$01273.xlsx", "._01273.csv", ".~lock.01273.csv#", "Thumbs.db", ".DS_Store")
 
 
@@ -332,6 +335,7 @@ def test_scratch_files_of_excel_and_the_os_are_ignored_with_a_note(tiny_data):
     assert canonical_teams(tiny_data) == reference
 
 
+@pytest.mark.parametrize("case", sorted(ACCEPTED))
 def test_excel_output_is_read_as_meant_and_the_detection_is_reported(tiny_data, tmp_path, case):
     reference = canonical_teams(tiny_data)
     breaks, detected = ACCEPTED[case]
