@@ -192,7 +192,7 @@ REFUSED = {
         replace('resolution_title = "', 'resolution_title = "Tæ d©n phè" # ', POLICY_TOML), ("legacy-font-text", POLICY_TOML, None, "rates[1].resolution_title"),
     ),
     "maximum members written as a string": (
-        replace("minimum_members = 10", 'minimum_members = 10\nmaximum_members = "50"', POLICY_TOML), ("policy-invalid", POLICY_TOML, None, "maximum_members"),
+        replace("maximum_members = 50", 'maximum_members = "50"', POLICY_TOML), ("policy-invalid", POLICY_TOML, None, "maximum_members"),
     ),
     "year.toml that is not TOML": (replace("sample = true", "sample = yes", YEAR_TOML), ("toml-syntax", YEAR_TOML, 1, None)),
 }
