@@ -9,6 +9,7 @@ data as the canonical UTF-8 CSV, and the report says what was detected.
 from __future__ import annotations
 
 import codecs
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -19,10 +20,15 @@ from scripts.ingest.load import load
 from scripts.publish import pipeline as publish
 from scripts.validate.rules import ValidationFailed, validate
 from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
+from tests.legacy_fonts import to_vni
 
 TEAMS = "allocations/2025/teams/01273.csv"
 TEAMS_XLSX = "allocations/2025/teams/01273.xlsx"
 PROVINCE = "allocations/2025/province.csv"
+YEAR_TOML = "allocations/2025/year.toml"
+PROVINCE_TOML = "reference/province.toml"
+POLICY_TOML = "policy/policy.toml"
+SECRET = "root:x:0:0:secret-outside-data"  # a file outside data/ that a link points at
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
@@ -62,6 +68,24 @@ def to_xlsx(d: Path, relative: str = TEAMS, keep_csv: bool = False, edit=None) -
 
 def cell(row: int, column: str, value: str):
     return lambda d: set_cell(d / TEAMS, row, column, value)
+
+
+def link_outside(relative: str):
+    """Replace a data file by a symbolic link to a file outside data/."""
+    def breaks(d: Path) -> None:
+        outside = d.parent / "outside.csv"
+        outside.write_text(f"{SECRET}\n", encoding="utf-8")
+        (d / relative).unlink()
+        (d / relative).symlink_to(outside)
+    return breaks
+
+
+def copy_year(name: str):
+    return lambda d: shutil.copytree(d / "allocations/2025", d / "allocations" / name)
+
+
+def rename(relative: str, new_name: str):
+    return lambda d: (d / relative).rename((d / relative).with_name(new_name))
 
 
 REFUSED = {
@@ -134,6 +158,43 @@ REFUSED = {
     "team id of another commune": (cell(2, "team_id", "01786-004"), ("wrong-commune", TEAMS, 2, "team_id")),
     "short code restored to an unknown commune": (cell(2, "commune_code", "273"), ("unknown-commune", TEAMS, 2, "commune_code")),
     "team id with a letter": (cell(2, "team_id", "01273-00l"), ("type-error", TEAMS, 2, "team_id")),
+    "team id in full-width digits beside its ASCII twin": (cell(3, "team_id", "01273-００１"), ("duplicate-team-id", TEAMS, 3, "team_id")),
+    "team id with an Arabic-Indic digit": (cell(2, "team_id", "01273-00\u0661"), ("code-character", TEAMS, 2, "team_id")),
+    "25-digit amount": (cell(2, "amount_vnd", "1" * 25), ("out-of-range", TEAMS, 2, "amount_vnd")),
+    "amount above a thousand billion": (cell(2, "amount_vnd", "1000000000001"), ("out-of-range", TEAMS, 2, "amount_vnd")),
+    "VNI font text saved as UTF-8": (cell(2, "village", to_vni("Thôn mẫu 01")), ("legacy-font-text", TEAMS, 2, "village")),
+    # Files under data/
+    "teams file linked to a file outside data/": (link_outside(TEAMS), ("unsafe-path", TEAMS, None, None)),
+    "year.toml linked to a file outside data/": (link_outside(YEAR_TOML), ("unsafe-path", YEAR_TOML, None, None)),
+    "year folder with a trailing space": (copy_year("2026 "), ("year-folder-name", "allocations/2026 ", None, None)),
+    "year folder with a superscript digit": (copy_year("2026²"), ("year-folder-name", "allocations/2026²", None, None)),
+    "year folder in full-width digits": (copy_year("２０２５"), ("year-folder-name", "allocations/２０２５", None, None)),
+    "teams file with an upper-case suffix": (rename(TEAMS, "01273.CSV"), ("unexpected-file", "allocations/2025/teams/01273.CSV", None, None)),
+    "teams file saved as .xls": (rename(TEAMS, "01273.xls"), ("unexpected-file", "allocations/2025/teams/01273.xls", None, None)),
+    "teams file saved as .ods": (rename(TEAMS, "01273.ods"), ("unexpected-file", "allocations/2025/teams/01273.ods", None, None)),
+    "province file with an upper-case suffix": (rename(PROVINCE, "province.CSV"), ("unexpected-file", "allocations/2025/province.CSV", None, None)),
+    # Settings (TOML)
+    "sample written as a string": (replace("sample = true", 'sample = "false"', YEAR_TOML), ("metadata-missing", YEAR_TOML, None, "sample")),
+    "decision date written as a string": (replace("date = 2025-01-20", 'date = "2025-01-20"', YEAR_TOML), ("metadata-missing", YEAR_TOML, None, "province_decision.date")),
+    "decision total above a thousand billion": (
+        replace("total_amount_vnd = 21000000", "total_amount_vnd = " + "9" * 25, YEAR_TOML),
+        ("metadata-missing", YEAR_TOML, None, "province_decision.total_amount_vnd"),
+    ),
+    "phone number in a decision title": (
+        replace('title = "', 'title = "Liên hệ 0912 345 678: ', YEAR_TOML), ("personal-data-value", YEAR_TOML, None, "province_decision.title"),
+    ),
+    "NUL in a decision title": (replace('title = "', 'title = "\\u0000', YEAR_TOML), ("control-character", YEAR_TOML, None, "province_decision.title")),
+    "right-to-left override in a decision title": (
+        replace('title = "', 'title = "\\u202E', YEAR_TOML), ("control-character", YEAR_TOML, None, "province_decision.title"),
+    ),
+    "formula in the province's name": (replace('name = "', 'name = "=HYPERLINK(1)', PROVINCE_TOML), ("formula-in-cell", PROVINCE_TOML, None, "name")),
+    "TCVN3 text in a rate's title": (
+        replace('resolution_title = "', 'resolution_title = "Tæ d©n phè" # ', POLICY_TOML), ("legacy-font-text", POLICY_TOML, None, "rates[1].resolution_title"),
+    ),
+    "maximum members written as a string": (
+        replace("maximum_members = 50", 'maximum_members = "50"', POLICY_TOML), ("policy-invalid", POLICY_TOML, None, "maximum_members"),
+    ),
+    "year.toml that is not TOML": (replace("sample = true", "sample = yes", YEAR_TOML), ("toml-syntax", YEAR_TOML, 1, None)),
 }
 
 
@@ -166,6 +227,44 @@ def test_a_bad_input_is_refused_at_its_cell_and_nothing_is_published(live_site, 
     found = [(p.code, p.file, p.row, p.column) for p in failure.value.report.errors]
     assert expected in found
     assert snapshot(live_site) == before
+
+
+@pytest.mark.parametrize("relative", [TEAMS, YEAR_TOML])
+def test_a_file_a_link_points_at_is_never_read_into_the_reports(live_site, relative):
+    link_outside(relative)(live_site.data)
+    with pytest.raises(ValidationFailed):
+        publish.publish(live_site)
+    for report in ("validation.csv", "bao-cao-kiem-tra.html"):
+        written = (live_site.work / report).read_text(encoding="utf-8")
+        assert relative in written and SECRET not in written
+
+
+def test_a_failure_no_rule_expected_names_the_file_it_was_reading(live_site, monkeypatch):
+    from scripts.ingest import load as ingest
+
+    read_table = ingest.read_table
+
+    def breaks(path, file):
+        if file == TEAMS:
+            raise RuntimeError("internal detail staff must not read")
+        return read_table(path, file)
+
+    monkeypatch.setattr(ingest, "read_table", breaks)
+    with pytest.raises(ValidationFailed) as failure:
+        publish.publish(live_site)
+    errors = failure.value.report.errors
+    assert ("unexpected-error", TEAMS) in {(p.code, p.file) for p in errors}
+    assert all("internal detail" not in p.message for p in errors)
+
+
+def test_a_rule_failing_unexpectedly_is_reported_with_the_file_being_validated(tiny_data, monkeypatch):
+    from scripts.validate import rules
+
+    monkeypatch.setattr(rules, "check_payment_date", lambda *args: 1 / 0)
+    _, report = validate(load(tiny_data))
+    assert [(p.code, p.file, p.params) for p in report.errors] == [
+        ("unexpected-error", "allocations/2025/payments/01273.csv", {"error": "ZeroDivisionError"})
+    ]
 
 
 def test_the_library_covers_the_cases_the_issue_lists():
@@ -220,6 +319,20 @@ ACCEPTED = {
     "XLSX": (to_xlsx, "XLSX, trang tính “Sheet”"),
     "Vietnamese numbers, three date formats, a code Excel shortened": (vietnamese_cells, None),
 }
+
+
+SCRATCH = ("~$01273.xlsx", "._01273.csv", ".~lock.01273.csv#", "Thumbs.db", ".DS_Store")
+
+
+def test_scratch_files_of_excel_and_the_os_are_ignored_with_a_note(tiny_data):
+    reference = canonical_teams(tiny_data)
+    for name in SCRATCH:
+        (tiny_data / "allocations/2025/teams" / name).write_bytes(b"\x00\x05\x16\x07 not a table")
+    _, report = validate(load(tiny_data))
+    assert report.errors == []
+    notes = {(p.code, p.file) for p in report.problems if p.severity == "notice"}
+    assert {("scratch-file-ignored", f"allocations/2025/teams/{name}") for name in SCRATCH} <= notes
+    assert canonical_teams(tiny_data) == reference
 
 
 @pytest.mark.parametrize("case", sorted(ACCEPTED))

@@ -57,6 +57,15 @@ PAYMENT_CASES = {
         lambda d: (set_cell(d / PAYMENTS, 2, "month_from", "6"), set_cell(d / PAYMENTS, 2, "month_to", "1")),
         ("month-range-reversed", PAYMENTS, 2, "month_from"),
     ),
+    # Plausibility warnings: published as findings, never blocking.
+    "paid-before-decision": (
+        lambda d: set_cell(d / PAYMENTS, 2, "payment_date", "2025-01-15"),  # its period was decided on 2025-01-30
+        ("paid-before-decision", PAYMENTS, 2, "payment_date"),
+    ),
+    "paid-outside-fiscal-year": (
+        lambda d: set_cell(d / PAYMENTS, 2, "payment_date", "2019-07-10"),
+        ("paid-outside-fiscal-year", PAYMENTS, 2, "payment_date"),
+    ),
     "metadata-missing-payments-published-on": (
         lambda d: rewrite(d, f"{YEAR}/year.toml", "payments_published_on = 2025-07-20\n", ""),
         ("metadata-missing", f"{YEAR}/year.toml", None, "payments_published_on"),
@@ -73,6 +82,13 @@ def test_bad_payment_is_reported_at_its_cell(tiny_data, case):
     breaks, expected = PAYMENT_CASES[case]
     breaks(tiny_data)
     assert expected in problems_of(tiny_data)
+
+
+@pytest.mark.parametrize(("paid_on", "warned"), [("2026-03-31", False), ("2026-04-01", True), ("2024-12-31", True)])
+def test_a_payment_may_fall_in_the_first_quarter_after_its_fiscal_year(tiny_data, paid_on, warned):
+    rewrite(tiny_data, f"{YEAR}/year.toml", "payments_published_on = 2025-07-20", "payments_published_on = 2026-06-30")
+    set_cell(tiny_data / PAYMENTS, 2, "payment_date", paid_on)
+    assert (("paid-outside-fiscal-year", PAYMENTS, 2, "payment_date") in problems_of(tiny_data)) == warned
 
 
 def test_payments_within_the_allocation_raise_nothing(tiny_data):
@@ -109,3 +125,20 @@ def test_only_public_payment_columns_reach_the_dataset(tiny_data, tmp_path):
     assert set(year["payments"][0]) == public | {"source_file", "source_row"}
     assert year["payments_published_on"] == "2025-07-20"
     assert PAYMENTS in year["sources"]
+
+
+def test_plausibility_warnings_are_published_on_the_checks_page(tiny_data, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from scripts.model.problems import KINDS_BY_CODE
+    from scripts.publish import pipeline as publish
+    from tests.conftest import TEST_OVERRIDES
+
+    set_cell(tiny_data / PAYMENTS, 2, "payment_date", "2019-07-10")
+    set_cell(tiny_data / TEAMS, 2, "member_count", "500")
+    paths = publish.Paths(tmp_path / "root", tiny_data)
+    publish.publish(paths, overrides=TEST_OVERRIDES)
+    checks = BeautifulSoup((paths.output / "kiem-tra" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    listed = checks.get_text(" ", strip=True)
+    for code in ("paid-before-decision", "paid-outside-fiscal-year", "team-above-maximum"):
+        assert KINDS_BY_CODE[code].title in listed

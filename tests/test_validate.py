@@ -127,6 +127,10 @@ BAD_INPUT_CASES = {
         lambda d: rewrite(d, "policy/policy.toml", "amount_vnd = 500000", 'amount_vnd = "năm trăm nghìn"'),
         ("policy-invalid", "policy/policy.toml", None, "rates[1].amount_vnd"),
     ),
+    "team-above-maximum": (
+        lambda d: set_cell(d / TEAMS, 2, "member_count", "500"),
+        ("team-above-maximum", TEAMS, 2, "member_count"),
+    ),
     "policy-no-rate": (
         lambda d: rewrite(d, "policy/policy.toml", "from_year = 2025", "from_year = 2026"),
         ("policy-no-rate", "policy/policy.toml", None, "rates"),

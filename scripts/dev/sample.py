@@ -193,6 +193,8 @@ def year_files(
 POLICY_TOML = """\
 # Mức hỗ trợ và căn cứ pháp lý. Mức thật của Cao Bằng chưa công bố: đây là giả định mẫu.
 minimum_members = 10
+# Số thành viên nhiều hơn mức này được công bố như một phát hiện cần xem lại (không chặn công bố).
+maximum_members = 50
 # Dự toán đã được quyết định phải công khai chậm nhất 30 ngày kể từ ngày ký quyết định.
 publication_deadline_days = 30
 publication_deadline_basis = "Điều 15 Luật Ngân sách nhà nước số 83/2015/QH13: dự toán ngân sách đã được cấp có thẩm quyền quyết định phải được công khai chậm nhất 30 ngày kể từ ngày văn bản được ban hành."

@@ -12,7 +12,9 @@ import functools
 import re
 import unicodedata
 
+from scripts.common.formatting import number
 from scripts.ingest import personal
+from scripts.ingest.legacy_font import looks_like_legacy_font
 from scripts.model import problems as P
 from scripts.model.schema import Column
 
@@ -29,12 +31,8 @@ SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 
 # Characters that change how text displays without being visible: C0/C1 controls and bidi controls.
 HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Latin-1 letters and signs Vietnamese never uses but TCVN3/VNI fonts map their letters to.
-VIETNAMESE_LATIN1 = set("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúý")
-LEGACY_FONT = re.compile("[\u00a1-\u00ff]")
-# Signs Vietnamese text does use («Bản Giốc», Nà Mạ · Khuổi Ky, km 25°): a legacy-font letter only inside a word.
-PUNCTUATION = "«»·°"
-PUNCTUATION_AS_LETTER = re.compile(f"(?<=[^\\W\\d_])[{PUNCTUATION}](?=[^\\W\\d_])")
+# What a code or an id may hold once NFKC has made full-width and other look-alike digits plain.
+CODE_CHARACTERS = re.compile("[A-Za-z0-9-]*")
 
 class Invalid(Exception):
     """The cell cannot be used; ``kind`` and ``params`` become the reported problem."""
@@ -85,24 +83,35 @@ def restore_code(text: str, pattern: str) -> str:
     return text
 
 
+def describe_character(char: str) -> str:
+    """A character as staff can find it even when it is invisible: “²” U+00B2 SUPERSCRIPT TWO."""
+    shown = f"“{char}” " if char.isprintable() and not char.isspace() else ""
+    return f"{shown}U+{ord(char):04X} {unicodedata.name(char, '')}".strip()
+
+
+def canonical_code(text: str) -> str:
+    """A code or id as one spelling: NFKC turns full-width and other compatibility digits into ASCII."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def check_code(text: str) -> None:
+    """Refuse a code holding anything but ASCII letters, digits and hyphens, naming the first such character."""
+    wrong = text[CODE_CHARACTERS.match(text).end() :]
+    if wrong:
+        raise Invalid(P.CodeCharacter, character=describe_character(wrong[0]))
+
+
 def check_text(column: Column, text: str) -> None:
     """Refuse what must not reach a public page as the text of a cell."""
     if len(text) > column.max_length:
         raise Invalid(P.CellTooLong, length=len(text), limit=column.max_length)
     hidden = HIDDEN.search(text)
     if hidden:
-        name = unicodedata.name(hidden[0], "")
-        raise Invalid(P.ControlCharacter, character=f"U+{ord(hidden[0]):04X} {name}".strip())
-    if legacy_font(text):
+        raise Invalid(P.ControlCharacter, character=describe_character(hidden[0]))
+    if looks_like_legacy_font(text):
         raise Invalid(P.LegacyFontText)
     if column.public and column.type == "text" and (found := personal_data(column, text)):
         raise Invalid(P.PersonalDataValue, what=found[0], match=found[1])
-
-
-def legacy_font(text: str) -> bool:
-    """Whether Latin-1 signs stand where Vietnamese letters should, as TCVN3/VNI text read as Unicode shows."""
-    signs = [char for char in LEGACY_FONT.findall(text) if char not in VIETNAMESE_LATIN1]
-    return any(char not in PUNCTUATION for char in signs) or bool(signs and PUNCTUATION_AS_LETTER.search(text))
 
 
 def personal_data(column: Column, text: str) -> tuple[str, str] | None:
@@ -122,15 +131,17 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
         if (column.minimum is not None and value < column.minimum) or (
             column.maximum is not None and value > column.maximum
         ):
-            bounds = f"{column.minimum}–{column.maximum}" if column.maximum is not None else f"≥ {column.minimum}"
+            bounds = f"{number(column.minimum)}–{number(column.maximum)}" if column.maximum is not None else f"≥ {column.minimum}"
             raise Invalid(P.OutOfRange, bounds=bounds)
         return value, None
     if column.type == "date":
         return parse_date(text), None
     if column.type == "code" and column.pattern:
-        value = restore_code(text, column.pattern)
+        canonical = canonical_code(text)
+        check_code(canonical)
+        value = restore_code(canonical, column.pattern)
         if not re.match(column.pattern, value):
             raise Invalid(P.TypeError_, expected=column.pattern_words)
-        restored = value if value != text else None
+        restored = value if value != canonical else None
         return value, restored
     return text, restored

@@ -93,7 +93,39 @@ PolicyNoRate = _kind(
 MetadataMissing = _kind(
     "metadata-missing",
     "Thiếu thông tin năm ngân sách",
-    "Tệp year.toml thiếu mục “{column}” hoặc mục này không hợp lệ.",
+    "Tệp year.toml thiếu mục “{column}” hoặc mục này không hợp lệ; cần {expected}.",
+)
+TomlSyntax = _kind(
+    "toml-syntax",
+    "Tệp cấu hình sai cú pháp",
+    "Không đọc được tệp cấu hình ({detail}). Mỗi dòng có dạng khoá = giá trị; chữ đặt trong dấu ngoặc kép, "
+    "ngày viết 2025-03-15 không có ngoặc kép; lưu tệp bằng UTF-8.",
+)
+UnexpectedError = _kind(
+    "unexpected-error",
+    "Lỗi không lường trước khi đọc tệp",
+    "Chương trình gặp lỗi không lường trước ({error}) khi đọc tệp này; chưa công bố gì. "
+    "Hãy kiểm tra tệp, hoặc gửi tệp và thông báo này cho người quản trị.",
+)
+
+# Files under data/ that are not read as data (scripts/ingest/load.py accounts for every one).
+UnsafePath = _kind(
+    "unsafe-path",
+    "Tệp trỏ ra ngoài thư mục dữ liệu",
+    "“{value}” là liên kết (symlink) hoặc trỏ ra ngoài thư mục data/: không đọc. "
+    "Hãy chép chính tệp (không phải lối tắt) vào thư mục này.",
+)
+YearFolderName = _kind(
+    "year-folder-name",
+    "Tên thư mục năm không hợp lệ",
+    "Thư mục “{value}” trong allocations/ không được đọc: tên thư mục năm phải gồm đúng 4 chữ số, "
+    "ví dụ 2026{detail}. Hãy đổi tên thư mục.",
+)
+UnexpectedFile = _kind(
+    "unexpected-file",
+    "Tệp không đúng định dạng hoặc không đúng chỗ",
+    "“{value}” không được đọc: ở đây chỉ có {expected}, còn “{value}” là {kind}. Bảng dữ liệu phải có đuôi "
+    ".csv hoặc .xlsx viết thường: trong Excel hãy lưu lại bằng “CSV UTF-8 (.csv)”; tệp khác hãy chuyển ra khỏi data/.",
 )
 
 # Problems with the header.
@@ -210,6 +242,11 @@ ControlCharacter = _kind(
     "Ô cột “{column}” chứa ký tự ẩn {character} (ký tự điều khiển hoặc đổi chiều văn bản), "
     "có thể làm sai lệch cách hiển thị. Hãy gõ lại ô này.",
 )
+CodeCharacter = _kind(
+    "code-character",
+    "Mã có ký tự không hợp lệ",
+    "Mã “{value}” ở cột “{column}” có ký tự {character}; mã chỉ gồm chữ cái, chữ số không dấu (0–9) và dấu gạch ngang.",
+)
 LegacyFontText = _kind(
     "legacy-font-text",
     "Chữ gõ bằng phông TCVN3",
@@ -308,6 +345,24 @@ DatedAfterPublication = _kind(
     "cần cập nhật ngày công bố khi bổ sung số liệu.",
     WARNING,
 )
+PaidBeforeDecision = _kind(
+    "paid-before-decision",
+    "Chi trước ngày quyết định phân bổ",
+    "Ngày chi {value} trước ngày {decision_date} của quyết định phân bổ {decision_number} mà lần chi này trả cho.",
+    WARNING,
+)
+PaidOutsideFiscalYear = _kind(
+    "paid-outside-fiscal-year",
+    "Chi ngoài năm ngân sách",
+    "Ngày chi {value} nằm ngoài năm ngân sách {fiscal_year} và quý I năm sau (thời gian chỉnh lý quyết toán).",
+    WARNING,
+)
+TeamAboveMaximum = _kind(
+    "team-above-maximum",
+    "Tổ vượt số thành viên tối đa",
+    "Tổ có {value} thành viên, nhiều hơn mức tối đa {maximum} thành viên ghi trong data/policy/policy.toml.",
+    WARNING,
+)
 TeamCountDiffers = _kind(
     "team-count-differs",
     "Số tổ khác quyết định của tỉnh",
@@ -317,6 +372,12 @@ TeamCountDiffers = _kind(
 
 # What the reader detected or repaired: shown to staff, never published and never blocking.
 FileFormatDetected = _kind("file-format-detected", "Định dạng tệp đã nhận ra", "Đã đọc tệp: {detail}.", NOTICE)
+ScratchFileIgnored = _kind(
+    "scratch-file-ignored",
+    "Bỏ qua tệp tạm",
+    "Tệp “{value}” là tệp tạm của Excel, LibreOffice hoặc hệ điều hành: đã bỏ qua. Có thể xoá tệp này.",
+    NOTICE,
+)
 CodeRestored = _kind(
     "code-restored",
     "Mã đã khôi phục số 0 ở đầu",

@@ -49,6 +49,10 @@ class Table:
 
 TEAM_ID_PATTERN = r"^\d{5}-\d{3}$"
 TEAM_ID_WORDS = "mã tổ gồm mã xã 5 chữ số, dấu gạch ngang và số thứ tự 3 chữ số, ví dụ 01273-005"
+# Bounds no real figure reaches, so that a typo (25 digits) is a located error, never a number too big to store.
+MAX_AMOUNT = 10**12  # đồng: a thousand billion, a hundred times a province's yearly support
+MAX_COUNT = 100_000  # teams or members
+
 COMMUNE_CODE = Column(
     "commune_code",
     "code",
@@ -81,6 +85,7 @@ PROVINCE_ALLOCATIONS = Table(
             "Số Tổ chuyển đổi số cộng đồng được giao kinh phí.",
             unit="tổ",
             minimum=0,
+            maximum=MAX_COUNT,
         ),
         Column(
             "amount_vnd",
@@ -89,6 +94,7 @@ PROVINCE_ALLOCATIONS = Table(
             "Số tiền dự toán tỉnh giao cho xã/phường, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         DECISION_NUMBER,
         DECISION_DATE,
@@ -128,6 +134,7 @@ TEAM_ALLOCATIONS = Table(
             "Số thành viên của tổ (quy định tối thiểu 10 người).",
             unit="người",
             minimum=1,
+            maximum=MAX_COUNT,
         ),
         Column(
             "month_from",
@@ -152,6 +159,7 @@ TEAM_ALLOCATIONS = Table(
             "Số tiền phân bổ cho tổ trong khoảng tháng trên, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         DECISION_NUMBER,
         DECISION_DATE,
@@ -200,6 +208,7 @@ PAYMENTS = Table(
             "Số tiền đã chi trả cho tổ trong lần chi này, đồng chẵn.",
             unit="đồng",
             minimum=0,
+            maximum=MAX_AMOUNT,
         ),
         Column("payment_date", "date", "Ngày chi", "Ngày chi trả ghi trên chứng từ, định dạng YYYY-MM-DD."),
         Column(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,9 @@ from scripts.ingest.load import (
 from scripts.model import problems as P
 from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
 from scripts.model.schema import (
+    FISCAL_YEAR,
+    MAX_AMOUNT,
+    MAX_COUNT,
     PAYMENTS,
     PROVINCE_ALLOCATIONS,
     TEAM_ALLOCATIONS,
@@ -42,8 +46,6 @@ from scripts.model.schema import (
 )
 from scripts.validate import quality_report
 
-YEAR_METADATA_KEYS = ("sample", "published_on", "province_decision")
-DECISION_KEYS = ("number", "date", "title", "total_amount_vnd")
 
 
 class ValidationFailed(Exception):
@@ -65,6 +67,7 @@ class Report:
     problems: list[P.Problem] = field(default_factory=list)
     counted: dict[tuple[str, str], P.Problem] = field(default_factory=dict)  # (code, file) → its "and N more"
     seen: Counter = field(default_factory=Counter)
+    reading: str = ""  # the file the rules are at: where an unexpected failure is reported
 
     def add(self, problem: P.Problem) -> None:
         """Every finding is kept (the site publishes them); of one kind of error or notice in one file,
@@ -119,6 +122,7 @@ def parse_cell(column: Column, text: str, table: RawTable, row: int, report: Rep
 
 def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     """Check the header and every cell; return rows whose cells all parsed (with their row number)."""
+    report.reading = table.relative_path
     for problem in table.problems:
         report.add(problem)
     if not table.header:
@@ -149,20 +153,43 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     return result
 
 
+def setting(settings: dict, key: str):
+    """A settings file's value by its dotted key ("province_decision.date"), or None."""
+    value = settings
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def check_settings_text(file: str, key: str, text: str, report: Report) -> None:
+    """The free text of a settings file gets the checks a published CSV text cell gets."""
+    try:
+        parse.parse_value(Column(key, "text", key, "", max_length=SETTINGS_TEXT_LENGTH), text)
+    except parse.Invalid as invalid:
+        report.add(invalid.kind(file=file, column=key, value=text, params=invalid.params))
+
+
+def check_settings(settings: dict, file: str, keys: tuple, report: Report, kind: type[P.Problem]) -> list[str]:
+    """Report each of ``keys`` (key, expected, valid) that is missing or of the wrong type, as ``kind``, and
+    check each text; return the keys found wrong."""
+    wrong = []
+    for key, expected, valid in keys:
+        value = setting(settings, key)
+        if not valid(value):
+            wrong.append(key)
+            report.add(kind(file=file, column=key, params={"expected": expected}))
+        elif isinstance(value, str):
+            check_settings_text(file, key, value, report)
+    return wrong
+
+
 def check_year_metadata(year: YearInput, report: Report) -> bool:
-    """Report every missing entry of year.toml; return whether it is complete."""
-    metadata = year.metadata
+    """Report every missing or mistyped entry of year.toml; return whether all are usable."""
     file = f"allocations/{year.fiscal_year}/year.toml"
-    missing = [key for key in YEAR_METADATA_KEYS if key not in metadata]
-    decision = metadata.get("province_decision", {})
-    missing += [f"province_decision.{key}" for key in DECISION_KEYS if key not in decision]
-    if not isinstance(metadata.get("published_on", dt.date.min), dt.date):
-        missing.append("published_on")
-    if year.payments and not isinstance(metadata.get("payments_published_on"), dt.date):
-        missing.append("payments_published_on")
-    for key in missing:
-        report.add(P.MetadataMissing(file=file, column=key))
-    return not missing
+    report.reading = file
+    # Payments, when a year has them, are published on their own date.
+    keys = YEAR_KEYS + ((("payments_published_on", DATE, is_date),) if year.payments else ())
+    return not check_settings(year.metadata, file, keys, report, P.MetadataMissing)
 
 
 def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> list[dict]:
@@ -189,26 +216,26 @@ def check_province(year: YearInput, known: set[str], report: Report) -> dict[str
             )
             continue
         by_commune[row["commune_code"]] = row
-    decision = year.metadata.get("province_decision", {})
-    if "number" in decision:
+    number, total = (setting(year.metadata, f"province_decision.{key}") for key in ("number", "total_amount_vnd"))
+    if is_text(number):
         for row in rows:
-            if row["decision_number"] != decision["number"]:
+            if row["decision_number"] != number:
                 report.add(
                     P.DecisionMismatch(
                         file=row["_file"], row=row["_row"], column="decision_number", value=row["decision_number"],
-                        params={"expected": decision["number"]},
+                        params={"expected": number},
                     )
                 )
-    if "total_amount_vnd" in decision:
+    if is_amount(total):
         rows_total = sum(row["amount_vnd"] for row in by_commune.values())
-        if year.province.readable and rows_total != decision["total_amount_vnd"]:
+        if year.province.readable and rows_total != total:
             report.add(
                 P.ProvinceTotalMismatch(
                     file=year.province.relative_path, column="amount_vnd",
                     params={
                         "rows_total": rows_total,
-                        "decision_total": decision["total_amount_vnd"],
-                        "difference": rows_total - decision["total_amount_vnd"],
+                        "decision_total": total,
+                        "difference": rows_total - total,
                     },
                 )
             )
@@ -286,47 +313,90 @@ def rate_for_year(policy: Policy, fiscal_year: int) -> Rate | None:
     return None
 
 
-WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ", "một ngày (YYYY-MM-DD)"
+WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ trong dấu ngoặc kép", "một ngày viết 2025-03-15, không có ngoặc kép"
+BOOLEAN, YEAR = "true hoặc false, không có ngoặc kép", f"một năm từ {FISCAL_YEAR.minimum} đến {FISCAL_YEAR.maximum}"
+AMOUNT = f"một số đồng nguyên, từ 0 đến {MAX_AMOUNT:,}".replace(",", ".")
+SETTINGS_TEXT_LENGTH = 1000  # characters: a legal basis quoted in a sentence or two
 BASES = ("per_team_month", "per_member_month")
-# What policy.toml must hold, and what each rate of its [[rates]] must: (key, kind, check).
+
+
+def whole(low: int, high: int):
+    # bool is an int to Python, and `sample = true` is no number; bounds keep 25 digits out of the dataset.
+    return lambda v: type(v) is int and low <= v <= high
+
+
+def is_date(value) -> bool:
+    return type(value) is dt.date  # not a string that looks like one, not a date and time
+
+
+def is_text(value) -> bool:
+    return isinstance(value, str) and value.strip() != ""
+
+
+is_amount = whole(0, MAX_AMOUNT)
+is_year = whole(FISCAL_YEAR.minimum, FISCAL_YEAR.maximum)
+
+# What year.toml must hold: (key, expected, check).
+YEAR_KEYS = (
+    ("sample", BOOLEAN, lambda v: type(v) is bool),
+    ("published_on", DATE, is_date),
+    ("province_decision.number", TEXT, is_text),
+    ("province_decision.date", DATE, is_date),
+    ("province_decision.title", TEXT, is_text),
+    ("province_decision.total_amount_vnd", AMOUNT, is_amount),
+)
+# What policy.toml must hold, and what each rate of its [[rates]] must.
 POLICY_KEYS = (
-    ("minimum_members", WHOLE_NUMBER, lambda v: type(v) is int and v >= 0),
-    ("publication_deadline_days", "một số nguyên dương", lambda v: type(v) is int and v > 0),
-    ("publication_deadline_basis", TEXT, lambda v: isinstance(v, str) and v.strip() != ""),
+    ("minimum_members", WHOLE_NUMBER, whole(0, MAX_COUNT)),
+    ("maximum_members", "một số nguyên dương, hoặc bỏ trống", lambda v: v is None or whole(1, MAX_COUNT)(v)),
+    ("publication_deadline_days", "một số nguyên dương", whole(1, 3650)),
+    ("publication_deadline_basis", TEXT, is_text),
     ("rates", "ít nhất một mục [[rates]]", lambda v: isinstance(v, list) and v != [] and all(isinstance(r, dict) for r in v)),
 )
 RATE_KEYS = (
-    ("amount_vnd", "một số đồng nguyên dương", lambda v: type(v) is int and v > 0),
+    ("amount_vnd", "một số đồng nguyên dương", whole(1, MAX_AMOUNT)),
     ("basis", " hoặc ".join(BASES), lambda v: v in BASES),
-    ("from_year", "một năm", lambda v: type(v) is int),
-    ("to_year", "một năm, hoặc bỏ trống", lambda v: v is None or type(v) is int),
-    ("sample", "true hoặc false, hoặc bỏ trống", lambda v: v is None or type(v) is bool),
+    ("from_year", YEAR, is_year),
+    ("to_year", YEAR + ", hoặc bỏ trống", lambda v: v is None or is_year(v)),
+    ("sample", BOOLEAN + ", hoặc bỏ trống", lambda v: v is None or type(v) is bool),
     ("resolution_number", TEXT, lambda v: isinstance(v, str)),
-    ("resolution_date", DATE, lambda v: type(v) is dt.date),
+    ("resolution_date", DATE, is_date),
     ("resolution_title", TEXT, lambda v: isinstance(v, str)),
-    ("effective_from", DATE, lambda v: type(v) is dt.date),
-    ("effective_to", DATE, lambda v: type(v) is dt.date),
+    ("effective_from", DATE, is_date),
+    ("effective_to", DATE, is_date),
     ("basis_note", TEXT, lambda v: isinstance(v, str)),
 )
 
 
 def check_policy(policy: dict, report: Report) -> bool:
     """Report every missing or mistyped entry of policy.toml; return whether the years can use it."""
-    found = [(key, kind) for key, kind, valid in POLICY_KEYS if not valid(policy.get(key))]
-    if not found:
+    report.reading = POLICY_FILE
+    wrong = check_settings(policy, POLICY_FILE, POLICY_KEYS, report, P.PolicyInvalid)
+    if "rates" not in wrong:
         for index, rate in enumerate(policy["rates"], start=1):
-            found += [(f"rates[{index}].{key}", kind) for key, kind, valid in RATE_KEYS if not valid(rate.get(key))]
-    for column, kind in found:
-        report.add(P.PolicyInvalid(file=POLICY_FILE, column=column, params={"expected": kind}))
-    return not found
+            keys = tuple((f"rates[{index}].{key}", expected, valid) for key, expected, valid in RATE_KEYS)
+            wrong += check_settings({f"rates[{index}]": rate}, POLICY_FILE, keys, report, P.PolicyInvalid)
+    return not wrong
 
 
-def check_findings(rows: list[dict], rate: Rate, minimum_members: int, report: Report) -> None:
+def published_policy(policy: dict) -> Policy:
+    """Only the keys the rules know and checked reach the site."""
+    known = {key: policy[key] for key, _, _ in POLICY_KEYS if key in policy}
+    rate_keys = [key for key, _, _ in RATE_KEYS]
+    return known | {"rates": [{key: rate[key] for key in rate_keys if key in rate} for rate in policy["rates"]]}
+
+
+def check_findings(rows: list[dict], rate: Rate, policy: Policy, report: Report) -> None:
+    minimum_members, maximum_members = policy["minimum_members"], policy.get("maximum_members")
     for row in rows:
         where = dict(file=row["_file"], row=row["_row"])
         if row["member_count"] < minimum_members:
             report.add(
                 P.TeamBelowMinimum(**where, column="member_count", value=str(row["member_count"]), params={"minimum": minimum_members})
+            )
+        if maximum_members is not None and row["member_count"] > maximum_members:
+            report.add(
+                P.TeamAboveMaximum(**where, column="member_count", value=str(row["member_count"]), params={"maximum": maximum_members})
             )
         expected = expected_amount(row, rate)
         if row["amount_vnd"] != expected:
@@ -415,7 +485,7 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
     written: dict[str, int] = defaultdict(int)  # allocation rows per team as staff wrote them, valid or not
     for table in year.teams:
         for raw in table.rows:
-            written[raw.get("team_id", "")] += 1
+            written[parse.canonical_code(raw.get("team_id", ""))] += 1
     paid: dict[tuple[str, int], int] = defaultdict(int)
     kept = []
     for table in year.payments:
@@ -448,6 +518,7 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
                     )
                 )
                 continue
+            check_payment_date(row, period, year.fiscal_year, report)
             key = (team_id, period["month_from"])
             paid[key] += row["amount_vnd"]
             if paid[key] > period["amount_vnd"]:
@@ -480,6 +551,20 @@ def payments_unchecked(table: RawTable, year: YearInput, count: int) -> P.Proble
     return P.PaymentsUnchecked(file=table.relative_path, params={"count": count, "teams_file": f"data/{teams_file}", "reason": reason})
 
 
+def check_payment_date(row: dict, period: dict, fiscal_year: int, report: Report) -> None:
+    """Plausibility: money is paid after the decision that allocated it, within its fiscal year or the
+    first quarter after it (when the year's accounts are closed)."""
+    where = dict(file=row["_file"], row=row["_row"], column="payment_date", value=row["payment_date"].isoformat())
+    if row["payment_date"] < period["decision_date"]:
+        report.add(
+            P.PaidBeforeDecision(
+                **where, params={"decision_date": period["decision_date"].isoformat(), "decision_number": period["decision_number"]}
+            )
+        )
+    if not dt.date(fiscal_year, 1, 1) <= row["payment_date"] <= dt.date(fiscal_year + 1, 3, 31):
+        report.add(P.PaidOutsideFiscalYear(**where, params={"fiscal_year": fiscal_year}))
+
+
 def check_publication_dates(rows: list[dict], column: str, published_on: dt.date, report: Report) -> None:
     """A figure cannot have been published before it existed: once per file and date, not per row."""
     seen = set()
@@ -504,6 +589,7 @@ def public_payment(row: dict) -> Payment:
 
 
 def validate_year(year: YearInput, known: set[str], policy: Policy | None, report: Report) -> Year | None:
+    report.reading = year.directory.relative_to(year.directory.parent.parent).as_posix() + "/"
     complete = check_year_metadata(year, report)
     province = check_province(year, known, report)
     rows = []
@@ -515,7 +601,7 @@ def validate_year(year: YearInput, known: set[str], policy: Policy | None, repor
     if policy and rate is None:
         report.add(P.PolicyNoRate(file=POLICY_FILE, column="rates", value=str(year.fiscal_year)))
     if rate:
-        check_findings(rows, rate, policy["minimum_members"], report)
+        check_findings(rows, rate, policy, report)
     teams = summarise_teams(rows)
     check_commune_balances(province, teams, year, report)
     payments = check_payments(year, rows, known, report)
@@ -569,17 +655,29 @@ PROVINCE_KEYS = ("name", "boundaries_source")  # required, not blank; sample_not
 
 def check_province_file(raw: RawInput, report: Report) -> Province:
     """The province the data belongs to, as pages, notices and the data package name it, and who drew its boundaries."""
+    report.reading = PROVINCE_FILE
     province = {key: raw.province.get(key) for key in PROVINCE_KEYS} | {"sample_note": raw.province.get("sample_note", "")}
     for key, value in province.items():
         if not isinstance(value, str) or (key in PROVINCE_KEYS and not value.strip()):
             report.add(P.ProvinceMissing(file=PROVINCE_FILE, column=key))
+        else:
+            check_settings_text(PROVINCE_FILE, key, value, report)
     return province
 
 
 def validate(raw: RawInput) -> tuple[Dataset, Report]:
-    report = Report()
+    """Every rule; an unexpected failure of one is reported with the file it was reading, never raised."""
+    report = Report(list(raw.problems))
+    try:
+        return validated(raw, report), report
+    except Exception as error:  # noqa: BLE001 - staff get the file and a Vietnamese message, not a traceback
+        report.add(P.UnexpectedError(file=report.reading, params={"error": type(error).__name__}))
+        return {"province": {}, "policy": {}, "communes": [], "years": [], "findings": []}, report
+
+
+def validated(raw: RawInput, report: Report) -> Dataset:
     province = check_province_file(raw, report)
-    policy = raw.policy if check_policy(raw.policy, report) else None
+    policy = published_policy(raw.policy) if check_policy(raw.policy, report) else None
     known = {record["code"] for record in raw.communes}
     years = [validate_year(year, known, policy, report) for year in raw.years]
     communes = [
@@ -589,12 +687,12 @@ def validate(raw: RawInput) -> tuple[Dataset, Report]:
     findings = [problem.as_row() for problem in report.warnings]
     dataset: Dataset = {
         "province": province,
-        "policy": raw.policy,
+        "policy": policy or raw.policy,
         "communes": communes,
         "years": [year for year in years if year is not None],
         "findings": findings,
     }
-    return dataset, report
+    return dataset
 
 
 def write_report(report: Report, path: Path) -> None:
