@@ -11,7 +11,7 @@ from invoke import Context
 
 import tasks
 from scripts.ingest.load import load, load_references
-from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
+from scripts.model.schema import MAX_AMOUNT, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
 from scripts.outputs import staff_templates
 from scripts.publish import pipeline as publish
 from scripts.validate.rules import validate
@@ -78,7 +78,8 @@ def test_a_template_locks_its_header_and_carries_the_data_validation(name):
         (column,) = {table.columns[cells.min_col - 1].name for cells in rule.sqref.ranges}
         rules[column] = rule
     assert rules["commune_code"].type == "list" and rules["commune_code"].formula1 == "'Danh mục xã'!$A$2:$A$57"
-    assert (rules["amount_vnd"].type, rules["amount_vnd"].operator, rules["amount_vnd"].formula1) == ("whole", "greaterThanOrEqual", "0")
+    amount = rules["amount_vnd"]
+    assert (amount.type, amount.operator, amount.formula1, amount.formula2) == ("whole", "between", "0", str(MAX_AMOUNT))
     dated = [column.name for column in table.columns if column.type == "date"]
     assert dated and all(rules[name].type == "date" for name in dated)
     for month in ("month_from", "month_to"):
