@@ -47,7 +47,7 @@ def opened(tmp_path_factory):
     (hostile,) = [team for team in dataset["years"][0]["teams"] if team["team_id"] == "01786-001"]
     hostile["team_name"] = PAYLOAD
     dataset_path.write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
-    manifest = downloads.run(dataset_path, data / "releases", root / "downloads")
+    manifest = downloads.run(dataset_path, data / "releases", root / "downloads", "https://example.invalid")
     files = manifest.parent / "files/du-lieu"
     columns = downloads.TEAM_ALLOCATION_RESOURCE.columns
     # Calc's CSV import options: comma, double quote, UTF-8 (76), from line 1; code columns as Text (2).

@@ -424,9 +424,9 @@ class Decision:
     def page(self) -> str:
         return commune_url(self.commune_code, self.fiscal_year) if self.commune_code else year_url(self.fiscal_year)
 
-    def concerns(self, fiscal_year: int, commune_code: str = "") -> bool:
+    def concerns(self, fiscal_year: int, commune_code: str | None = None) -> bool:
         """Whether a year's (or a commune's year's) figures come from it; a commune's come from the province's decision too."""
-        return self.fiscal_year == fiscal_year and self.commune_code in ("", commune_code)
+        return self.fiscal_year == fiscal_year and (commune_code is None or self.commune_code in ("", commune_code))
 
 
 def decisions(dataset: Dataset) -> list[Decision]:
