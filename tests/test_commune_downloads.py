@@ -69,6 +69,7 @@ def test_commune_summary_figures_are_the_commune_pages(tiny_site):
     assert "12.000.000" in page.select_one("main").get_text()
 
 
+@pytest.mark.slow
 def test_commune_files_add_up_to_the_province_files_every_year(sample_site):
     folder = sample_site / "du-lieu"
     for fiscal_year in years(folder):
@@ -84,6 +85,7 @@ def test_commune_files_add_up_to_the_province_files_every_year(sample_site):
         assert set(communes["commune_code"]) == set(summary["commune_code"])
 
 
+@pytest.mark.slow
 def test_csv_and_xlsx_hold_the_same_rows_and_totals_every_year(sample_site):
     folder = sample_site / "du-lieu"
     checked = 0
