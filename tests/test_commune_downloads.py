@@ -144,7 +144,7 @@ def test_the_pandas_snippet_reads_codes_as_text(tiny_site):
     assert f'"{BASE_URL}/du-lieu/' in snippet and "dtype=" in snippet
     local = snippet.replace(BASE_URL, tiny_site.as_uri())
     scope: dict = {}
-    exec(compile(local, "snippet", "exec"), scope)  # noqa: S102: the page's own example
+    exec(compile(local, "snippet", "exec"), scope)  # noqa: S102 (the page's own example)
     frame = scope["phan_bo"]
     assert "01273" in set(frame["commune_code"]) and frame["team_id"].str.fullmatch(r"\d{5}-\d{3}").all()
     # Without the dtype argument the zero is lost: what the snippet is there for.

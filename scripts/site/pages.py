@@ -19,8 +19,8 @@ import orjson
 
 from scripts.common.formatting import ascii_fold
 from scripts.model import problems
-from scripts.model.figures import below_minimum, comparison_figures
 from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
+from scripts.model.figures import below_minimum, comparison_figures
 from scripts.model.urls import (
     checks_url,
     commune_map_path,
@@ -243,17 +243,19 @@ class SiteData:
         rows = self.commune_rows[fiscal_year]
         teams = sum(row["team_count"] for row in rows)
         members = sum(row["member_count"] for row in rows)
+        teams_amount, paid = sum(row["teams_amount_vnd"] for row in rows), sum(row["paid_vnd"] for row in rows)
         return {
             "communes": len(rows),
             "teams": teams,
             "members": members,
             "members_per_team": members / teams if teams else 0,
             "allocated_vnd": sum(row["allocated_vnd"] for row in rows),
-            "teams_amount_vnd": sum(row["teams_amount_vnd"] for row in rows),
+            "teams_amount_vnd": teams_amount,
             "unallocated_vnd": sum(row["unallocated_vnd"] for row in rows),
-            "paid_vnd": sum(row["paid_vnd"] for row in rows),
+            "paid_vnd": paid,
             "remaining_vnd": sum(row["remaining_vnd"] for row in rows),
             "below_minimum": sum(row["below_minimum"] for row in rows),
+            **comparison_figures(teams_amount, paid, members),
         }
 
 
