@@ -22,6 +22,8 @@ from scripts.outputs import downloads
 from scripts.outputs.archives import ZIP_TIME, fixed_zip
 from scripts.validate import rules as validate
 
+BASE_URL = "https://example.invalid"
+
 
 def input_rows(data: Path, folder: str) -> pd.DataFrame:
     """Every staff CSV of one kind (teams or payments), as text, with its year: the validated input."""
@@ -106,9 +108,10 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
         resource,
         [{"name": "=HYPERLINK(\"http://x\")", "code": "01273"}, {"name": "<b>Tổ & \x0bbản</b>", "code": None}],
     )
-    content = downloads.xlsx_bytes([(resource, rows)], downloads.dt.datetime(2025, 1, 1), "Sổ thử")
+    intro = downloads.Intro({"version": "1.0.0", "date": "2025-01-01"}, [], "https://example.invalid/", False).sheet("Sổ thử", [resource])
+    content = downloads.xlsx_bytes([(resource, rows)], intro, downloads.dt.datetime(2025, 1, 1), "Sổ thử")
     (tmp_path / "t.xlsx").write_bytes(content)
-    sheet = load_workbook(tmp_path / "t.xlsx").active
+    sheet = load_workbook(tmp_path / "t.xlsx")["t"]
     name, code = sheet[2]
     assert (name.value, name.data_type) == ('=HYPERLINK("http://x")', "s")
     assert (code.value, code.number_format) == ("01273", "@")
@@ -118,8 +121,8 @@ def test_xlsx_never_stores_text_as_a_formula(tmp_path):
 
 def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path):
     dataset = validate.run(tiny_data, tmp_path / "build")
-    first = downloads.run(dataset, tiny_data / "releases", tmp_path / "a").parent
-    second = downloads.run(dataset, tiny_data / "releases", tmp_path / "b").parent
+    first = downloads.run(dataset, tiny_data / "releases", tmp_path / "a", BASE_URL).parent
+    second = downloads.run(dataset, tiny_data / "releases", tmp_path / "b", BASE_URL).parent
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     assert all((first / p).read_bytes() == (second / p).read_bytes() for p in files)
@@ -150,9 +153,10 @@ def test_every_published_hash_and_size_holds(tiny_site):
 def test_download_links_show_format_and_vietnamese_size(tiny_site):
     page = tiny_site / "xa/01273/2025/index.html"
     links = BeautifulSoup(page.read_text(encoding="utf-8"), "lxml").select("ul.downloads li")
-    (link,) = links
-    target = (page.parent / link.a["href"]).resolve()
-    assert link.select_one(".file-meta").text == f"(CSV, {filesize(target.stat().st_size)})"
+    assert len(links) == 3  # the allocations CSV, and the teams with their payments as CSV and XLSX
+    for link in links:
+        target = (page.parent / link.a["href"]).resolve()
+        assert link.select_one(".file-meta").text == f"({target.suffix[1:].upper()}, {filesize(target.stat().st_size)})"
     home = BeautifulSoup((tiny_site / "index.html").read_text(encoding="utf-8"), "lxml")
     metas = [li.select_one(".file-meta").text for li in home.select("ul.downloads li")]
     assert {re.match(r"\((\w+), ", meta).group(1) for meta in metas} == {"CSV", "XLSX", "JSON"}
@@ -160,7 +164,7 @@ def test_download_links_show_format_and_vietnamese_size(tiny_site):
 
 
 def test_published_columns_are_the_public_schema_columns(tiny_site):
-    for resource in downloads.RESOURCES:
+    for resource in downloads.RESOURCES:  # the per-commune table: tests/test_commune_downloads.py
         header = (tiny_site / "du-lieu" / f"{resource.slug}.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.split(",") == [column.name for column in resource.columns if column.public]
     assert downloads.TEAM_ALLOCATION_RESOURCE.columns == (FISCAL_YEAR, *TEAM_ALLOCATIONS.columns)
@@ -199,14 +203,14 @@ def test_unchanged_downloads_are_kept_and_a_run_cut_short_leaves_nothing_stale(t
     """Files are compared by the hashes the last complete run wrote in its manifest, not read again;
     a run killed while writing leaves no manifest, so the next one writes every file."""
     dataset = validate.run(tiny_data, tmp_path / "build")
-    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "d", BASE_URL)
     files = manifest.parent / "files"
     inodes = {path: path.stat().st_ino for path in files.rglob("*") if path.is_file()}
     expected = {path: path.read_bytes() for path in inodes}
-    downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    downloads.run(dataset, tiny_data / "releases", tmp_path / "d", BASE_URL)
     assert {path: path.stat().st_ino for path in files.rglob("*") if path.is_file()} == inodes
     damaged = next(path for path in inodes if path.name == "phan-bo-to.csv")
     damaged.write_bytes(b"half written")  # as a run killed in the middle leaves it, with no manifest:
     manifest.unlink()
-    downloads.run(dataset, tiny_data / "releases", tmp_path / "d")
+    downloads.run(dataset, tiny_data / "releases", tmp_path / "d", BASE_URL)
     assert {path: path.read_bytes() for path in files.rglob("*") if path.is_file()} == expected

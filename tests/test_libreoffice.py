@@ -8,6 +8,7 @@ leading zeros and the payload as inert text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 from pathlib import Path
@@ -47,7 +48,7 @@ def opened(tmp_path_factory):
     (hostile,) = [team for team in dataset["years"][0]["teams"] if team["team_id"] == "01786-001"]
     hostile["team_name"] = PAYLOAD
     dataset_path.write_text(json.dumps(dataset, ensure_ascii=False), encoding="utf-8")
-    manifest = downloads.run(dataset_path, data / "releases", root / "downloads")
+    manifest = downloads.run(dataset_path, data / "releases", root / "downloads", "https://example.invalid")
     files = manifest.parent / "files/du-lieu"
     columns = downloads.TEAM_ALLOCATION_RESOURCE.columns
     # Calc's CSV import options: comma, double quote, UTF-8 (76), from line 1; code columns as Text (2).
@@ -55,7 +56,8 @@ def opened(tmp_path_factory):
     profile = root / "profile"
     from_csv = soffice(profile, files / "phan-bo-to.csv", "xlsx", root / "from-csv", f"CSV:44,34,76,1,{text_columns}")
     from_xlsx = soffice(profile, files / "tat-ca.xlsx", "xlsx", root / "from-xlsx")
-    return [column.name for column in columns], load_workbook(from_csv).active, load_workbook(from_xlsx)["phan-bo-to"]
+    commune = soffice(profile, files / "xa/kinh-phi-to-01273-2025.xlsx", "xlsx", root / "from-commune-xlsx")
+    return [column.name for column in columns], load_workbook(from_csv).active, load_workbook(from_xlsx)["phan-bo-to"], load_workbook(commune)
 
 
 def cells(sheet, header: list[str], team_id: str) -> dict:
@@ -68,7 +70,7 @@ def cells(sheet, header: list[str], team_id: str) -> dict:
 
 @pytest.mark.parametrize("source", ["csv", "xlsx"])
 def test_calc_keeps_text_codes_and_an_inert_payload(opened, source):
-    header, from_csv, from_xlsx = opened
+    header, from_csv, from_xlsx, _ = opened
     sheet = from_csv if source == "csv" else from_xlsx
     assert [cell.value for cell in sheet[1]] == header
     hostile = cells(sheet, header, "01786-001")
@@ -79,3 +81,22 @@ def test_calc_keeps_text_codes_and_an_inert_payload(opened, source):
     assert vietnamese["team_name"].value == NAME and vietnamese["village"].value == "Tổ dân phố mẫu 01"
     assert (vietnamese["commune_code"].value, vietnamese["commune_code"].data_type) == ("01273", "s")
     assert vietnamese["amount_vnd"].value == 6000000 and vietnamese["amount_vnd"].data_type == "n"
+
+
+def test_calc_keeps_dates_amounts_filters_and_the_intro_sheet(opened):
+    """A commune's workbook, opened and saved again by Calc: its dates are still dates, its amounts
+    numbers with a thousands separator, and its filters and intro sheet are kept. (A headless Calc has
+    no view, so it saves no frozen panes, not even openpyxl's: tests/test_commune_downloads.py checks ours.)"""
+    book = opened[3]
+    assert book.sheetnames == [downloads.INTRO_SHEET, downloads.COMMUNE_TEAMS_RESOURCE.slug]
+    intro = dict(book[downloads.INTRO_SHEET].iter_rows(min_row=2, max_col=2, values_only=True))
+    assert intro["Trang web"] == "https://example.invalid/xa/01273/2025/"
+    sheet = book[downloads.COMMUNE_TEAMS_RESOURCE.slug]
+    header = [cell.value for cell in sheet[1]]
+    assert header == list(downloads.COMMUNE_TEAMS_RESOURCE.column_names)
+    first = cells(sheet, header, "01273-001")
+    assert first["decision_date"].is_date and first["decision_date"].value == dt.datetime(2025, 1, 30)
+    assert first["last_payment_date"].is_date and first["last_payment_date"].value == dt.datetime(2025, 7, 10)
+    assert first["amount_vnd"].data_type == "n" and first["amount_vnd"].value == 6000000 and "#,##0" in first["amount_vnd"].number_format
+    assert (first["commune_code"].value, first["commune_code"].data_type) == ("01273", "s")
+    assert [each.auto_filter.ref for each in book] == [f"A1:{each.cell(1, each.max_column).column_letter}{each.max_row}" for each in book]

@@ -247,6 +247,92 @@ COMMUNES = Table(
     ),
 )
 
+# Published tables computed from the ones above; their figures come from scripts/model/figures.py.
+COMMUNE_NAME = Column("commune_name", "text", "Tên xã/phường", "Tên đầy đủ của xã/phường, ví dụ “Phường Thục Phán”.")
+PAID = Column("paid_vnd", "integer", "Đã chi", "Tổng số tiền đã chi trả đến ngày công bố, đồng chẵn.", unit="đồng", minimum=0)
+REMAINING = Column("remaining_vnd", "integer", "Còn lại", "Kinh phí phân bổ trừ số đã chi, đồng chẵn.", unit="đồng")
+PER_MEMBER = Column(
+    "amount_per_member_vnd",
+    "integer",
+    "Bình quân mỗi thành viên",
+    "Kinh phí phân bổ chia cho số thành viên, làm tròn đến đồng. Để trống khi không có thành viên.",
+    unit="đồng",
+    required=False,
+    minimum=0,
+)
+PAID_SHARE = Column(
+    "paid_share_pct",
+    "number",
+    "Tỷ lệ đã chi",
+    "Số đã chi chia cho kinh phí phân bổ, tính theo phần trăm, làm tròn một chữ số thập phân. "
+    "Để trống khi kinh phí phân bổ bằng 0.",
+    unit="%",
+    required=False,
+    minimum=0,
+)
+
+COMMUNE_TEAM_FIGURES = Table(
+    name="commune_team_figures",
+    title="Kinh phí từng tổ của một xã/phường",
+    description=(
+        "Một tệp cho mỗi xã/phường và mỗi năm, một dòng cho mỗi tổ và mỗi đợt phân bổ: tên tổ, thôn/xóm, "
+        "số thành viên, khoảng tháng, quyết định phân bổ của xã/phường, số đã chi, ngày chi gần nhất và số còn lại."
+    ),
+    path_pattern="allocations/<năm>/teams/<mã xã>.csv",
+    columns=(
+        COMMUNE_CODE,
+        COMMUNE_NAME,
+        *(TEAM_ALLOCATIONS.column(name) for name in ("team_id", "team_name", "village", "member_count", "month_from", "month_to", "amount_vnd", "decision_number", "decision_date")),
+        PAID,
+        Column(
+            "last_payment_date",
+            "date",
+            "Ngày chi gần nhất",
+            "Ngày của lần chi trả gần nhất trong đợt, định dạng YYYY-MM-DD. Để trống khi chưa chi.",
+            required=False,
+        ),
+        REMAINING,
+        PER_MEMBER,
+        PAID_SHARE,
+        Column(
+            "below_minimum",
+            "boolean",
+            "Dưới số thành viên tối thiểu",
+            "true khi tổ có ít thành viên hơn mức tối thiểu theo quy định, false khi đủ.",
+        ),
+    ),
+)
+
+COMMUNE_SUMMARY = Table(
+    name="commune_summary",
+    title="Tổng hợp theo xã/phường",
+    description=(
+        "Một dòng cho mỗi xã/phường trong mỗi năm: dự toán tỉnh giao, kinh phí đã phân bổ cho các tổ, số đã chi, "
+        "số còn lại, bình quân mỗi thành viên, tỷ lệ đã chi và số tổ dưới số thành viên tối thiểu."
+    ),
+    path_pattern="allocations/<năm>/",
+    columns=(
+        COMMUNE_CODE,
+        COMMUNE_NAME,
+        Column("allocated_vnd", "integer", "Dự toán giao", "Số tiền dự toán tỉnh giao cho xã/phường, đồng chẵn.", unit="đồng", minimum=0),
+        Column("team_count", "integer", "Số tổ", "Số tổ được xã/phường phân bổ kinh phí.", unit="tổ", minimum=0),
+        Column("member_count", "integer", "Số thành viên", "Tổng số thành viên của các tổ.", unit="người", minimum=0),
+        Column("teams_amount_vnd", "integer", "Đã phân bổ cho các tổ", "Tổng kinh phí xã/phường phân bổ cho các tổ, đồng chẵn.", unit="đồng", minimum=0),
+        PAID,
+        REMAINING,
+        PER_MEMBER,
+        PAID_SHARE,
+        Column(
+            "below_minimum_count",
+            "integer",
+            "Số tổ dưới mức tối thiểu",
+            "Số tổ có ít thành viên hơn mức tối thiểu theo quy định.",
+            unit="tổ",
+            minimum=0,
+        ),
+    ),
+)
+
 TYPE_LABELS = {
     "code": "mã (văn bản)",
     "text": "văn bản",
@@ -254,4 +340,5 @@ TYPE_LABELS = {
     "number": "số thập phân",
     "date": "ngày (YYYY-MM-DD)",
     "month": "tháng (1–12)",
+    "boolean": "đúng/sai (true/false)",
 }

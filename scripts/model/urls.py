@@ -8,6 +8,11 @@ keep working after corrections. Download paths are relative to the downloads fol
 from __future__ import annotations
 
 
+def public_url(base_url: str, path: str) -> str:
+    """A page's absolute address on the site at ``base_url`` (the PUBLIC_BASE_URL setting), for what leaves the site."""
+    return f"{base_url.rstrip('/')}/{path}"
+
+
 def year_url(year: int) -> str:
     """The page of one fiscal year (the latest is also the home page)."""
     return f"nam/{year}/"
@@ -74,9 +79,9 @@ def bundle_file(extension: str, fiscal_year: int | None = None) -> str:
     return f"tat-ca.{extension}" if fiscal_year is None else f"nam-{fiscal_year}/tat-ca-{fiscal_year}.{extension}"
 
 
-def commune_table_file(slug: str, code: str, fiscal_year: int) -> str:
-    """A table's rows of one commune and year."""
-    return f"xa/{slug}-{code}-{fiscal_year}.csv"
+def commune_table_file(slug: str, code: str, fiscal_year: int, extension: str = "csv") -> str:
+    """A table's rows of one commune and year (csv, or xlsx)."""
+    return f"xa/{slug}-{code}-{fiscal_year}.{extension}"
 
 
 def schema_path(slug: str, whole: bool) -> str:

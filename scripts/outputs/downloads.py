@@ -29,6 +29,8 @@ from scripts.common.files import write_anew
 from scripts.common.formatting import ascii_fold, mid_sentence
 from scripts.model.dataset import Dataset, Year
 from scripts.model.schema import (
+    COMMUNE_SUMMARY,
+    COMMUNE_TEAM_FIGURES,
     COMMUNES,
     FISCAL_YEAR,
     PAYMENTS,
@@ -44,24 +46,29 @@ from scripts.model.urls import (
     SCHEMAS_DIR,
     bundle_file,
     commune_table_file,
+    commune_url,
+    public_url,
     release_dir,
     schema_path,
     table_file,
+    year_url,
 )
 from scripts.outputs import releases, xlsx
 from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
-from scripts.site.pages import read_dataset
+from scripts.site.pages import SiteData, read_dataset
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
+SAMPLE_NOTE = "Dữ liệu mẫu, không phải số liệu thật."
+INTRO_SHEET = "Giới thiệu"  # every workbook's first sheet: what it is, where from, and its columns
 PROVINCE_KINDS = ("tỉnh ", "thành phố ")  # the two kinds of province-level unit, left out of the package's name
 LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
-FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number"}
+FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number", "boolean": "boolean"}
 FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP"}
 MEDIA_TYPES = {
     "csv": "text/csv",
@@ -88,6 +95,8 @@ class Resource:
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     per_year: bool = True
+    per_commune: bool = False  # published only as one file per commune and year
+    canonical: bool = True  # its all-years CSV is one of the files a release is made of; False: computed from those
 
     @functools.cached_property
     def columns(self) -> tuple[Column, ...]:
@@ -103,9 +112,17 @@ class Resource:
         return table_file(self.slug)
 
     @functools.cached_property
-    def text_columns(self) -> frozenset[int]:
-        """Codes are formatted as text in a spreadsheet, so an edit keeps their leading zeros."""
-        return frozenset(index for index, column in enumerate(self.columns) if column.type == "code")
+    def xlsx_styles(self) -> tuple[int, ...]:
+        """Codes are formatted as text in a spreadsheet, so an edit keeps their leading zeros; dates as
+        dates; amounts with thousands separators; percentages with one decimal."""
+        return tuple(
+            xlsx.TEXT_STYLE if column.type == "code"
+            else xlsx.DATE_STYLE if column.type == "date"
+            else xlsx.AMOUNT_STYLE if column.unit == "đồng"
+            else xlsx.DECIMAL_STYLE if column.unit == "%"
+            else 0
+            for column in self.columns
+        )
 
 
 def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes) -> Table:
@@ -115,6 +132,7 @@ def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes
 
 
 def per_year(dataset: Dataset, records: Callable[[Year], list]) -> list[dict]:
+    """Every year's ``records``, oldest year first, each with its year."""
     return [
         {"fiscal_year": year["fiscal_year"], **record}
         for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"])
@@ -124,6 +142,27 @@ def per_year(dataset: Dataset, records: Callable[[Year], list]) -> list[dict]:
 
 def allocation_rows(year: Year) -> list[dict]:
     return [{**team, **period} for team in year["teams"] for period in team["periods"]]
+
+
+def commune_summary_rows(dataset: Dataset) -> list[dict]:
+    """One row per commune and year with the figures its page shows (scripts/site/pages.py, SiteData)."""
+    site = SiteData(dataset)
+    return [
+        {**row, "fiscal_year": fiscal_year, "commune_code": row["code"], "commune_name": row["full_name"], "below_minimum_count": row["below_minimum"]}
+        for fiscal_year, rows in sorted(site.commune_rows.items())
+        for row in rows
+    ]
+
+
+def commune_team_rows(dataset: Dataset) -> list[dict]:
+    """One row per team and allocation period, with what was paid and remains, as the commune's page shows them."""
+    site = SiteData(dataset)
+    return [
+        {**team, **period, "fiscal_year": year["fiscal_year"], "commune_name": site.communes[team["commune_code"]]["full_name"]}
+        for year in site.years
+        for team in (site.team_figures(year["fiscal_year"], team) for team in year["teams"])
+        for period in team["periods"]
+    ]
 
 
 TEAMS = with_year(
@@ -164,20 +203,28 @@ RESOURCES = (
         (),
         (TEAM_OF_YEAR, COMMUNE),
     ),
+    Resource(with_year(COMMUNE_SUMMARY), "tong-hop-xa", commune_summary_rows, ("fiscal_year", "commune_code"), (COMMUNE,), canonical=False),
 )
 TEAM_ALLOCATION_RESOURCE = next(resource for resource in RESOURCES if resource.slug == "phan-bo-to")
+# Each commune's teams with their payments, one CSV and one XLSX per commune and year (no whole-table file).
+COMMUNE_TEAMS_RESOURCE = Resource(
+    with_year(COMMUNE_TEAM_FIGURES), "kinh-phi-to", commune_team_rows, ("fiscal_year", "team_id", "month_from"), per_commune=True, canonical=False
+)
+DICTIONARY_RESOURCES = (*RESOURCES, COMMUNE_TEAMS_RESOURCE)  # every published table, for the data dictionary
 
 
 def csv_column(column: Column, values: list) -> list[str]:
     """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), an absent value empty."""
     if column.type == "text":
         return ["" if value is None else neutralise(value) for value in values]
+    if column.type == "boolean":
+        return ["" if value is None else "true" if value else "false" for value in values]
     return ["" if value is None else str(value) for value in values]
 
 
 def typed_column(column: Column, values: list) -> list:
-    """One column's values as JSON and XLSX carry them: numbers as numbers, everything else as text."""
-    if column.type in ("integer", "month"):
+    """One column's values as JSON carries them: numbers as numbers, booleans as booleans, everything else as text."""
+    if column.type in ("integer", "month", "boolean"):
         return values
     if column.type == "number":
         return [None if value is None else float(value) for value in values]
@@ -222,8 +269,8 @@ def encode_runs(resource: Resource, chunks: list[list[dict]]) -> list[tuple[str,
     columns = [[row.get(column.name) for row in rows] for column in resource.columns]
     typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
     lines = csv_lines(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]))
-    styles = [xlsx.TEXT_STYLE if index in resource.text_columns else 0 for index in range(len(columns))]
-    cells = list(map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(typed_columns, styles)])))
+    sheet_columns = [xlsx.date_serials(typed) if column.type == "date" else typed for column, typed in zip(resource.columns, typed_columns)]
+    cells = list(map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(sheet_columns, resource.xlsx_styles)])))
     names = resource.column_names
     records = [dict(zip(names, typed)) for typed in zip(*typed_columns)]
     encoded, start = [], 0
@@ -268,13 +315,40 @@ def package_name(dataset: Dataset) -> str:
     return "-".join([PACKAGE_NAME, *ascii_fold(province).split()])
 
 
-def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], created: dt.datetime, title: str) -> bytes:
-    """One sheet per table: numbers as numbers, codes and text as text cells formatted as text."""
+def xlsx_bytes(sheets: list[tuple[Resource, list[Chunk]]], intro: xlsx.Sheet, created: dt.datetime, title: str) -> bytes:
+    """``intro`` first, then one sheet per table: numbers as numbers, dates as dates, codes and text as text cells formatted as text."""
     return xlsx.workbook_bytes(
-        [xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets],
+        [intro, *(xlsx.Sheet(resource.slug, resource.column_names, [cells for chunk in chunks for cells in chunk.xlsx]) for resource, chunks in sheets)],
         created,
         title,
     )
+
+
+def column_meaning(column: Column) -> str:
+    return f"{column.title}{f' ({column.unit})' if column.unit else ''}: {column.description}"
+
+
+@dataclass(frozen=True)
+class Intro:
+    """What the "Giới thiệu" sheet of a scope's workbooks says besides the meaning of each column."""
+
+    release: dict
+    sources: list[dict]  # the datapackage's sources (``sources``)
+    link: str  # the page of the figures on the site
+    sample: bool
+
+    def sheet(self, title: str, resources: list[Resource]) -> xlsx.Sheet:
+        rows = [
+            ("Tiêu đề", title),
+            ("Phiên bản", f"{self.release['version']}, công bố ngày {self.release['date']}"),
+            ("Giấy phép", f"{LICENSE['title']} ({LICENSE['name']}): {LICENSE['path']}"),
+            ("Trang web", self.link),
+            *(("Nguồn", f"{source['title']}: {source['path']}") for source in self.sources),
+            *([("Lưu ý", SAMPLE_NOTE)] if self.sample else []),
+            *((f"{resource.slug} › {column.name}", column_meaning(column)) for resource in resources for column in resource.columns),
+        ]
+        labels, texts = (list(values) for values in zip(*rows))
+        return xlsx.Sheet(INTRO_SHEET, ("Mục", "Nội dung"), list(map("".join, zip(xlsx.column_cells(labels), xlsx.column_cells(texts)))), (32, 110))
 
 
 def json_bytes(version: str, sheets: list[tuple[Resource, list[Chunk]]]) -> bytes:
@@ -337,13 +411,41 @@ class Download:
         }
 
 
-def decisions(dataset: Dataset) -> list[dict]:
-    """Every decision the published figures come from (the package's sources)."""
+@dataclass(frozen=True, order=True)
+class Decision:
+    """A decision the published figures come from, and the page of the site that shows what it decided."""
+
+    date: str
+    number: str
+    fiscal_year: int
+    commune_code: str  # "" for the province's decision
+
+    @property
+    def page(self) -> str:
+        return commune_url(self.commune_code, self.fiscal_year) if self.commune_code else year_url(self.fiscal_year)
+
+    def concerns(self, fiscal_year: int, commune_code: str | None = None) -> bool:
+        """Whether a year's (or a commune's year's) figures come from it; a commune's come from the province's decision too."""
+        return self.fiscal_year == fiscal_year and (commune_code is None or self.commune_code in ("", commune_code))
+
+
+def decisions(dataset: Dataset) -> list[Decision]:
+    """Every decision the published figures come from, by date."""
     found = set()
     for year in dataset["years"]:
-        found.add((year["province_decision"]["number"], year["province_decision"]["date"]))
-        found.update((p["decision_number"], p["decision_date"]) for team in year["teams"] for p in team["periods"])
-    return [{"title": f"Quyết định số {number} ngày {date}"} for number, date in sorted(found, key=lambda d: (d[1], d[0]))]
+        fiscal_year = year["fiscal_year"]
+        found.add((year["province_decision"]["date"], year["province_decision"]["number"], fiscal_year, ""))
+        found.update((p["decision_date"], p["decision_number"], fiscal_year, team["commune_code"]) for team in year["teams"] for p in team["periods"])
+    return [Decision(*fields) for fields in sorted(found)]
+
+
+def sources(found: list[Decision], base_url: str) -> list[dict]:
+    """The decisions as a data package's sources: a title, and the page of the site that shows them
+    (a decision that several communes cite links the first)."""
+    listed = {}
+    for decision in found:
+        listed.setdefault(f"Quyết định số {decision.number} ngày {decision.date}", public_url(base_url, decision.page))
+    return [{"title": title, "path": path} for title, path in listed.items()]
 
 
 def resource_descriptor(download: Download) -> dict:
@@ -363,19 +465,19 @@ def resource_descriptor(download: Download) -> dict:
     return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource.slug, download.scope == "")}
 
 
-def data_package(dataset: Dataset, release: dict, downloads: list[Download]) -> bytes:
+def data_package(dataset: Dataset, release: dict, downloads: list[Download], base_url: str) -> bytes:
     package = {
         "name": package_name(dataset),
         "title": package_title(dataset),
         "description": (
             "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
             "theo các quyết định được nêu trong sources."
-            + (" Dữ liệu mẫu, không phải số liệu thật." if any(year["sample"] for year in dataset["years"]) else "")
+            + (f" {SAMPLE_NOTE}" if any(year["sample"] for year in dataset["years"]) else "")
         ),
         "version": release["version"],
         "created": f"{release['date']}T00:00:00+07:00",
         "licenses": [LICENSE],
-        "sources": decisions(dataset),
+        "sources": sources(decisions(dataset), base_url),
         "resources": [resource_descriptor(download) for download in downloads],
     }
     return (json.dumps(package, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -388,23 +490,35 @@ def year_title(text: str, fiscal_year: int | None) -> str:
 def table_files(dataset: Dataset) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
     """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
     chunks = {resource: encode(resource, resource.rows(dataset)) for resource in RESOURCES}
-    files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES]
+    files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES if r.canonical]
     return chunks, files
 
 
 def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]:
     """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
-    return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES}
+    return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES if r.canonical}
 
 
-def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
-    """Per-year tables, one workbook and one JSON per scope, and one CSV per commune and year."""
+def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict, base_url: str) -> list[Download]:
+    """The tables computed from the canonical ones, per-year tables, one workbook and one JSON per scope,
+    and each commune's files for each year: its teams' allocations (CSV), and its teams with their
+    payments (CSV and XLSX)."""
     created = dt.datetime.fromisoformat(release["date"])
     title = package_title(dataset)
+    found = decisions(dataset)
+    sample = any(year["sample"] for year in dataset["years"])
+
+    def workbook(sheets: list[tuple[Resource, list[Chunk]]], heading: str, cited: list[Decision], page: str) -> bytes:
+        intro = Intro(release, sources(cited, base_url), public_url(base_url, page), sample)
+        return xlsx_bytes(sheets, intro.sheet(heading, [resource for resource, _ in sheets]), created, heading)
+
     files = [
-        Download(bundle_file("xlsx"), xlsx_bytes(list(chunks.items()), created, title), "Tất cả các bảng (Excel)"),
+        *(Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES if not r.canonical),
+        Download(bundle_file("xlsx"), workbook(list(chunks.items()), title, found, ""), "Tất cả các bảng (Excel)"),
         Download(bundle_file("json"), json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
+    commune_teams = encode(COMMUNE_TEAMS_RESOURCE, COMMUNE_TEAMS_RESOURCE.rows(dataset))
+    names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
     for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
         fiscal_year = year["fiscal_year"]
         sheets = [(r, [chunk for chunk in chunks[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
@@ -413,21 +527,33 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release
             Download(table_file(r.slug, fiscal_year), csv_bytes(r, part), year_title(r.table.title, fiscal_year), r, scope)
             for r, part in sheets
         ]
-        files.append(Download(bundle_file("xlsx", fiscal_year), xlsx_bytes(sheets, created, title), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
+        cited = [decision for decision in found if decision.concerns(fiscal_year)]
+        year_heading = year_title(title, fiscal_year)
+        files.append(Download(bundle_file("xlsx", fiscal_year), workbook(sheets, year_heading, cited, year_url(fiscal_year)), year_title("Tất cả các bảng (Excel)", fiscal_year), scope=scope))
         files.append(Download(bundle_file("json", fiscal_year), json_bytes(release["version"], sheets), year_title("Tất cả các bảng (JSON)", fiscal_year), scope=scope))
         allocations = dict(sheets)[TEAM_ALLOCATION_RESOURCE]
-        names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
+        teams = [chunk for chunk in commune_teams if chunk.fiscal_year == fiscal_year]
         for code in sorted({chunk.commune_code for chunk in allocations}):
-            part = [chunk for chunk in allocations if chunk.commune_code == code]
-            files.append(
+            where = f"{names[code]}, năm {fiscal_year}"
+            commune_scope = f"{code}/{fiscal_year}"
+            part = [chunk for chunk in teams if chunk.commune_code == code]
+            heading = f"Kinh phí, chi trả và số còn lại của từng tổ, {where}"
+            files += [
                 Download(
                     commune_table_file(TEAM_ALLOCATION_RESOURCE.slug, code, fiscal_year),
-                    csv_bytes(TEAM_ALLOCATION_RESOURCE, part),
-                    f"Phân bổ kinh phí cho các tổ của {names[code]}, năm {fiscal_year}",
+                    csv_bytes(TEAM_ALLOCATION_RESOURCE, [chunk for chunk in allocations if chunk.commune_code == code]),
+                    f"Phân bổ kinh phí cho các tổ của {where}",
                     TEAM_ALLOCATION_RESOURCE,
-                    f"{code}/{fiscal_year}",
-                )
-            )
+                    commune_scope,
+                ),
+                Download(commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year), csv_bytes(COMMUNE_TEAMS_RESOURCE, part), heading, COMMUNE_TEAMS_RESOURCE, commune_scope),
+                Download(
+                    commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year, "xlsx"),
+                    workbook([(COMMUNE_TEAMS_RESOURCE, part)], heading, [d for d in cited if d.concerns(fiscal_year, code)], commune_url(code, fiscal_year)),
+                    heading,
+                    scope=commune_scope,
+                ),
+            ]
     return files
 
 
@@ -440,20 +566,21 @@ def schema_files() -> list[Download]:
             scope=SCHEMAS_DIR,
         )
         for whole in (True, False)
-        for r in RESOURCES
-        if whole or r.per_year
+        for r in DICTIONARY_RESOURCES
+        if (whole and not r.per_commune) or (not whole and r.per_year)
     ]
 
 
-def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
-    """Write every download and manifest.json into ``downloads_dir``; return the manifest's path."""
+def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: str) -> Path:
+    """Write every download and manifest.json into ``downloads_dir``; return the manifest's path.
+    ``base_url``: the site's public address, which the data package and the workbooks link."""
     dataset = read_dataset(dataset_path)
     chunks, canonical = table_files(dataset)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current)]
-    files.append(Download(DATA_PACKAGE, data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
+    files = [*canonical, *derived_files(dataset, chunks, current, base_url)]
+    files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))

@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from scripts.common import cache, system
 from scripts.common.formatting import date_vi, mid_sentence, number, vnd
-from scripts.model.urls import commune_url, notice_pdf
+from scripts.model.urls import commune_url, notice_pdf, public_url
 from scripts.site.pages import SiteData, site_data
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -63,10 +63,6 @@ rl_config.useA85 = 0
 REGULAR_NAME, BOLD_NAME = "DejaVuSans-vi", "DejaVuSans-Bold-vi"
 pdfmetrics.registerFont(TTFont(REGULAR_NAME, REGULAR, asciiReadable=0))
 pdfmetrics.registerFont(TTFont(BOLD_NAME, BOLD, asciiReadable=0))
-
-
-def public_url(base_url: str, path: str) -> str:
-    return f"{base_url.rstrip('/')}/{path}"
 
 
 @lru_cache(maxsize=4096)

@@ -143,10 +143,10 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "REUSE_FROM": previous,
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
-            "DATA_RESOURCES": downloads.RESOURCES,  # the published tables, for the data dictionary
+            "DATA_RESOURCES": downloads.DICTIONARY_RESOURCES,  # the published tables, for the data dictionary
             **(overrides or {}),
         })
-        making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads)
+        making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads, settings["PUBLIC_BASE_URL"])
         notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
         with timer.stage("maps"):
             maps.run(dataset, release, settings, paths.work, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])

@@ -12,13 +12,16 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from scripts.model.schema import TEAM_ALLOCATIONS
 from scripts.model.urls import (
     CHANGELOG_URL,
+    DOWNLOADS_DIR,
     DOWNLOADS_URL,
     RELEASES_DIR,
     SCHEMAS_DIR,
     commune_url,
     release_dir,
+    table_file,
     team_url,
 )
 from scripts.site.pages import PageModel
@@ -34,7 +37,12 @@ def files_in(manifest: dict, scope: str) -> list[dict]:
     return [entry for entry in manifest["files"] if entry["scope"] == scope]
 
 
-LISTS_FILES = {"year.html", "commune.html"}  # the data pages that link their own downloads
+LISTS_FILES = {"year.html", "commune.html"}
+# The file the downloads page's pandas and R snippets read, with its code columns as text (tests/test_downloads.py runs the pandas one).
+READING_EXAMPLE = {
+    "path": f"{DOWNLOADS_DIR}/{table_file('phan-bo-to')}",
+    "text_columns": [column.name for column in TEAM_ALLOCATIONS.columns if column.type == "code"],
+}  # the data pages that link their own downloads
 
 
 def attach_downloads(pages: list[PageModel], manifest: dict) -> None:
@@ -72,6 +80,7 @@ def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel
                 "years": [{"year": year, "files": files_in(manifest, year)} for year in years],
                 "communes": communes,
                 "schemas": files_in(manifest, SCHEMAS_DIR),
+                "reading": READING_EXAMPLE,
                 "feed": feed,
             },
         ),

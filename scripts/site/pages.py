@@ -20,6 +20,7 @@ import orjson
 from scripts.common.formatting import ascii_fold
 from scripts.model import problems
 from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
+from scripts.model.figures import below_minimum, comparison_figures
 from scripts.model.urls import (
     checks_url,
     commune_map_path,
@@ -69,9 +70,9 @@ def year_heading(year: Year) -> dict:
     return {key: value for key, value in year.items() if key not in ("teams", "communes", "payments", "sources")}
 
 
-def period_paid(period: Period, payments: list[Payment]) -> int:
+def period_payments(period: Period, payments: list[Payment]) -> list[Payment]:
     """Validation puts every payment inside exactly one period of its team."""
-    return sum(p["amount_vnd"] for p in payments if period["month_from"] <= p["month_from"] <= period["month_to"])
+    return [p for p in payments if period["month_from"] <= p["month_from"] <= period["month_to"]]
 
 
 def finding_commune(finding: Finding) -> tuple[int, str] | None:
@@ -174,13 +175,25 @@ class SiteData:
         return source_of(year, decisions, files, self.deadline_days)
 
     def team_figures(self, fiscal_year: int, team: Team) -> dict:
-        """A team's record with what was paid and what remains, in total and for each allocation period."""
+        """A team's record with what was paid and what remains, in total and for each allocation period
+        (with its latest payment date and its comparison figures, scripts/model/figures.py)."""
         payments = self.payments_by_team[fiscal_year, team["team_id"]]
         paid = sum(p["amount_vnd"] for p in payments)
+        minimum = self.dataset["policy"]["minimum_members"]
         periods = []
         for period in team["periods"]:
-            period_total = period_paid(period, payments)
-            periods.append({**period, "paid_vnd": period_total, "remaining_vnd": period["amount_vnd"] - period_total})
+            own = period_payments(period, payments)
+            period_total = sum(p["amount_vnd"] for p in own)
+            periods.append(
+                {
+                    **period,
+                    "paid_vnd": period_total,
+                    "last_payment_date": max((p["payment_date"] for p in own), default=None),
+                    "remaining_vnd": period["amount_vnd"] - period_total,
+                    **comparison_figures(period["amount_vnd"], period_total, period["member_count"]),
+                    "below_minimum": below_minimum(period["member_count"], minimum),
+                }
+            )
         return {**team, "periods": periods, "payments": payments, "paid_vnd": paid, "remaining_vnd": team["amount_vnd"] - paid}
 
     def _commune_rows(self, year: Year) -> list[dict]:
@@ -206,7 +219,8 @@ class SiteData:
                     "decided_team_count": allocation["team_count"],
                     "member_count": members,
                     "members_per_team": members / len(teams) if teams else 0,
-                    "below_minimum": sum(team["member_count"] < minimum for team in teams),
+                    "below_minimum": sum(below_minimum(team["member_count"], minimum) for team in teams),
+                    **comparison_figures(teams_amount, paid, members),
                     "decisions": [
                         {"number": number, "date": date}
                         for number, date in sorted(
@@ -229,17 +243,19 @@ class SiteData:
         rows = self.commune_rows[fiscal_year]
         teams = sum(row["team_count"] for row in rows)
         members = sum(row["member_count"] for row in rows)
+        teams_amount, paid = sum(row["teams_amount_vnd"] for row in rows), sum(row["paid_vnd"] for row in rows)
         return {
             "communes": len(rows),
             "teams": teams,
             "members": members,
             "members_per_team": members / teams if teams else 0,
             "allocated_vnd": sum(row["allocated_vnd"] for row in rows),
-            "teams_amount_vnd": sum(row["teams_amount_vnd"] for row in rows),
+            "teams_amount_vnd": teams_amount,
             "unallocated_vnd": sum(row["unallocated_vnd"] for row in rows),
-            "paid_vnd": sum(row["paid_vnd"] for row in rows),
+            "paid_vnd": paid,
             "remaining_vnd": sum(row["remaining_vnd"] for row in rows),
             "below_minimum": sum(row["below_minimum"] for row in rows),
+            **comparison_figures(teams_amount, paid, members),
         }
 
 
