@@ -24,8 +24,12 @@
 
   function loadPagefind() {
     if (!pagefind) {
+      // No worker: on this small index it was one more file and round trip before the first result.
       pagefind = import(root + "pagefind/pagefind.js").then(function (module) {
-        return module.options({ baseUrl: root, excerptLength: 24 }).then(function () { return module; });
+        return module.options({ baseUrl: root, excerptLength: 24, noWorker: true }).then(function () {
+          module.init();
+          return module;
+        });
       });
     }
     return pagefind;
@@ -57,9 +61,23 @@
     return paragraph;
   }
 
-  function teamLine(code, team) {
-    var line = "Mã tổ " + code;
-    return team ? line + " · Kinh phí năm " + team.year + ": " + team.amount : line;
+  function allocation(team) {
+    return "Kinh phí năm " + team.year + ": " + team.amount;
+  }
+
+  // A team's code, and below it its latest allocation: set now, or when its commune's file arrives
+  // (its line is kept, empty, so nothing moves when it does).
+  function teamLines(code, team) {
+    var lines = element("p", "search-result-meta");
+    var amount = element("span", "search-result-amount", team ? allocation(team) : "");
+    lines.appendChild(element("span", "", "Mã tổ " + code));
+    lines.appendChild(amount);
+    if (!team) {
+      teamsOf(code.split("-")[0]).then(function (teams) {
+        if (teams[code]) amount.textContent = allocation(teams[code]);
+      });
+    }
+    return lines;
   }
 
   function item(title, href, details) {
@@ -75,23 +93,22 @@
   function fromPagefind(result) {
     return result.data().then(function (data) {
       var title = data.meta.title || data.url;
-      var team = data.meta.team;
-      if (team) {
-        return teamsOf(team.split("-")[0]).then(function (teams) {
-          return item(title, data.url, element("p", "search-result-meta", teamLine(team, teams[team])));
-        });
-      }
+      if (data.meta.team) return item(title, data.url, teamLines(data.meta.team, null));
       if (data.meta.commune) return item(title, data.url, element("p", "search-result-meta", "Mã xã " + data.meta.commune));
       return item(title, data.url, excerpt(data.excerpt));
     });
   }
 
+  // The next results, fetched together and each shown, in rank order, as soon as it and those above it are in.
   function showMore(search) {
-    var next = pending.splice(0, PAGE_SIZE);
-    return Promise.all(next.map(fromPagefind)).then(function (items) {
-      if (search !== latest) return;
-      items.forEach(function (li) { list.appendChild(li); });
-      more.hidden = pending.length === 0;
+    var items = pending.splice(0, PAGE_SIZE).map(fromPagefind);
+    more.hidden = true;
+    return items.reduce(function (shown, next) {
+      return shown.then(function () { return next; }).then(function (li) {
+        if (search === latest) list.appendChild(li);
+      });
+    }, Promise.resolve()).then(function () {
+      if (search === latest) more.hidden = pending.length === 0;
     });
   }
 
@@ -118,7 +135,7 @@
       pending = [];
       more.hidden = true;
       list.textContent = "";
-      list.appendChild(item(team.name + " — " + team.commune, root + team.url, element("p", "search-result-meta", teamLine(code, team))));
+      list.appendChild(item(team.name + " — " + team.commune, root + team.url, teamLines(code, team)));
       say("1 kết quả cho mã tổ “" + code + "”");
     });
   }
@@ -148,8 +165,12 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     var term = input.value;
-    if (TEAM_CODE.test(term)) run(term);
-    else if (!PARTIAL_CODE.test(term)) timer = setTimeout(run, 300, term);
+    if (TEAM_CODE.test(term)) {
+      run(term);
+    } else if (!PARTIAL_CODE.test(term)) {
+      if (term.trim()) loadPagefind();  // from the first letter: the index loads while the rest is typed
+      timer = setTimeout(run, 300, term);
+    }
   });
   more.addEventListener("click", function () { showMore(latest); });
 
