@@ -143,7 +143,7 @@
   function run(term) {
     var search = ++latest;
     term = term.trim();
-    history.replaceState(null, "", term ? "?q=" + encodeURIComponent(term) : location.pathname);
+    history.replaceState(null, "", term ? "?" + new URLSearchParams({ q: term }) : location.pathname);  // as the form sends it
     if (!term) {
       list.textContent = "";
       more.hidden = true;
