@@ -63,6 +63,7 @@ def test_the_build_and_the_deploy_read_one_settings_file():
 REQUIREMENTS_OF = {
     "scripts/dev/bench.py": "requirements-bench.txt",
     "scripts/dev/budgets.py": "requirements-bench.txt",
+    "scripts/dev/search_bench.py": "requirements-bench.txt",
     "scripts/dev/geometry.py": "requirements-geometry.txt",
     "scripts/publish/nation.py": "requirements-cluster.txt",  # distributed, with --scheduler (invoke publish-nation)
 }

@@ -4,7 +4,7 @@
   index excluded), for the home page, the commune page with the most teams and the team page with the
   most rows. Budget: 30 KB each.
 - First search: the extra bytes the search page loads to answer its first query, recorded in headless
-  Chromium (pagefind's modular UI, its WebAssembly, index chunks and result fragments). Budget: 150 KB.
+  Chromium (pagefind, its WebAssembly, index chunks, result fragments, team codes). Budget: 150 KB.
 - Map page: everything the province map page transfers, tiles excluded (Leaflet, the shared geometry,
   the year's figures, the page). Budget: 150 KB.
 """
@@ -19,7 +19,7 @@ import lxml.html
 
 from scripts.dev import system_packages
 from scripts.dev.local_server import serve
-from scripts.model.urls import MAPS_DIR
+from scripts.model.urls import MAPS_DIR, SEARCH_URL
 from scripts.publish.checks import resolve
 
 PAGE_BUDGET = 30 * 1024
@@ -79,8 +79,8 @@ def transferred(site: Path, address: str, ready: str) -> dict[str, int]:
 
 def first_search_bytes(site: Path, query: str = SEARCH_QUERY) -> dict[str, int]:
     """Files the search page fetches for its first query beyond the page's own HTML, CSS and JS."""
-    own = page_weight(site, "tim-kiem/index.html")
-    fetched = transferred(site, f"tim-kiem/?q={query}", ".pagefind-modular-list-link")
+    own = page_weight(site, f"{SEARCH_URL}index.html")
+    fetched = transferred(site, f"{SEARCH_URL}?q={query}", ".search-result-link")
     return {name: size for name, size in fetched.items() if name not in own}
 
 

@@ -28,6 +28,15 @@ def team_url(team_id: str) -> str:
     return f"to/{team_id}/"
 
 
+SEARCH_URL = "tim-kiem/"  # the search page (content/pages/tim-kiem.md)
+TEAM_CODES_DIR = f"{SEARCH_URL}ma-to"  # the search page's shortcut from a typed team code to its team
+
+
+def team_codes_file(commune_code: str) -> str:
+    """The teams whose ids start with a commune's code: what the search page shows for a typed team code."""
+    return f"{TEAM_CODES_DIR}/{commune_code}.json"
+
+
 MAPS_DIR = "ban-do"  # the folder of every map page and of the files they fetch
 
 

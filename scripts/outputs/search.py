@@ -12,6 +12,12 @@ page's searchable parts alone, which the site checks cut out while they parse ev
 (scripts/publish/checks.py): a quarter of the time. Compared on the sample with an index of the whole
 pages, every fragment is byte-identical; the index chunks differ only in how pages are numbered,
 which follows the order pagefind lists the files in (in memory, the order they were written).
+
+pagefind splits a typed team code at its hyphen and finds every page holding either half. So the search
+page looks a code (with or without its hyphen) up first in a small file per commune, ``team_codes``,
+written here from the dataset: the team's name, commune, address and latest allocation, with no
+pagefind download at all. The same files give pagefind's team results their allocation, which stays
+out of the index: a corrected amount must not re-index the site.
 """
 
 from __future__ import annotations
@@ -22,9 +28,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import orjson
 from pagefind_bin import get_executable
 
-from scripts.common import cache
+from scripts.common import cache, files
+from scripts.common.formatting import vnd
+from scripts.model.dataset import Dataset
+from scripts.model.urls import team_codes_file, team_url
 
 BUNDLE = "pagefind"
 # What a search for a place or team name never needs: figures, sources, findings and navigation.
@@ -77,3 +87,28 @@ def index(searchable: dict[str, str], bundle: Path) -> None:
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if done.returncode != 0 or not (bundle / "pagefind.js").is_file():
         raise SearchIndexFailed(f"pagefind không tạo được chỉ mục tìm kiếm:\n{done.stdout}")
+
+
+def team_codes(dataset: Dataset) -> dict[str, bytes]:
+    """Each commune's team codes file (path in the site → bytes): every team whose id starts with the
+    commune's code, by id, with its name, commune, page and latest year's allocation, as its page shows them."""
+    communes = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
+    latest = {}
+    for year in sorted(dataset["years"], key=lambda year: year["fiscal_year"]):
+        for team in year["teams"]:
+            latest[team["team_id"]] = year["fiscal_year"], team
+    by_file: dict[str, dict[str, dict]] = {}
+    for team_id, (fiscal_year, team) in sorted(latest.items()):
+        by_file.setdefault(team_codes_file(team_id.partition("-")[0]), {})[team_id] = {
+            "name": team["team_name"],
+            "commune": communes[team["commune_code"]],
+            "url": team_url(team_id),
+            "year": fiscal_year,
+            "amount": vnd(team["amount_vnd"]),
+        }
+    return {path: orjson.dumps(teams) for path, teams in by_file.items()}
+
+
+def write_team_codes(site: Path, dataset: Dataset) -> None:
+    for path, content in team_codes(dataset).items():
+        files.write_new(site / path, content)

@@ -161,6 +161,7 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
             search.run(release, inspection.searchable(), paths.work / "cache" / "search")
+            search.write_team_codes(release, inspection.dataset)  # the dataset checks read already
         with timer.stage("links"):
             checks.conclude(inspection)
     except BaseException:

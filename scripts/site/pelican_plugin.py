@@ -27,6 +27,7 @@ from pelican.writers import FileOverwriteFailedError
 
 from scripts.common import system
 from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
+from scripts.model.urls import TEAM_CODES_DIR
 from scripts.site import open_data
 from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
 from scripts.site.reuse import PageReuse, block_key, page_key, site_key
@@ -60,6 +61,7 @@ class DataPagesGenerator(Generator):
         self.context["DATA_SITEMAP"] = []
         self.context["SCHEMA_TABLES"] = INPUT_TABLES
         self.context["TYPE_LABELS"] = TYPE_LABELS
+        self.context["TEAM_CODES_DIR"] = TEAM_CODES_DIR  # the search page's team codes (scripts/outputs/search.py)
 
     def generate_output(self, writer):
         output = Path(self.output_path)

@@ -18,9 +18,7 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = max(int(p.name) for p in (ROOT / "data" / "allocations").iterdir() if p.name.isdigit())
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-RESULT = ".pagefind-modular-list-link"
-# pagefind's result list holds a placeholder per result, in ranked order, and puts each result in as
-# its data arrives: the first link on the page may be a later result's.
+RESULT = ".search-result-link"
 FIRST_RESULT = f"#ket-qua > li:first-child {RESULT}"
 
 PAGES = {

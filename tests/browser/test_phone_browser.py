@@ -102,6 +102,6 @@ def test_no_table_caption_is_cut_off(phone, site_url, name, width):
 def test_no_axe_violations_with_best_practice_rules_on_a_phone(phone, site_url, name):
     page = phone(360, site_url + PAGES[name])
     if name == "search":
-        page.wait_for_selector(".pagefind-modular-list-link")
+        page.wait_for_selector(".search-result-link")
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, results.generate_report()
