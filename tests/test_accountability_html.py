@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import posixpath
+import re
 import tomllib
 from collections import defaultdict
 
 import pytest
 from babel.numbers import format_decimal
 
+from scripts.model.problems import ALL_KINDS, KINDS_BY_CODE, WARNING
+from scripts.model.urls import FINDING_SLUGS, findings_url, former_findings_url, team_url
 from tests.test_site_html import DATA, YEARS, csv_rows, digits, soup, totals_on_page
 
 DEADLINE_DAYS = 30
@@ -147,10 +151,60 @@ def test_checks_page_lists_every_published_warning_grouped_by_kind(sample_paths)
     assert {kind["id"].removeprefix("phat-hien-") for kind in kinds} == expected.keys()
     for kind in kinds:  # each kind has a page of its own, which the checks page links and counts
         code = kind["id"].removeprefix("phat-hien-")
-        assert kind.a["href"].endswith(f"kiem-tra/phat-hien/{code}/") and kind.get_text().endswith(f": {format_decimal(expected[code], locale='vi_VN')}")
-        listed = soup(sample_paths.output / "kiem-tra" / "phat-hien" / code / "index.html").select("ul.finding-list > li")
+        assert kind.a["href"].endswith(findings_url(code)) and kind.get_text().endswith(f": {format_decimal(expected[code], locale='vi_VN')}")
+        assert kind.a.get_text() == KINDS_BY_CODE[code].title
+        listed = soup(sample_paths.output / findings_url(code) / "index.html").select("ul.finding-list > li")
         assert len(listed) == expected[code]
         assert all(li.a is not None for li in listed)  # each one links to its team or commune
+
+
+def test_every_kind_of_finding_has_a_vietnamese_address_without_diacritics():
+    published = {kind.code for kind in ALL_KINDS if kind.severity == WARNING}
+    assert FINDING_SLUGS.keys() == published
+    assert len(set(FINDING_SLUGS.values())) == len(FINDING_SLUGS)
+    for code, slug in FINDING_SLUGS.items():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug) and slug != code
+
+
+def test_a_finding_names_its_team_by_name_and_code_and_links_its_page(sample_paths):
+    teams = {row["team_id"]: row for year in YEARS for path in (DATA / str(year) / "teams").glob("*.csv") for row in csv_rows(path)}
+    below = soup(sample_paths.output / findings_url("team-below-minimum") / "index.html").select("ul.finding-list > li")
+    assert below
+    for item in below:
+        team_id = item.a["href"].rstrip("/").rsplit("/", 1)[1]
+        assert item.a["href"].endswith(team_url(team_id))
+        assert teams[team_id]["team_name"] in item.a.get_text() and team_id in item.a.get_text()
+    unallocated = soup(sample_paths.output / findings_url("commune-unallocated-balance") / "index.html").select("ul.finding-list > li")
+    for item in unallocated:
+        code = item.a["href"].split("xa/", 1)[1].split("/")[0]
+        assert code in item.a.get_text() and item.a.get_text().startswith(("Xã ", "Phường "))
+
+
+def test_no_public_page_names_an_input_file_or_its_rows(sample_paths):
+    """Files and rows are for staff, in the quality report; the format pages may describe the folder
+    layout (data/allocations/<năm>/…), but no page cites a concrete file."""
+    concrete = re.compile(r"allocations/\d{4}/")
+    pages = [path for path in sample_paths.output.rglob("*.html") if "ban-do" not in path.parts]
+    assert len(pages) > 1000
+    offending = [path.relative_to(sample_paths.output).as_posix() for path in pages if concrete.search(path.read_text(encoding="utf-8"))]
+    assert offending == []
+    assert concrete.search((sample_paths.work / "bao-cao-kiem-tra.html").read_text(encoding="utf-8"))  # staff still see them
+
+
+@pytest.mark.parametrize("code", ["team-below-minimum", "commune-unallocated-balance"])
+def test_a_findings_former_english_address_redirects_to_its_vietnamese_one(sample_paths, code):
+    old = former_findings_url(code)
+    page = soup(sample_paths.output / old / "index.html")
+    new = findings_url(code)
+    refresh = page.select_one('meta[http-equiv="refresh"]')["content"]
+    delay, target = refresh.split("; url=")
+    assert delay == "0"
+    assert posixpath.normpath(posixpath.join(old, target)) == new.rstrip("/")  # relative, so it works on any host
+    assert page.select_one('link[rel="canonical"]')["href"].endswith("/" + new)
+    assert page.select_one("main a")["href"] == target
+    assert (sample_paths.output / new / "index.html").is_file()
+    sitemap = (sample_paths.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert old not in sitemap and new in sitemap
 
 
 def test_every_page_links_to_the_checks_page(tiny_site):

@@ -132,6 +132,22 @@ def test_sitemap_lists_canonical_pages_with_absolute_addresses(tiny_site):
     assert f"Sitemap: {BASE_URL}/sitemap.xml" in robots.splitlines()
 
 
+def test_canonical_links_are_absolute_and_name_the_page_itself_or_where_it_moved(tiny_site):
+    pages = sorted(tiny_site.rglob("index.html"))
+    canonicals = {}
+    for page in pages:
+        links = soup(page).select('link[rel="canonical"]')
+        assert len(links) <= 1
+        if links:
+            canonicals[page.relative_to(tiny_site).as_posix()] = links[0]["href"]
+    assert {"index.html", "xa/01786/2025/index.html", "to/01786-001/index.html", "chinh-sach/index.html", "kiem-tra/index.html"} <= canonicals.keys()
+    for page, href in canonicals.items():
+        assert href.startswith(BASE_URL + "/"), (page, href)
+        assert (tiny_site / href.removeprefix(BASE_URL + "/") / "index.html").is_file(), (page, href)
+    assert canonicals["xa/01786/2025/index.html"] == f"{BASE_URL}/xa/01786/2025/"
+    assert canonicals["xa/01786/index.html"] == f"{BASE_URL}/xa/01786/2025/"  # the alias names its canonical page
+
+
 def test_open_graph_tags_carry_the_communes_figures(tiny_site):
     page = soup(tiny_site / "xa/01786/2025/index.html")
     og = {tag["property"]: tag["content"] for tag in page.select("meta[property^='og:']")}

@@ -65,8 +65,24 @@ def checks_url() -> str:
     return "kiem-tra/"
 
 
+# The address of each kind of published finding (a warning's problem code, scripts/model/problems.py):
+# Vietnamese without diacritics, written out so that rewording a title never moves a page.
+FINDING_SLUGS = {
+    "team-below-minimum": "to-duoi-muc-toi-thieu",
+    "amount-differs-from-rate": "so-tien-khac-dinh-muc",
+    "commune-unallocated-balance": "du-toan-chua-phan-bo-het",
+    "dated-after-publication": "ngay-ghi-sau-ngay-cong-bo",
+    "team-count-differs": "so-to-khac-quyet-dinh",
+}
+
+
 def findings_url(code: str) -> str:
-    """The page of one kind of finding (a problem code, such as team-below-minimum)."""
+    """The page of one kind of finding, by its problem code: team-below-minimum → kiem-tra/to-duoi-muc-toi-thieu/."""
+    return f"{checks_url()}{FINDING_SLUGS[code]}/"
+
+
+def former_findings_url(code: str) -> str:
+    """Where that page was before it had a Vietnamese address; a redirect page keeps old links working."""
     return f"{checks_url()}phat-hien/{code}/"
 
 

@@ -12,7 +12,8 @@ from folium.template import Template
 
 
 class MapPage(Figure):
-    """branca's Figure with lang="vi", a UTF-8 meta and the script inside <body>."""
+    """branca's Figure with lang="vi", a UTF-8 meta, the script inside <body>, and the map in a ``main``
+    landmark under an ``h1`` (visually hidden: the map fills the page), so a map opened on its own is a whole page."""
 
     _template = Template(
         "<!DOCTYPE html>\n"
@@ -25,7 +26,10 @@ class MapPage(Figure):
         "{{ this.header.render(**kwargs) }}\n"
         "</head>\n"
         "<body>\n"
+        "<main>\n"
+        '<h1 class="ban-do-title">{{ this.title }}</h1>\n'
         "{{ this.html.render(**kwargs) }}\n"
+        "</main>\n"
         "<script>\n"
         "{{ this.script.render(**kwargs) }}\n"
         "</script>\n"

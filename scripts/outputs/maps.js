@@ -5,6 +5,11 @@ var BanDo = (function () {
   "use strict";
 
   var NO_DATA = "#d9d9d9";
+  // Embedded in a data page (an iframe), the map is a picture beside the table, and the table is the
+  // keyboard path: the map, its shapes, zoom buttons and credits leave the tab order, and only the legend
+  // (or the way back) keeps its stops. Opened on its own, through the link under every embedded map,
+  // all of it is keyboard-operable: the map pans and zooms with the keys, each commune is a link.
+  var embedded = window.self !== window.top;
   // Touch has no hover: the first tap on a commune shows its figures, a second tap opens its page.
   var lastPointer = "mouse";
   var armed = null;
@@ -17,12 +22,23 @@ var BanDo = (function () {
     });
   }
 
+  function untab(box) {
+    box.querySelectorAll("a, button, input").forEach(function (node) { node.tabIndex = -1; });
+  }
+
   function load(map, config) {
     // Credit the boundaries whether or not a tile layer is on; links leave the iframe in a new tab.
     map.attributionControl.setPrefix(
       '<a href="https://leafletjs.com" target="_blank" rel="noopener">Leaflet</a>'
     );
     map.attributionControl.addAttribution(config.attribution);
+    if (embedded) {
+      // After the last change to the credits: Leaflet rewrites their HTML on each one.
+      untab(map.attributionControl.getContainer());
+      untab(map.zoomControl.getContainer());
+      map.keyboard.disable();
+      map.getContainer().removeAttribute("tabindex");
+    }
     map.setMaxZoom(17);
     return Promise.all([getJSON(config.geometryUrl), getJSON(config.dataUrl)])
       .then(function (results) {
@@ -86,6 +102,8 @@ var BanDo = (function () {
     // Leaflet opens a tooltip when a shape gets focus; a tabindex makes that work in every browser.
     polygon.on("add", function () {
       var path = polygon.getElement();
+      // Chromium makes an SVG shape a tab stop once it has focus listeners (Leaflet's tooltip adds them).
+      if (embedded) return path.setAttribute("tabindex", "-1");
       path.setAttribute("tabindex", "0");
       if (!commune) return;
       path.setAttribute("role", "link");

@@ -26,6 +26,7 @@ from scripts.model.urls import (
     commune_map_path,
     commune_url,
     findings_url,
+    former_findings_url,
     notice_pdf,
     notice_url,
     payment_file,
@@ -51,14 +52,27 @@ def timeliness(decision_date: str, published_on: str, deadline_days: int) -> dic
     return {"days": days, "late": days > deadline_days, "before_decision": days < 0}
 
 
-def source_of(year: Year, decisions: list[dict], files: list[str], deadline_days: int) -> dict:
+SOURCE_KINDS = {"teams": "Phân bổ kinh phí cho các tổ", "payments": "Kết quả chi trả cho các tổ"}
+
+
+def source_label(path: str, communes: dict[str, Commune]) -> str:
+    """A source file as a citizen reads it, "Phân bổ kinh phí cho các tổ của Xã Đông Khê năm 2025",
+    not as the repository stores it (allocations/2025/teams/01786.csv: for staff only)."""
+    parts = path.split("/")
+    fiscal_year = parts[1]
+    if len(parts) == 4 and parts[2] in SOURCE_KINDS and (code := parts[3].rsplit(".", 1)[0]) in communes:
+        return f"{SOURCE_KINDS[parts[2]]} của {communes[code]['full_name']} năm {fiscal_year}"
+    return f"Quyết định giao dự toán của tỉnh năm {fiscal_year}"
+
+
+def source_of(year: Year, decisions: list[dict], files: list[str], deadline_days: int, communes: dict[str, Commune]) -> dict:
     """What a page cites: the decisions behind its figures (with how long publication took),
-    the source files with hashes, and when allocations and payments were published."""
+    the source files by what they hold, with hashes, and when allocations and payments were published."""
     cited = [path for path in files if path in year["sources"]]
     return {
         "decisions": [{**d, **timeliness(d["date"], year["published_on"], deadline_days)} for d in decisions],
         "deadline_days": deadline_days,
-        "files": [{"path": path, **year["sources"][path]} for path in cited],
+        "files": [{"label": source_label(path, communes), **year["sources"][path]} for path in cited],
         "published_on": year["published_on"],
         "payments_published_on": year["payments_published_on"] if any("/payments/" in path for path in cited) else None,
     }
@@ -112,7 +126,7 @@ class SiteData:
     findings_by_commune: dict[tuple[int, str], list[Finding]] = field(init=False)
     findings_by_file: dict[str, list[Finding]] = field(init=False)
     payments_by_team: dict[tuple[int, str], list[Payment]] = field(init=False)
-    team_of_row: dict[tuple[str, int], str] = field(init=False)  # (source file, row) → team id
+    team_of_row: dict[tuple[str, int], Team] = field(init=False)  # (source file, row) → the team of that year
     rows_by_code: dict[int, dict[str, dict]] = field(init=False)
     team_history: dict[str, dict[str, list[tuple[Year, Team]]]] = field(init=False)
 
@@ -123,12 +137,14 @@ class SiteData:
         self.payments_by_team = defaultdict(list)
         self.team_of_row = {}
         for year in self.years:
+            teams = {}
             for team in year["teams"]:
+                teams[team["team_id"]] = team
                 self.teams_by_commune[year["fiscal_year"], team["commune_code"]].append(team)
-                self.team_of_row.update({(p["source_file"], p["source_row"]): team["team_id"] for p in team["periods"]})
+                self.team_of_row.update({(p["source_file"], p["source_row"]): team for p in team["periods"]})
             for payment in year["payments"]:
                 self.payments_by_team[year["fiscal_year"], payment["team_id"]].append(payment)
-                self.team_of_row[payment["source_file"], payment["source_row"]] = payment["team_id"]
+                self.team_of_row[payment["source_file"], payment["source_row"]] = teams[payment["team_id"]]
         self.findings_by_commune = defaultdict(list)
         self.findings_by_file = defaultdict(list)
         for finding in self.dataset["findings"]:
@@ -172,7 +188,7 @@ class SiteData:
         return self.dataset["policy"]["publication_deadline_days"]
 
     def source(self, year: Year, decisions: list[dict], files: list[str]) -> dict:
-        return source_of(year, decisions, files, self.deadline_days)
+        return source_of(year, decisions, files, self.deadline_days, self.communes)
 
     def team_figures(self, fiscal_year: int, team: Team) -> dict:
         """A team's record with what was paid and what remains, in total and for each allocation period
@@ -296,7 +312,7 @@ def commune_pages(site: SiteData, code: str) -> list[PageModel]:
             "fiscal_year": fiscal_year,
             "commune": row,
             "teams": teams,
-            "findings": site.findings_by_commune[fiscal_year, code],
+            "findings": [public_finding(site, finding) for finding in site.findings_by_commune[fiscal_year, code]],
             "year_links": [(y, commune_url(code, y)) for y in site.year_numbers if site.commune_row(y, code)],
             "canonical": commune_url(code, fiscal_year),
             "map_src": commune_map_path(code, fiscal_year),
@@ -344,7 +360,7 @@ def team_pages(site: SiteData, code: str) -> list[PageModel]:
                 }
                 for year, team in entries
             ],
-            "findings": findings,
+            "findings": [public_finding(site, finding, about=False) for finding in findings],
             "fiscal_year": latest_year["fiscal_year"],
             "canonical": team_url(team_id),
             "commune_url": commune_url(commune["code"], latest_year["fiscal_year"]),
@@ -398,16 +414,33 @@ def commune_blocks(site: SiteData) -> list[Block]:
 
 
 def finding_link(site: SiteData, finding: Finding) -> dict | None:
-    """The page a finding is about: its team, else its commune, else its year."""
-    if team_id := site.team_of_row.get((finding["file"], finding["row"])):
-        return {"label": team_id, "url": team_url(team_id)}
+    """The page a finding is about, named as citizens know it: its team (name, commune and code), else its
+    commune (name and code), else its year. Never the file and row: those are for staff (the quality report)."""
+    if team := site.team_of_row.get((finding["file"], finding["row"])):
+        commune = site.communes[team["commune_code"]]["full_name"]
+        return {"label": f"{team['team_name']}, {commune} (mã tổ {team['team_id']})", "url": team_url(team["team_id"])}
     place = finding_commune(finding)
     if place is None:
         return None
     fiscal_year, code = place
     if code in site.communes:
-        return {"label": f"{site.communes[code]['full_name']} ({fiscal_year})", "url": commune_url(code, fiscal_year)}
+        return {"label": f"{site.communes[code]['full_name']} (mã {code})", "url": commune_url(code, fiscal_year)}
     return {"label": f"Năm {fiscal_year}", "url": year_url(fiscal_year)}
+
+
+def public_finding(site: SiteData, finding: Finding, about: bool = True) -> dict:
+    """A finding as the public pages show it: its kind (title and page), its message and, with ``about``,
+    the team or commune it is about, and its year. Without its file, row and cell, so a row moved within a file
+    re-renders nothing."""
+    code, place = finding["code"], finding_commune(finding)
+    return {
+        "code": code,
+        "title": problems.KINDS_BY_CODE[code].title,
+        "url": findings_url(code),
+        "fiscal_year": place and place[0],
+        "message": finding["message"],
+        "link": finding_link(site, finding) if about else None,
+    }
 
 
 def reconciliation(site: SiteData, year: Year) -> dict:
@@ -441,7 +474,7 @@ def finding_groups(site: SiteData) -> dict[str, list[dict]]:
     """The published findings by kind (problem code), each with the page it is about."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for finding in site.dataset["findings"]:
-        groups[finding["code"]].append({**finding, "link": finding_link(site, finding)})
+        groups[finding["code"]].append(public_finding(site, finding))
     return dict(sorted(groups.items()))
 
 
@@ -464,14 +497,19 @@ def findings_blocks(site: SiteData, groups: dict[str, list[dict]]) -> list[Block
     """A page per kind of finding, each a block of its own: the long lists (1,714 teams below the minimum
     in the sample) come back unchanged when an amount is corrected, and are linked whole."""
     return [
-        Block(f"phat-hien/{code}", findings, lambda code=code, findings=findings: [findings_page(site, code, findings)])
+        Block(f"phat-hien/{code}", findings, lambda code=code, findings=findings: findings_pages(site, code, findings))
         for code, findings in groups.items()
     ]
 
 
-def findings_page(site: SiteData, code: str, findings: list[dict]) -> PageModel:
-    context = {"title": problems.KINDS_BY_CODE[code].title, "findings": findings, "fiscal_year": site.latest_year, "canonical": findings_url(code)}
-    return PageModel(findings_url(code) + "index.html", "findings.html", context)
+def findings_pages(site: SiteData, code: str, findings: list[dict]) -> list[PageModel]:
+    """The page of one kind of finding, and a redirect to it from its former English address."""
+    title, url = problems.KINDS_BY_CODE[code].title, findings_url(code)
+    context = {"title": title, "findings": findings, "fiscal_year": site.latest_year, "canonical": url}
+    return [
+        PageModel(url + "index.html", "findings.html", context),
+        PageModel(former_findings_url(code) + "index.html", "moved.html", {"title": title, "canonical": url}),
+    ]
 
 
 def sitemap_entry(page: PageModel) -> tuple[str, str | None] | None:

@@ -16,7 +16,7 @@
     return numeric ? Number(cell.textContent.replace(/\D/g, "")) : cell.textContent.trim();
   }
 
-  function sortBy(table, headers, index) {
+  function sortBy(table, headers, index, status) {
     var header = headers[index];
     var ascending = header.getAttribute("aria-sort") !== "ascending";
     var body = table.tBodies[0];
@@ -30,16 +30,30 @@
     rows.forEach(function (row) { body.appendChild(row); });
     headers.forEach(function (other) { other.removeAttribute("aria-sort"); });
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var name = header.textContent.replace(/\s+/g, " ").trim();
+    status.textContent = "Đã sắp xếp theo " + name + (ascending ? " tăng dần" : " giảm dần");
   }
 
+  // The arrow is drawn by CSS in a span hidden from assistive technology, so a button's name is its
+  // header's words only; each sort is announced in a live region instead.
   function addSorting(table) {
     var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var status = document.createElement("p");
+    status.className = "visually-hidden sort-status";
+    status.setAttribute("role", "status");
+    status.setAttribute("aria-live", "polite");
+    var region = table.closest(".table-scroll") || table;
+    region.parentNode.insertBefore(status, region.nextSibling);
     headers.forEach(function (header, index) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "sort";
       while (header.firstChild) button.appendChild(header.firstChild);
-      button.addEventListener("click", function () { sortBy(table, headers, index); });
+      var arrow = document.createElement("span");
+      arrow.className = "sort-arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      button.appendChild(arrow);
+      button.addEventListener("click", function () { sortBy(table, headers, index, status); });
       header.appendChild(button);
     });
   }
