@@ -18,6 +18,7 @@ from pathlib import Path
 import orjson
 
 from scripts.common.formatting import ascii_fold
+from scripts.site.charts import payment_progress, per_member, share_of
 from scripts.model import problems
 from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
 from scripts.model.urls import (
@@ -202,6 +203,8 @@ class SiteData:
                     "unallocated_vnd": allocation["amount_vnd"] - teams_amount,
                     "paid_vnd": paid,
                     "remaining_vnd": teams_amount - paid,
+                    "share_paid": share_of(paid, teams_amount),
+                    "per_member_vnd": per_member(teams_amount, members),
                     "team_count": len(teams),
                     "decided_team_count": allocation["team_count"],
                     "member_count": members,
@@ -229,16 +232,20 @@ class SiteData:
         rows = self.commune_rows[fiscal_year]
         teams = sum(row["team_count"] for row in rows)
         members = sum(row["member_count"] for row in rows)
+        teams_amount = sum(row["teams_amount_vnd"] for row in rows)
+        paid = sum(row["paid_vnd"] for row in rows)
         return {
             "communes": len(rows),
             "teams": teams,
             "members": members,
             "members_per_team": members / teams if teams else 0,
             "allocated_vnd": sum(row["allocated_vnd"] for row in rows),
-            "teams_amount_vnd": sum(row["teams_amount_vnd"] for row in rows),
+            "teams_amount_vnd": teams_amount,
             "unallocated_vnd": sum(row["unallocated_vnd"] for row in rows),
-            "paid_vnd": sum(row["paid_vnd"] for row in rows),
+            "paid_vnd": paid,
             "remaining_vnd": sum(row["remaining_vnd"] for row in rows),
+            "share_paid": share_of(paid, teams_amount),
+            "per_member_vnd": per_member(teams_amount, members),
             "below_minimum": sum(row["below_minimum"] for row in rows),
         }
 
@@ -247,11 +254,13 @@ def year_pages(site: SiteData) -> list[PageModel]:
     pages = []
     for year in site.years:
         fiscal_year = year["fiscal_year"]
+        totals = site.totals(fiscal_year)
         context = {
             "year": year_heading(year),
             "fiscal_year": fiscal_year,
             "communes": site.commune_rows[fiscal_year],
-            "totals": site.totals(fiscal_year),
+            "totals": totals,
+            "progress": payment_progress(year["payments"], totals["teams_amount_vnd"], fiscal_year, year["payments_published_on"]),
             "year_links": [(y, year_url(y)) for y in site.year_numbers],
             "canonical": year_url(fiscal_year),
             "map_src": province_map_path(fiscal_year),
@@ -280,6 +289,9 @@ def commune_pages(site: SiteData, code: str) -> list[PageModel]:
             "fiscal_year": fiscal_year,
             "commune": row,
             "teams": teams,
+            "progress": payment_progress(
+                [p for team in teams for p in team["payments"]], row["teams_amount_vnd"], fiscal_year, year["payments_published_on"]
+            ),
             "findings": site.findings_by_commune[fiscal_year, code],
             "year_links": [(y, commune_url(code, y)) for y in site.year_numbers if site.commune_row(y, code)],
             "canonical": commune_url(code, fiscal_year),
