@@ -101,7 +101,7 @@ def progress_geometry(steps: list[dict], allocated_vnd: int) -> dict:
     grid = [{"y": y(allocated_vnd * p // 100), "label": f"{p}%"} for p in PERCENT_TICKS] if allocated_vnd else []
     # "Đã chi" beside the line's end: above it, or below when that would cross the allocation's label.
     end = points[-1] if points else {"x": x(0), "y": y(start)}
-    below = end["y"] - y(allocated_vnd) < 16
+    below = end["y"] - y(allocated_vnd) < 16 and BOTTOM - end["y"] > 16
     label = {"x": end["x"] - 4 if end["x"] > WIDTH / 2 else end["x"] + 4, "y": round(end["y"] + (13 if below else -6), 1)}
     label["anchor"] = "end" if end["x"] > WIDTH / 2 else "start"
     return {
