@@ -79,7 +79,8 @@ def path_vertices(d: str) -> list[tuple[float, float]]:
 
 def chart_and_table(page: BeautifulSoup) -> tuple[list[tuple[float, float]], list[dict], dict]:
     """What the chart draws, read back into amounts with its own axis, beside the rows of its table."""
-    figure = page.select_one("figure.chart")
+    chart = page.select_one(".chart")
+    figure = chart.figure
     svg = figure.svg
     assert svg["role"] == "img" and figure.select_one(f"#{svg['aria-labelledby']}").name == "figcaption"
     baseline = float(svg.select_one("line.chart-baseline")["y1"])
@@ -97,7 +98,7 @@ def chart_and_table(page: BeautifulSoup) -> tuple[list[tuple[float, float]], lis
             "cumulative": digits(row.select("td")[1].get_text()),
             "share": percent_text(row.select("td")[2].get_text()),
         }
-        for row in figure.select("details table tbody tr")
+        for row in chart.select("details table tbody tr")
     ]
     tolerance = allocated * 0.11 / (baseline - allocation_y)  # coordinates are rounded to 0.1
     return drawn, rows, {"allocated": allocated, "paid": digits(figures["paid"]), "share": percent_text(figures["share"]),
@@ -178,5 +179,5 @@ def test_a_year_without_published_payments_says_so(tiny_data, tmp_path):
     paths = publish.Paths(tmp_path / "site", tiny_data)
     publish.publish(paths, overrides=TEST_OVERRIDES)
     page = soup(paths.output / "xa" / COMMUNE / "2025" / "index.html")
-    assert page.select_one("figure.chart") is None
+    assert page.select_one(".chart") is None
     assert "Chưa có kết quả chi trả nào được công bố cho năm 2025" in page.select_one("#tien-do").find_next("p").get_text()

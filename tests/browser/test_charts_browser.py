@@ -41,7 +41,7 @@ def test_an_opened_chart_table_does_not_widen_the_page_at_360_px(browser_page, s
     page.set_viewport_size({"width": 360, "height": 640})
     page.goto(site_url + path)
     page.get_by_text("Xem số liệu dạng bảng").click()
-    assert page.locator("figure.chart details table").is_visible()
+    assert page.locator(".chart details table").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") == 360
-    chart = page.locator("figure.chart svg").bounding_box()
+    chart = page.locator(".chart svg").bounding_box()
     assert chart["x"] >= 0 and chart["x"] + chart["width"] <= 360
