@@ -61,6 +61,10 @@ def test_payments_outside_the_year_get_rows_of_their_own():
     # Months after the payments were published are not drawn as if nothing had been paid in them.
     assert len(payment_progress(payments[1:3], 100, 2025, "2025-07-20")["steps"]) == 7
     assert payment_progress(payments, 100, 2025, None) is None
+    # A payment dated after the payments' publication date (a finding) is still drawn and counted.
+    assert payment_progress(payments[1:2], 100, 2025, "2025-01-31")["steps"][-1] == {
+        "slot": 3, "label": "Tháng 3", "paid_vnd": 20, "cumulative_vnd": 20, "share": 20.0
+    }
 
 
 def path_vertices(d: str) -> list[tuple[float, float]]:

@@ -16,7 +16,7 @@ from scripts.model.dataset import Payment
 # The SVG's coordinate box: its natural size in CSS pixels. Text is sized in the same units, so the
 # chart is drawn narrow (a phone's width) and never scaled up much (site.css caps its width).
 WIDTH, HEIGHT = 320, 180
-LEFT, RIGHT, TOP, BOTTOM = 36, 8, 18, 150  # the plot area: room for the % labels left, month labels below
+LEFT, RIGHT, TOP, BOTTOM = 38, 8, 18, 150  # the plot area: room for the % labels left, month labels below
 PERCENT_TICKS = (0, 25, 50, 75, 100)
 
 
@@ -39,12 +39,13 @@ def payment_steps(payments: Iterable[Payment], fiscal_year: int, as_of: str) -> 
     published = dt.date.fromisoformat(as_of)
     last_month = 12 if published.year > fiscal_year else published.month if published.year == fiscal_year else 1
     by_slot = [0] * 14
+    this_year = str(fiscal_year)  # ISO dates: their years compare as text
     for payment in payments:
-        year, month = int(payment["payment_date"][:4]), int(payment["payment_date"][5:7])
-        slot = 0 if year < fiscal_year else 13 if year > fiscal_year else month
+        date = payment["payment_date"]
+        slot = int(date[5:7]) if date[:4] == this_year else 0 if date[:4] < this_year else 13
         by_slot[slot] += payment["amount_vnd"]
-        if slot <= 12:
-            last_month = max(last_month, slot)  # a payment dated after publication is shown, not dropped
+    # a payment dated after its publication is shown, not dropped
+    last_month = max([last_month, *(month for month in range(1, 13) if by_slot[month])])
     labels = {0: f"Trước năm {fiscal_year}", 13: f"Sau năm {fiscal_year}"} | {m: f"Tháng {m}" for m in range(1, 13)}
     slots = [0] * bool(by_slot[0]) + list(range(1, last_month + 1)) + [13] * bool(by_slot[13])
     steps, cumulative = [], 0
