@@ -71,7 +71,7 @@ def test_home_page_shows_the_latest_year_with_a_year_switcher(sample_site):
     assert str(YEARS[-1]) in home.h1.get_text()
     switcher = home.select("nav.year-switcher a")
     assert [a.get_text(strip=True) for a in switcher] == [str(year) for year in YEARS]
-    assert len(home.select("table.data-table tbody tr")) == 56
+    assert len(home.select("table[data-sortable] tbody tr")) == 56
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -86,7 +86,7 @@ def test_there_is_a_page_for_each_of_the_56_communes(sample_site, year):
 def test_every_team_appears_exactly_once_in_its_year(sample_site, year):
     seen = Counter()
     for page in (sample_site / "xa").glob(f"*/{year}/index.html"):
-        for row in soup(page).select("table.data-table tbody tr"):
+        for row in soup(page).select("table[data-sortable] tbody tr"):
             seen[row.td.get_text(strip=True)] += 1
     assert sorted(seen) == csv_totals(year)["team_ids"]
     assert set(seen.values()) == {1}

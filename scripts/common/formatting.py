@@ -28,6 +28,12 @@ def number(value: int | float) -> str:
     return format_decimal(value, locale=LOCALE)
 
 
+@cached
+def percent(value: float) -> str:
+    """72.3 → '72,3%' (a share already rounded to one decimal, scripts/site/charts.py)."""
+    return format_decimal(value, format="#,##0.0", locale=LOCALE) + "%"
+
+
 def as_date(value: str | dt.date) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
@@ -76,6 +82,7 @@ JINJA_FILTERS = {
     "mid_sentence": mid_sentence,
     "vnd": vnd,
     "number": number,
+    "percent": percent,
     "date_vi": date_vi,
     "date_short": date_short,
     "ascii_fold": ascii_fold,

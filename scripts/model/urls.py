@@ -73,6 +73,9 @@ FINDING_SLUGS = {
     "commune-unallocated-balance": "du-toan-chua-phan-bo-het",
     "dated-after-publication": "ngay-ghi-sau-ngay-cong-bo",
     "team-count-differs": "so-to-khac-quyet-dinh",
+    "paid-before-decision": "chi-truoc-ngay-quyet-dinh",
+    "paid-outside-fiscal-year": "chi-ngoai-nam-ngan-sach",
+    "team-above-maximum": "to-vuot-so-thanh-vien-toi-da",
 }
 
 

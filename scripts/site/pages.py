@@ -36,6 +36,7 @@ from scripts.model.urls import (
     team_url,
     year_url,
 )
+from scripts.site.charts import payment_progress
 
 
 @dataclass
@@ -279,11 +280,13 @@ def year_pages(site: SiteData) -> list[PageModel]:
     pages = []
     for year in site.years:
         fiscal_year = year["fiscal_year"]
+        totals = site.totals(fiscal_year)
         context = {
             "year": year_heading(year),
             "fiscal_year": fiscal_year,
             "communes": site.commune_rows[fiscal_year],
-            "totals": site.totals(fiscal_year),
+            "totals": totals,
+            "progress": payment_progress(year["payments"], totals["teams_amount_vnd"], fiscal_year, year["payments_published_on"]),
             "year_links": [(y, year_url(y)) for y in site.year_numbers],
             "canonical": year_url(fiscal_year),
             "map_src": province_map_path(fiscal_year),
@@ -312,6 +315,9 @@ def commune_pages(site: SiteData, code: str) -> list[PageModel]:
             "fiscal_year": fiscal_year,
             "commune": row,
             "teams": teams,
+            "progress": payment_progress(
+                [p for team in teams for p in team["payments"]], row["teams_amount_vnd"], fiscal_year, year["payments_published_on"]
+            ),
             "findings": [public_finding(site, finding) for finding in site.findings_by_commune[fiscal_year, code]],
             "year_links": [(y, commune_url(code, y)) for y in site.year_numbers if site.commune_row(y, code)],
             "canonical": commune_url(code, fiscal_year),
