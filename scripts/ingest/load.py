@@ -57,6 +57,7 @@ class RawInput:
     policy: dict
     years: list[YearInput]
     province: dict = field(default_factory=dict)  # reference/province.toml
+    contacts: RawTable | None = None  # reference/contacts.csv: where citizens report a problem
 
     @property
     def tables(self) -> list[RawTable]:
@@ -65,6 +66,7 @@ class RawInput:
 
 PROVINCE_FILE = "reference/province.toml"
 COMMUNES_FILE = "reference/communes.csv"
+CONTACTS_STEM = "contacts"  # reference/contacts.csv (or .xlsx)
 POLICY_FILE = "policy/policy.toml"
 
 
@@ -140,4 +142,5 @@ def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
         policy=read_toml(data_dir / POLICY_FILE),
         years=year_inputs,
         province=read_toml(data_dir / PROVINCE_FILE),
+        contacts=read_named(data_dir / "reference", CONTACTS_STEM, data_dir),
     )
