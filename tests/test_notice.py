@@ -17,7 +17,10 @@ from scripts.validate import rules as validate
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 # In both, in this order; the PDF adds the sample banner (the web page has the site's own) and page numbers.
-FIELDS = ("issuer", "motto", "place_and_date", "heading", "subheading", "grounds", "columns", "rows", "total", "closing", "qr_caption", "url")
+FIELDS = (
+    "issuer", "motto", "place_and_date", "heading", "subheading", "grounds", "columns", "rows", "total", "closing",
+    "contacts_heading", "contacts", "qr_caption", "url", "signature",
+)
 
 
 def text(element) -> str:
@@ -46,8 +49,11 @@ def web_notice(page: Path) -> dict:
         "rows": [[text(cell) for cell in row.find_all(["td", "th"])] for row in table.select("tbody tr")],
         "total": [text(cell) for cell in table.select("tfoot tr > *") if text(cell)],
         "closing": [text(p) for p in table.find_next_siblings("p")],
+        "contacts_heading": text(sheet.select_one(".notice-contacts p")),
+        "contacts": [text(item) for item in sheet.select(".notice-contacts li")],
         "qr_caption": caption,
         "url": address,
+        "signature": lines(sheet.select_one(".notice-signature")),
     }
 
 
@@ -74,7 +80,8 @@ def in_order(notice: dict) -> str:
     """Every string the PDF prints, in the order it prints them."""
     strings = [*notice["issuer"], *notice["motto"], notice["place_and_date"], notice["sample"], notice["heading"], notice["subheading"]]
     strings += [*notice["grounds"], *notice["columns"], *(cell for row in notice["rows"] for cell in row)]
-    strings += [*notice["total"], *notice["closing"], notice["qr_caption"], notice["url"]]
+    strings += [*notice["total"], *notice["closing"], notice["contacts_heading"], *(f"– {line}" for line in notice["contacts"])]
+    strings += [notice["qr_caption"], notice["url"], *notice["signature"]]
     return text(" ".join(strings).replace("\xa0", " "))
 
 

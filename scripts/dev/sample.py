@@ -200,7 +200,7 @@ def contacts_file(communes: list[dict], province: str) -> bytes:
             "office": f"Kênh “Phản ánh hiện trường” của Trung tâm điều hành {mid_sentence(province)}",
             "phone": "0000 000 000",
             "email": "phan-anh@mau.example",
-            "address": f"Trung tâm điều hành {mid_sentence(province)} (địa chỉ mẫu)",
+            "address": f"Trung tâm điều hành {mid_sentence(province)}",
             "sample": "true",
         }
     ]
@@ -210,7 +210,7 @@ def contacts_file(communes: list[dict], province: str) -> bytes:
             "office": f"Ủy ban nhân dân {record['full_name']}",
             "phone": f"0000 000 {index:03d}",
             "email": f"ubnd-{record['code']}@mau.example",
-            "address": f"Trụ sở Ủy ban nhân dân {record['full_name']} (địa chỉ mẫu)",
+            "address": f"Trụ sở Ủy ban nhân dân {record['full_name']}",
             "sample": "true",
         }
         for index, record in enumerate(communes, start=1)
