@@ -18,11 +18,12 @@ import pytest
 from scripts.ingest.load import load
 from scripts.publish import pipeline as publish
 from scripts.validate.rules import ValidationFailed, validate
-from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
+from tests.helpers import append_row, drop_column, read_rows, rename_column, set_cell, write_rows
 
 TEAMS = "allocations/2025/teams/01273.csv"
 TEAMS_XLSX = "allocations/2025/teams/01273.xlsx"
 PROVINCE = "allocations/2025/province.csv"
+CONTACTS = "reference/contacts.csv"  # row 2: the province's channel; row 3: 01273, the first commune
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
@@ -62,6 +63,14 @@ def to_xlsx(d: Path, relative: str = TEAMS, keep_csv: bool = False, edit=None) -
 
 def cell(row: int, column: str, value: str):
     return lambda d: set_cell(d / TEAMS, row, column, value)
+
+
+def contact(row: int, column: str, value: str):
+    return lambda d: set_cell(d / CONTACTS, row, column, value)
+
+
+def drop_row(relative: str, row: int):
+    return lambda d: write_rows(d / relative, [cells for number, cells in enumerate(read_rows(d / relative), start=1) if number != row])
 
 
 REFUSED = {
@@ -134,6 +143,14 @@ REFUSED = {
     "team id of another commune": (cell(2, "team_id", "01786-004"), ("wrong-commune", TEAMS, 2, "team_id")),
     "short code restored to an unknown commune": (cell(2, "commune_code", "273"), ("unknown-commune", TEAMS, 2, "commune_code")),
     "team id with a letter": (cell(2, "team_id", "01273-00l"), ("type-error", TEAMS, 2, "team_id")),
+    # Where citizens report a problem
+    "contact for a commune not in the list": (contact(3, "code", "09999"), ("unknown-commune", CONTACTS, 3, "code")),
+    "a commune without a contact": (drop_row(CONTACTS, 3), ("contact-missing", CONTACTS, None, "code")),
+    "no feedback channel for the province": (drop_row(CONTACTS, 2), ("contact-missing", CONTACTS, None, "code")),
+    "two contacts for one commune": (lambda d: append_row(d / CONTACTS, {"code": "01273"}), ("duplicate-contact", CONTACTS, 59, "code")),
+    "e-mail without a domain": (contact(3, "email", "ubnd-01273@"), ("invalid-email", CONTACTS, 3, "email")),
+    "phone number too short": (contact(3, "phone", "0206 38"), ("invalid-phone", CONTACTS, 3, "phone")),
+    "sample flag in words": (contact(3, "sample", "có"), ("type-error", CONTACTS, 3, "sample")),
 }
 
 
