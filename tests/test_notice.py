@@ -130,3 +130,22 @@ def test_a_change_to_the_code_is_never_served_from_the_cache(tiny_data, tmp_path
     for path in after:
         assert path.read_bytes() == (tmp_path / "clean" / path.relative_to(tmp_path / "after")).read_bytes()
         assert "đồng" in text(PdfReader(path).pages[0].extract_text())
+
+
+def test_no_notice_pdf_ends_on_a_page_that_holds_only_its_ending(sample_site):
+    """A notice's second page once held a single sentence and the QR code: now the table's last rows go over
+    with the ending, so the last page of every multi-page notice holds them, the contacts and the signature."""
+    site = SiteData(json.loads((sample_site.parent / "build" / "dataset.json").read_text(encoding="utf-8")))
+    multi_page = 0
+    for year in site.year_numbers:
+        for row in site.commune_rows[year]:
+            pages = PdfReader(sample_site / notice_pdf(row["code"], year)).pages
+            if len(pages) == 1:
+                continue
+            multi_page += 1
+            last = text(pages[-1].extract_text())
+            teams = sorted(site.teams_by_commune[year, row["code"]], key=lambda team: team["team_id"])
+            for team in teams[-notices.KEEP_WITH_END:]:
+                assert team["team_name"] in last, (row["code"], year)
+            assert "Tổng cộng" in last and "Nếu thấy số liệu chưa đúng" in last and "CHỦ TỊCH" in last
+    assert multi_page > 0
