@@ -15,7 +15,7 @@ from scripts.site import sitemap as discovery  # noqa: E402
 from scripts.site import pelican_plugin as pelican_data
 from scripts.outputs.notices import qr_svg  # noqa: E402
 from scripts.common.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
-from scripts.model.urls import commune_url, team_url, year_url  # noqa: E402
+from scripts.model.urls import commune_url, mailto, team_url, tel, year_url  # noqa: E402
 
 SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
 SITE_SHORT_NAME = "Kinh phí Tổ CĐSCĐ Cao Bằng"
@@ -38,7 +38,7 @@ DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
 
 PLUGINS = [pelican_data, discovery]
 # Page URLs come from scripts/model/urls.py, in templates too: fiscal_year | year_url, code | commune_url(year), team_id | team_url.
-JINJA_FILTERS = {**FORMAT_FILTERS, "qr_svg": qr_svg, "year_url": year_url, "commune_url": commune_url, "team_url": team_url}
+JINJA_FILTERS = {**FORMAT_FILTERS, "qr_svg": qr_svg, "year_url": year_url, "commune_url": commune_url, "team_url": team_url, "mailto": mailto, "tel": tel}
 # Autoescape: no text from the data may reach a page as markup.
 # auto_reload off: templates never change during a build, and checking them costs a stat per include.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "auto_reload": False}

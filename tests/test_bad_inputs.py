@@ -19,7 +19,7 @@ import pytest
 from scripts.ingest.load import load
 from scripts.publish import pipeline as publish
 from scripts.validate.rules import ValidationFailed, validate
-from tests.helpers import drop_column, read_rows, rename_column, set_cell, write_rows
+from tests.helpers import append_row, drop_column, read_rows, rename_column, set_cell, write_rows
 from tests.legacy_fonts import to_vni
 
 TEAMS = "allocations/2025/teams/01273.csv"
@@ -29,6 +29,7 @@ YEAR_TOML = "allocations/2025/year.toml"
 PROVINCE_TOML = "reference/province.toml"
 POLICY_TOML = "policy/policy.toml"
 SECRET = "root:x:0:0:secret-outside-data"  # a file outside data/ that a link points at
+CONTACTS = "reference/contacts.csv"  # row 2: the province's channel; row 3: 01273, the first commune
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
 
@@ -86,6 +87,14 @@ def copy_year(name: str):
 
 def rename(relative: str, new_name: str):
     return lambda d: (d / relative).rename((d / relative).with_name(new_name))
+
+
+def contact(row: int, column: str, value: str):
+    return lambda d: set_cell(d / CONTACTS, row, column, value)
+
+
+def drop_row(relative: str, row: int):
+    return lambda d: write_rows(d / relative, [cells for number, cells in enumerate(read_rows(d / relative), start=1) if number != row])
 
 
 REFUSED = {
@@ -195,6 +204,14 @@ REFUSED = {
         replace("maximum_members = 50", 'maximum_members = "50"', POLICY_TOML), ("policy-invalid", POLICY_TOML, None, "maximum_members"),
     ),
     "year.toml that is not TOML": (replace("sample = true", "sample = yes", YEAR_TOML), ("toml-syntax", YEAR_TOML, 1, None)),
+    # Where citizens report a problem
+    "contact for a commune not in the list": (contact(3, "code", "09999"), ("unknown-commune", CONTACTS, 3, "code")),
+    "a commune without a contact": (drop_row(CONTACTS, 3), ("contact-missing", CONTACTS, None, "code")),
+    "no feedback channel for the province": (drop_row(CONTACTS, 2), ("contact-missing", CONTACTS, None, "code")),
+    "two contacts for one commune": (lambda d: append_row(d / CONTACTS, {"code": "01273"}), ("duplicate-contact", CONTACTS, 59, "code")),
+    "e-mail without a domain": (contact(3, "email", "ubnd-01273@"), ("invalid-email", CONTACTS, 3, "email")),
+    "phone number too short": (contact(3, "phone", "0206 38"), ("invalid-phone", CONTACTS, 3, "phone")),
+    "sample flag in words": (contact(3, "sample", "có"), ("type-error", CONTACTS, 3, "sample")),
 }
 
 

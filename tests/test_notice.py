@@ -17,7 +17,10 @@ from scripts.validate import rules as validate
 
 BASE_URL = "https://kinhphi-cdscd.caobang.gov.vn"
 # In both, in this order; the PDF adds the sample banner (the web page has the site's own) and page numbers.
-FIELDS = ("issuer", "motto", "place_and_date", "heading", "subheading", "grounds", "columns", "rows", "total", "closing", "qr_caption", "url")
+FIELDS = (
+    "issuer", "motto", "place_and_date", "heading", "subheading", "grounds", "columns", "rows", "total", "closing",
+    "contacts_heading", "contacts", "qr_caption", "url", "signature",
+)
 
 
 def text(element) -> str:
@@ -46,8 +49,11 @@ def web_notice(page: Path) -> dict:
         "rows": [[text(cell) for cell in row.find_all(["td", "th"])] for row in table.select("tbody tr")],
         "total": [text(cell) for cell in table.select("tfoot tr > *") if text(cell)],
         "closing": [text(p) for p in table.find_next_siblings("p")],
+        "contacts_heading": text(sheet.select_one(".notice-contacts p")),
+        "contacts": [text(item) for item in sheet.select(".notice-contacts li")],
         "qr_caption": caption,
         "url": address,
+        "signature": lines(sheet.select_one(".notice-signature")),
     }
 
 
@@ -74,7 +80,8 @@ def in_order(notice: dict) -> str:
     """Every string the PDF prints, in the order it prints them."""
     strings = [*notice["issuer"], *notice["motto"], notice["place_and_date"], notice["sample"], notice["heading"], notice["subheading"]]
     strings += [*notice["grounds"], *notice["columns"], *(cell for row in notice["rows"] for cell in row)]
-    strings += [*notice["total"], *notice["closing"], notice["qr_caption"], notice["url"]]
+    strings += [*notice["total"], *notice["closing"], notice["contacts_heading"], *(f"– {line}" for line in notice["contacts"])]
+    strings += [notice["qr_caption"], notice["url"], *notice["signature"]]
     return text(" ".join(strings).replace("\xa0", " "))
 
 
@@ -123,3 +130,22 @@ def test_a_change_to_the_code_is_never_served_from_the_cache(tiny_data, tmp_path
     for path in after:
         assert path.read_bytes() == (tmp_path / "clean" / path.relative_to(tmp_path / "after")).read_bytes()
         assert "đồng" in text(PdfReader(path).pages[0].extract_text())
+
+
+def test_no_notice_pdf_ends_on_a_page_that_holds_only_its_ending(sample_site):
+    """A notice's second page once held a single sentence and the QR code: now the table's last rows go over
+    with the ending, so the last page of every multi-page notice holds them, the contacts and the signature."""
+    site = SiteData(json.loads((sample_site.parent / "build" / "dataset.json").read_text(encoding="utf-8")))
+    multi_page = 0
+    for year in site.year_numbers:
+        for row in site.commune_rows[year]:
+            pages = PdfReader(sample_site / notice_pdf(row["code"], year)).pages
+            if len(pages) == 1:
+                continue
+            multi_page += 1
+            last = text(pages[-1].extract_text())
+            teams = sorted(site.teams_by_commune[year, row["code"]], key=lambda team: team["team_id"])
+            for team in teams[-notices.KEEP_WITH_END:]:
+                assert team["team_name"] in last, (row["code"], year)
+            assert "Tổng cộng" in last and "Nếu thấy số liệu chưa đúng" in last and "CHỦ TỊCH" in last
+    assert multi_page > 0

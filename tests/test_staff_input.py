@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.ingest import parse, personal
+from scripts.ingest import personal
 from scripts.ingest.legacy_font import looks_like_legacy_font
 from scripts.ingest.load import load, load_references
 from scripts.publish import pipeline as publish

@@ -14,8 +14,9 @@ import random
 from pathlib import Path
 
 from scripts.common.files import write_if_changed
-from scripts.ingest.load import load_references
-from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS
+from scripts.common.formatting import mid_sentence
+from scripts.ingest.load import PROVINCE_FILE, load_references, read_toml
+from scripts.model.schema import CONTACTS, PAYMENTS, PROVINCE_ALLOCATIONS, PROVINCE_CONTACT, TEAM_ALLOCATIONS
 
 FIRST_YEAR_TEAMS = 1431
 FIRST_YEAR_MEMBERS = 12151
@@ -190,6 +191,33 @@ def year_files(
     return files
 
 
+def contacts_file(communes: list[dict], province: str) -> bytes:
+    """Placeholders where the real contacts go, marked sample: numbers of zeros and addresses under the
+    reserved .example domain, so that none can pass for, or reach, a real office."""
+    rows = [
+        {
+            "code": PROVINCE_CONTACT,
+            "office": f"Kênh “Phản ánh hiện trường” của Trung tâm điều hành {mid_sentence(province)}",
+            "phone": "0000 000 000",
+            "email": "phan-anh@mau.example",
+            "address": f"Trung tâm điều hành {mid_sentence(province)}",
+            "sample": "true",
+        }
+    ]
+    rows += [
+        {
+            "code": record["code"],
+            "office": f"Ủy ban nhân dân {record['full_name']}",
+            "phone": f"0000 000 {index:03d}",
+            "email": f"ubnd-{record['code']}@mau.example",
+            "address": f"Trụ sở Ủy ban nhân dân {record['full_name']}",
+            "sample": "true",
+        }
+        for index, record in enumerate(communes, start=1)
+    ]
+    return csv_bytes(CONTACTS.column_names, rows)
+
+
 POLICY_TOML = """\
 # Mức hỗ trợ và căn cứ pháp lý. Mức thật của Cao Bằng chưa công bố: đây là giả định mẫu.
 minimum_members = 10
@@ -223,7 +251,10 @@ def generate(data_dir: Path, teams: int = FIRST_YEAR_TEAMS, members: int = FIRST
     communes = load_references(data_dir)
     first = first_year_teams(rng, communes, teams, members)
     second = next_year_teams(rng, first)
-    outputs = {data_dir / "policy" / "policy.toml": POLICY_TOML.encode("utf-8")}
+    outputs = {
+        data_dir / "policy" / "policy.toml": POLICY_TOML.encode("utf-8"),
+        data_dir / CONTACTS.path_pattern: contacts_file(communes, read_toml(data_dir / PROVINCE_FILE)["name"]),
+    }
     # 2025 is paid for the whole year, 2026 for its first half; payment results are published after them.
     plans = (
         (2025, first, dt.date(2025, 2, 14), 4, dt.date(2026, 1, 15)),

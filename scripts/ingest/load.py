@@ -60,6 +60,7 @@ class RawInput:
     years: list[YearInput]
     province: dict = field(default_factory=dict)  # reference/province.toml
     problems: list[P.Problem] = field(default_factory=list)  # files under data/ not read as data, and why
+    contacts: RawTable | None = None  # reference/contacts.csv: where citizens report a problem
 
     @property
     def tables(self) -> list[RawTable]:
@@ -68,6 +69,7 @@ class RawInput:
 
 PROVINCE_FILE = "reference/province.toml"
 COMMUNES_FILE = "reference/communes.csv"
+CONTACTS_STEM = "contacts"  # reference/contacts.csv (or .xlsx)
 POLICY_FILE = "policy/policy.toml"
 
 
@@ -233,4 +235,5 @@ def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
         years=year_inputs,
         province=read_data_toml(data_dir, PROVINCE_FILE, problems),
         problems=problems,
+        contacts=read_named(data_dir / "reference", CONTACTS_STEM, data_dir),
     )

@@ -28,6 +28,10 @@ NEGATIVE = re.compile(r"^(?:-\s*\d|\(\s*\d.*\)$)")
 YEAR_FIRST = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$")
 DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$")
 SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+PHONE = re.compile(r"^(?:\+84|0)(?:[ .]?\d){9,10}$")
+EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
+BOOLEANS = {"true": True, "false": False}
+# Official offices' contacts, published on purpose: the personal-data guard does not apply to them.
 
 # Characters that change how text displays without being visible: C0/C1 controls and bidi controls.
 HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -136,6 +140,14 @@ def parse_value(column: Column, text: str) -> tuple[object, str | None]:
         return value, None
     if column.type == "date":
         return parse_date(text), None
+    if column.type == "phone" and not PHONE.match(text):
+        raise Invalid(P.InvalidPhone)
+    if column.type == "email" and not EMAIL.match(text):
+        raise Invalid(P.InvalidEmail)
+    if column.type == "boolean":
+        if text.lower() not in BOOLEANS:
+            raise Invalid(P.TypeError_, expected="cần true hoặc false")
+        return BOOLEANS[text.lower()], None
     if column.type == "code" and column.pattern:
         canonical = canonical_code(text)
         check_code(canonical)

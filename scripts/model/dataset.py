@@ -20,6 +20,21 @@ class Province(TypedDict):
     sample_note: str  # "" when the data is real
 
 
+class Contact(TypedDict):
+    """One row of data/reference/contacts.csv: an office where citizens report a figure they believe wrong."""
+
+    office: str
+    phone: str  # as written: "0206 3852 000"
+    email: str
+    address: str
+    sample: bool  # a placeholder, labelled "(mẫu)" wherever it is shown
+
+
+class Contacts(TypedDict):
+    province: Contact  # the province's feedback channel ("phản ánh hiện trường")
+    communes: dict[str, Contact]  # by commune code
+
+
 class Rate(TypedDict):
     """One support rate of data/policy/policy.toml, with its legal basis and the years it applies to."""
 
@@ -154,6 +169,7 @@ class Dataset(TypedDict):
     """build/dataset.json."""
 
     province: Province
+    contacts: Contacts
     policy: Policy
     communes: list[Commune]
     years: list[Year]

@@ -253,6 +253,16 @@ LegacyFontText = _kind(
     "Giá trị “{value}” ở cột “{column}” có vẻ được gõ bằng phông cũ TCVN3/VNI (ví dụ .VnTime). "
     "Hãy chuyển mã sang Unicode (ví dụ bằng Unikey) rồi lưu lại.",
 )
+InvalidPhone = _kind(
+    "invalid-phone",
+    "Số điện thoại sai dạng",
+    "“{value}” ở cột “{column}” không phải số điện thoại: cần 0 hoặc +84 rồi 9–10 chữ số, ví dụ 0206 3852 000.",
+)
+InvalidEmail = _kind(
+    "invalid-email",
+    "Thư điện tử sai dạng",
+    "“{value}” ở cột “{column}” không phải địa chỉ thư điện tử, dạng ten@ten-mien.vn.",
+)
 
 # Problems across rows and files.
 UnknownCommune = _kind(
@@ -279,6 +289,17 @@ OverlappingFunding = _kind(
     "overlapping-funding",
     "Tổ được cấp trùng tháng",
     "Tổ “{value}” được phân bổ hai lần cho cùng tháng {months} (đã có ở {other_file} dòng {other_row}).",
+)
+ContactMissing = _kind(
+    "contact-missing",
+    "Thiếu nơi tiếp nhận phản ánh",
+    "Tệp data/reference/contacts.csv không có dòng cho {what}: mọi trang của xã và thông báo công khai phải ghi "
+    "nơi người dân phản ánh. Hãy thêm một dòng mã “{value}”.",
+)
+DuplicateContact = _kind(
+    "duplicate-contact",
+    "Nơi tiếp nhận phản ánh bị lặp",
+    "Mã “{value}” đã có một dòng ở dòng {first_row}: mỗi xã/phường và kênh của tỉnh chỉ ghi một dòng.",
 )
 DecisionMismatch = _kind(
     "decision-mismatch",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # "code", "text", "integer", "date", "month", "boolean"
+    type: str  # "code", "text", "integer", "date", "month", "boolean", "phone", "email"
     title: str  # Vietnamese label shown to people
     description: str  # Vietnamese explanation for the data dictionary
     unit: str = ""
@@ -333,6 +333,39 @@ COMMUNE_SUMMARY = Table(
     ),
 )
 
+PROVINCE_CONTACT = "tinh"  # the code of contacts.csv's row for the province's own feedback channel
+
+# Where citizens report a figure they believe wrong: every commune's People's Committee, and the province's
+# feedback channel. Official offices, not people: their phone and e-mail are published on purpose.
+CONTACTS = Table(
+    name="contacts",
+    title="Nơi tiếp nhận phản ánh",
+    description=(
+        "Một dòng cho mỗi xã/phường trong danh mục (Ủy ban nhân dân xã/phường) và một dòng mã “tinh” cho kênh "
+        "phản ánh của tỉnh. Các trang của xã và của từng tổ, và thông báo công khai, in các thông tin này."
+    ),
+    path_pattern="reference/contacts.csv",
+    columns=(
+        Column(
+            "code",
+            "code",
+            "Mã xã/phường",
+            "Mã xã/phường gồm 5 chữ số như trong danh mục xã, phường; hoặc “tinh” cho kênh phản ánh của tỉnh.",
+            pattern=rf"^(\d{{5}}|{PROVINCE_CONTACT})$",
+        ),
+        Column("office", "text", "Nơi tiếp nhận", "Tên cơ quan tiếp nhận phản ánh, ví dụ “Ủy ban nhân dân Xã Hòa An”."),
+        Column("phone", "phone", "Điện thoại", "Số điện thoại của cơ quan: 0 hoặc +84 rồi 9–10 chữ số; được phép có dấu cách, dấu chấm."),
+        Column("email", "email", "Thư điện tử", "Địa chỉ thư điện tử của cơ quan, ví dụ ubnd@example.gov.vn."),
+        Column("address", "text", "Địa chỉ", "Địa chỉ trụ sở tiếp công dân."),
+        Column(
+            "sample",
+            "boolean",
+            "Thông tin mẫu",
+            "true khi thông tin liên hệ là mẫu để thử nghiệm (trang ghi “(mẫu)” bên cạnh), false khi là thông tin thật.",
+        ),
+    ),
+)
+
 TYPE_LABELS = {
     "code": "mã (văn bản)",
     "text": "văn bản",
@@ -341,4 +374,6 @@ TYPE_LABELS = {
     "date": "ngày (YYYY-MM-DD)",
     "month": "tháng (1–12)",
     "boolean": "đúng/sai (true/false)",
+    "phone": "số điện thoại",
+    "email": "thư điện tử",
 }

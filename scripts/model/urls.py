@@ -7,6 +7,8 @@ keep working after corrections. Download paths are relative to the downloads fol
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 
 def public_url(base_url: str, path: str) -> str:
     """A page's absolute address on the site at ``base_url`` (the PUBLIC_BASE_URL setting), for what leaves the site."""
@@ -135,3 +137,15 @@ def team_file(fiscal_year: int, code: str) -> str:
 def payment_file(fiscal_year: int, code: str) -> str:
     """A commune's payments to its teams for a year, relative to data/."""
     return f"allocations/{fiscal_year}/payments/{code}.csv"
+
+
+def mailto(address: str, subject: str, body: str) -> str:
+    """A mailto: link with its subject and body filled in (RFC 6068: every reserved character and all
+    non-ASCII percent-encoded as UTF-8, lines ending in CRLF)."""
+    body = body.replace("\r\n", "\n").replace("\n", "\r\n")
+    return f"mailto:{quote(address, safe='@')}?subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+
+
+def tel(phone: str) -> str:
+    """A tel: link of a phone number as it is written ("0206 3852 000" → "tel:02063852000")."""
+    return "tel:" + "".join(char for char in phone if char.isdigit() or char == "+")

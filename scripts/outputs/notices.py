@@ -36,15 +36,19 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from scripts.common import cache, system
-from scripts.common.formatting import date_vi, mid_sentence, number, vnd
+from scripts.common.formatting import date_short, date_vi, mid_sentence, number, vnd
+from scripts.model.dataset import Contact
 from scripts.model.urls import commune_url, notice_pdf, public_url
 from scripts.site.pages import SiteData, site_data
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR, BOLD = FONTS / "DejaVuSans-vi.ttf", FONTS / "DejaVuSans-Bold-vi.ttf"
-COLUMNS = ("STT", "Tên tổ", "Thôn/xóm, tổ dân phố", "Số thành viên", "Số tháng", "Kinh phí (₫)")
-WIDTHS = (10, 52, 46, 20, 14, 28)  # millimetres; 170 mm between A4 margins
+COLUMNS = ("STT", "Tên tổ", "Thôn/xóm, tổ dân phố", "Số thành viên", "Số tháng", "Kinh phí (₫)", "Đã chi (₫)", "Lần chi gần nhất")
+WIDTHS = (8, 38, 32, 13, 11, 23.5, 23.5, 21)  # millimetres; 170 mm between A4 margins
+TEXT_COLUMNS = (1, 2)  # left-aligned; the others are figures, right-aligned
+TABLE_SIZE = 8.5  # points: a team's name, its village, an amount and a date each fit their column on one line
 LINE = 4.5
+KEEP_WITH_END = 3  # the table's last rows go over to a new page with the closing and signature, never those alone
 PAGE_WIDTH, PAGE_HEIGHT = 210, 297  # A4; every length here is in millimetres from the top left corner
 LEFT, TOP, BOTTOM = 20, 15, PAGE_HEIGHT - 15  # nothing but the page number goes below BOTTOM
 FOOTER = PAGE_HEIGHT - 12  # top of the page number's line
@@ -103,16 +107,22 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
     notice as a web page; tests/test_notice.py holds the two in step, field by field."""
     year = site.year(fiscal_year)
     commune, province = row["full_name"], year["province_decision"]
-    teams = sorted(site.teams_by_commune[fiscal_year, row["code"]], key=lambda team: team["team_id"])
+    teams = [
+        site.team_figures(fiscal_year, team)
+        for team in sorted(site.teams_by_commune[fiscal_year, row["code"]], key=lambda team: team["team_id"])
+    ]
+    # Dated when its latest figures were published: the payments come out after the allocations.
+    dated = max(year["published_on"], year["payments_published_on"] or "")
+    contacts = site.dataset["contacts"]
     commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in row["decisions"])
     return {
         "title": f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {commune} – năm {fiscal_year}",
         "author": f"Ủy ban nhân dân {commune}",
         "subject": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
-        "published_on": year["published_on"],
+        "published_on": dated,
         "issuer": ["ỦY BAN NHÂN DÂN", commune.upper()],
         "motto": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc"],
-        "place_and_date": f"{commune}, {date_vi(year['published_on'])}",
+        "place_and_date": f"{commune}, {date_vi(dated)}",
         "sample": "DỮ LIỆU MẪU – số liệu từng tổ do máy sinh ra để thử nghiệm, không phải số liệu thật." if year["sample"] else "",
         "heading": "THÔNG BÁO CÔNG KHAI",
         "subheading": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
@@ -129,23 +139,43 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
         ],
         "columns": list(COLUMNS),
         "rows": [
-            [str(index), team["team_name"], team["village"], number(team["member_count"]), str(team["months"]), vnd(team["amount_vnd"])]
+            [
+                str(index), team["team_name"], team["village"], number(team["member_count"]), str(team["months"]),
+                number(team["amount_vnd"]), number(team["paid_vnd"]), latest_payment(team["payments"]),
+            ]
             for index, team in enumerate(teams, start=1)
         ],
-        "total": ["", "Tổng cộng", "", number(row["member_count"]), "", vnd(row["teams_amount_vnd"])],
+        "total": ["", "Tổng cộng", "", number(row["member_count"]), "", number(row["teams_amount_vnd"]), number(row["paid_vnd"]), ""],
         "closing": [
             (
                 f"Dự toán tỉnh giao: {vnd(row['allocated_vnd'])}. Đã phân bổ cho các tổ: {vnd(row['teams_amount_vnd'])}. "
                 f"Chưa phân bổ: {vnd(row['unallocated_vnd'])}."
             ),
             (
-                f"Ngày công bố: {date_vi(year['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
-                f"{commune} ít nhất 30 ngày kể từ ngày công bố."
+                f"Đã chi cho các tổ: {vnd(row['paid_vnd'])}; còn {vnd(row['remaining_vnd'])} chưa chi"
+                + (f", theo kết quả chi trả công bố {date_vi(year['payments_published_on'])}." if year["payments_published_on"] else ".")
+            ),
+            (
+                f"Ngày công bố kinh phí phân bổ: {date_vi(year['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
+                f"{commune} ít nhất 30 ngày kể từ ngày thông báo."
             ),
         ],
+        "contacts_heading": "Nếu thấy số liệu chưa đúng, xin phản ánh tới:",
+        "contacts": [contact_line(contacts["communes"][row["code"]]), contact_line(contacts["province"])],
+        "signature": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên và đóng dấu)"],
         "qr_caption": "Quét mã QR hoặc truy cập địa chỉ dưới đây để xem số liệu chi tiết và tải dữ liệu:",
         "url": public_url(base_url, commune_url(row["code"], fiscal_year)),
     }
+
+
+def latest_payment(payments: list[dict]) -> str:
+    return date_short(max(p["payment_date"] for p in payments)) if payments else "Chưa chi"
+
+
+def contact_line(contact: Contact) -> str:
+    """One office where citizens report a problem, as the notice prints it (theme/templates/notice.html too)."""
+    line = f"{contact['office']}: điện thoại {contact['phone']}, thư điện tử {contact['email']}, địa chỉ {contact['address']}"
+    return line + (" (thông tin liên hệ mẫu)." if contact["sample"] else ".")
 
 
 def baseline(top: float, height: float, size: float) -> float:
@@ -203,14 +233,18 @@ class Sheet:
         """``text`` with its baseline at (x, y)."""
         self.canvas.drawString(x * mm, (PAGE_HEIGHT - y) * mm, text, wordSpace=word_space)
 
-    def texts(self, lines: list[tuple[float, float, str]]) -> None:
-        """Strings with their baselines at (x, y), in one text object and the current font:
-        drawString() makes and formats a whole text object for each."""
+    def texts(self, lines: list[tuple[float, float, str, float]]) -> None:
+        """Strings with their baselines at (x, y), each at a size in points, in one text object and the
+        current font: drawString() makes and formats a whole text object for each."""
         text = self.canvas.beginText()
         text.setFont(self.name, self.size)
-        for x, y, line in lines:
+        for x, y, line, size in lines:
+            if size != self.size:
+                text.setFont(self.name, size)
             text.setTextOrigin(x * mm, (PAGE_HEIGHT - y) * mm)
             text.textOut(line)
+            if size != self.size:
+                text.setFont(self.name, self.size)
         self.canvas.drawText(text)
 
     def new_page(self) -> None:
@@ -295,24 +329,53 @@ def render(notice: dict, qr: tuple | None = None) -> bytes:
     sheet.font(False, 10)
     sheet.paragraph("\n".join(notice["grounds"]), 5)
     sheet.y += 2
-    draw_table(sheet, notice)
-    sheet.y += 3
-    sheet.font(False, 10)
-    sheet.paragraph("\n".join(notice["closing"]), 5)
-    draw_qr(sheet, notice, qr or qr_runs(notice["url"]))
+    qr = qr or qr_runs(notice["url"])
+    draw_table(sheet, notice, end_height(notice, qr))
+    draw_end(sheet, notice, qr)
     canvas.showPage()
     canvas.save()
     return out.getvalue()
 
 
-def draw_table(sheet: Sheet, notice: dict) -> None:
-    edges: list[float] = []  # tops and bottoms of the rows on the current page
-    sheet.font(True, 9)
-    draw_row(sheet, notice["columns"], edges)
+def draw_end(sheet: Sheet, notice: dict, qr: tuple) -> None:
+    """What follows the table: the totals in words, where to report a problem, the QR code and the signature."""
+    sheet.y += 3
+    sheet.font(False, 10)
+    sheet.paragraph("\n".join(notice["closing"]), 5)
+    sheet.y += 2
+    sheet.font(True, 10)
+    sheet.paragraph(notice["contacts_heading"], 5)
     sheet.font(False, 9)
-    for row in notice["rows"]:
+    sheet.paragraph("\n".join(f"– {line}" for line in notice["contacts"]), 4.5)
+    draw_qr_and_signature(sheet, notice, qr)
+
+
+def end_height(notice: dict, qr: tuple) -> float:
+    """How tall ``draw_end`` draws, measured by drawing it on a page of its own that is thrown away."""
+    sheet = Sheet(Canvas(io.BytesIO(), pagesize=A4, initialFontName=REGULAR_NAME))
+    draw_end(sheet, notice, qr)
+    return sheet.y - TOP
+
+
+def draw_table(sheet: Sheet, notice: dict, end: float) -> None:
+    """The table; its last rows and total start a new page unless they and the ``end`` (mm) after them fit on this one."""
+    edges: list[float] = []  # tops and bottoms of the rows on the current page
+    sheet.font(True, TABLE_SIZE)
+    draw_row(sheet, notice["columns"], edges)
+    sheet.font(False, TABLE_SIZE)
+    last = len(notice["rows"]) - KEEP_WITH_END
+    for index, row in enumerate(notice["rows"]):
+        if index == max(last, 1):  # never before the first row: the headings would stand alone
+            tail = sum(row_height(sheet, cells) for cells in notice["rows"][index:]) + row_height(sheet, notice["total"], True)
+            if sheet.y + tail + end > BOTTOM:
+                draw_rules(sheet, edges)
+                edges.clear()
+                sheet.new_page()
+                sheet.font(True, TABLE_SIZE)
+                draw_row(sheet, notice["columns"], edges)
+                sheet.font(False, TABLE_SIZE)
         draw_row(sheet, row, edges, notice["columns"])
-    sheet.font(True, 9)
+    sheet.font(True, TABLE_SIZE)
     draw_row(sheet, notice["total"], edges, notice["columns"])
     draw_rules(sheet, edges)
 
@@ -324,14 +387,29 @@ def draw_rules(sheet: Sheet, edges: list[float]) -> None:
         sheet.canvas.grid([x * mm for x in COLUMN_EDGES], [(PAGE_HEIGHT - y) * mm for y in edges])
 
 
-def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[str] | None = None) -> None:
-    """One table row; wraps only the cells that overflow. A row that does not fit starts a new page,
-    under the ``columns`` headings again; without ``columns``, the row is those headings."""
-    heading = columns is None
+def cell_lines(sheet: Sheet, cells: list[str]) -> list[list[tuple[str, float]]]:
+    """Each cell's lines with their widths, in the current font: wrapped only when it overflows its column."""
     lines = []
     for text, width in zip(cells, WIDTHS):
         size = sheet.width(text)
         lines.append([(text, size)] if size <= width - 2 * PAD else [(line, sheet.width(line)) for line in sheet.wrap(text, width - 2 * PAD)])
+    return lines
+
+
+def row_height(sheet: Sheet, cells: list[str], bold: bool = False) -> float:
+    """The height ``draw_row`` gives ``cells`` in the table's font."""
+    current = sheet.name == BOLD_NAME
+    sheet.font(bold, TABLE_SIZE)
+    height = LINE * max(len(cell) for cell in cell_lines(sheet, cells)) + 1
+    sheet.font(current, TABLE_SIZE)
+    return height
+
+
+def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[str] | None = None) -> None:
+    """One table row; wraps only the cells that overflow. A row that does not fit starts a new page,
+    under the ``columns`` headings again; without ``columns``, the row is those headings."""
+    heading = columns is None
+    lines = cell_lines(sheet, cells)
     height = LINE * max(len(cell) for cell in lines) + 1
     if sheet.y + height > BOTTOM:
         draw_rules(sheet, edges)
@@ -339,9 +417,9 @@ def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[s
         sheet.new_page()
         if not heading:
             bold = sheet.name == BOLD_NAME
-            sheet.font(True, 9)
+            sheet.font(True, TABLE_SIZE)
             draw_row(sheet, columns, edges)
-            sheet.font(bold, 9)
+            sheet.font(bold, TABLE_SIZE)
     y = sheet.y
     if not edges:
         edges.append(y)
@@ -350,34 +428,43 @@ def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[s
         for number_of_line, (text, size) in enumerate(cell):
             if not text:
                 continue
-            free = width - 2 * PAD - size
-            offset = free / 2 if heading else (0 if index in (1, 2) else free)
-            texts.append((left + PAD + offset, sheet.baseline(y + 0.5 + number_of_line * LINE, LINE), text))
+            # A word wider than its column (no space to break it at) is made smaller to fit, never over the next cell.
+            scale = min(1, (width - 2 * PAD) / size)
+            free = width - 2 * PAD - size * scale
+            offset = free / 2 if heading else (0 if index in TEXT_COLUMNS else free)
+            texts.append((left + PAD + offset, sheet.baseline(y + 0.5 + number_of_line * LINE, LINE), text, sheet.size * scale))
     sheet.texts(texts)
     sheet.y = y + height
     edges.append(sheet.y)
 
 
-def draw_qr(sheet: Sheet, notice: dict, qr: tuple, side: float = 30) -> None:
-    """The QR code to the commune page (``qr_runs``), with the address in words beside it for those without a phone."""
+def draw_qr_and_signature(sheet: Sheet, notice: dict, qr: tuple, side: float = 28) -> None:
+    """Side by side: on the left, the QR code to the commune page (``qr_runs``) with its address in words
+    under it, for those without a phone; on the right, as on every administrative document, the commune's
+    signature and stamp with room to sign."""
     size, runs = qr
-    if sheet.y + side + 8 > BOTTOM:
-        sheet.new_page()
+    half = CONTENT / 2
     sheet.y += 4
+    top = sheet.y
     module = side / size
     canvas = sheet.canvas
     canvas.saveState()
     # In module units, y going down: each run is four small integers written as they are, where a
     # path's rect() would format every number through ReportLab's Python float formatter.
-    canvas.transform(module * mm, 0, 0, -module * mm, LEFT * mm, (PAGE_HEIGHT - sheet.y) * mm)
+    canvas.transform(module * mm, 0, 0, -module * mm, LEFT * mm, (PAGE_HEIGHT - top) * mm)
     canvas.addLiteral("".join(f"{x} {y} {length} 1 re " for x, y, length in runs) + "f")
     canvas.restoreState()
-    sheet.paragraph(
-        f"{notice['qr_caption']}\n{notice['url']}",
-        5,
-        x=LEFT + side + 5,
-        width=CONTENT - side - 5,
-    )
+    sheet.font(False, 8.5)
+    sheet.paragraph(notice["qr_caption"], 4.2, x=LEFT + side + 3, width=half - side - 3, align="left")
+    sheet.y = max(sheet.y, top + side) + 1
+    sheet.paragraph(notice["url"], 4.2, width=half, align="left")
+    left_end, sheet.y = sheet.y, top
+    title, role, note = notice["signature"]
+    sheet.font(True, 10)
+    sheet.paragraph(f"{title}\n{role}", 5, x=LEFT + half, width=half, align="center")
+    sheet.font(False, 9)
+    sheet.paragraph(note, 4.5, x=LEFT + half, width=half, align="center")
+    sheet.y = max(sheet.y + 22, left_end)  # room for the signature and the stamp
 
 
 def cache_key(notice: dict) -> str:

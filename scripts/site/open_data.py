@@ -24,7 +24,7 @@ from scripts.model.urls import (
     table_file,
     team_url,
 )
-from scripts.site.pages import PageModel
+from scripts.site.pages import DataVersions, PageModel
 
 
 def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
@@ -35,6 +35,20 @@ def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
 
 def files_in(manifest: dict, scope: str) -> list[dict]:
     return [entry for entry in manifest["files"] if entry["scope"] == scope]
+
+
+def data_versions(history: dict) -> DataVersions:
+    """The latest release that changed each commune's figures: the first release and any that added or
+    removed a year changed every commune; any other, the communes its changes name. A release that changed
+    no amount (a renamed team) leaves the version as it was."""
+    versions = DataVersions()
+    for release in history["releases"]:
+        if release["kind"] == "initial" or any(change["kind"] in ("year_added", "year_removed") for change in release["changes"]):
+            versions = DataVersions(release["version"])
+        for change in release["changes"]:
+            if change["commune_code"]:
+                versions.communes[change["commune_code"]] = release["version"]
+    return versions
 
 
 LISTS_FILES = {"year.html", "commune.html"}

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import orjson
 
-from scripts.common.formatting import ascii_fold
+from scripts.common.formatting import ascii_fold, months, number, vnd
 from scripts.model import problems
-from scripts.model.dataset import Commune, Dataset, Finding, Payment, Period, Team, Year
+from scripts.model.dataset import Commune, Contacts, Dataset, Finding, Payment, Period, Team, Year
 from scripts.model.figures import below_minimum, comparison_figures
 from scripts.model.urls import (
     checks_url,
@@ -83,6 +83,29 @@ def year_heading(year: Year) -> dict:
     """A year as a page shows it: without the year's rows, so each page's context holds only its own
     figures and a republish re-renders only the pages whose figures changed (scripts/site/reuse.py)."""
     return {key: value for key, value in year.items() if key not in ("teams", "communes", "payments", "sources")}
+
+
+@dataclass(frozen=True)
+class DataVersions:
+    """Which data release each commune's figures are in: the latest release that changed them
+    (scripts/site/open_data.py reads it from the release history). Not the release being built: a page
+    naming that would change with every correction anywhere, and no commune's pages could be reused."""
+
+    everyone: str | None = None  # the latest release that changed every commune (the first, or a year added)
+    communes: dict[str, str] = field(default_factory=dict)  # communes changed since
+
+    def of(self, code: str) -> str | None:
+        return self.communes.get(code, self.everyone)
+
+
+def report_problem(contacts: Contacts, code: str, subject: str, body: list[str]) -> dict:
+    """Where to report a figure of a commune's page or its team's, and the e-mail prefilled with what the page shows
+    (the template adds the page's address and the data version): theme/templates/_report_problem.html."""
+    return {"commune": contacts["communes"][code], "province": contacts["province"], "subject": subject, "body": body}
+
+
+def figures_line(figures: dict, allocated: int) -> str:
+    return f"được phân bổ {vnd(allocated)}, đã chi {vnd(figures['paid_vnd'])}, còn {vnd(figures['remaining_vnd'])} chưa chi"
 
 
 def period_payments(period: Period, payments: list[Payment]) -> list[Payment]:
@@ -298,7 +321,7 @@ def year_pages(site: SiteData) -> list[PageModel]:
     return pages
 
 
-def commune_pages(site: SiteData, code: str) -> list[PageModel]:
+def commune_pages(site: SiteData, code: str, version: str | None) -> list[PageModel]:
     """Each year's page of a commune, its notice, and its latest year's page at the year-less URL."""
     pages = []
     for year in site.years:
@@ -324,6 +347,16 @@ def commune_pages(site: SiteData, code: str) -> list[PageModel]:
             "map_src": commune_map_path(code, fiscal_year),
             "notice_url": notice_url(code, fiscal_year),
             "notice_pdf": notice_pdf(code, fiscal_year),
+            "report": report_problem(
+                site.dataset["contacts"],
+                code,
+                f"Phản ánh số liệu kinh phí Tổ CĐSCĐ – {row['full_name']} ({code}) – năm {fiscal_year}",
+                [
+                    f"Xã/phường: {row['full_name']} (mã {code})",
+                    f"Năm {fiscal_year}: tỉnh giao {vnd(row['allocated_vnd'])}; {number(row['team_count'])} tổ {figures_line(row, row['teams_amount_vnd'])}.",
+                ],
+            ),
+            "data_version": version,
             "source": site.source(
                 year,
                 [year["province_decision"], *row["decisions"]],
@@ -337,7 +370,7 @@ def commune_pages(site: SiteData, code: str) -> list[PageModel]:
     return pages
 
 
-def team_pages(site: SiteData, code: str) -> list[PageModel]:
+def team_pages(site: SiteData, code: str, version: str | None) -> list[PageModel]:
     """One page per team of a commune, over every year it was funded (a team id starts with its commune's code)."""
     pages = []
     for team_id, entries in sorted(site.team_history[code].items()):
@@ -348,9 +381,21 @@ def team_pages(site: SiteData, code: str) -> list[PageModel]:
             rows = {(p["source_file"], p["source_row"]) for p in team["periods"]}
             for file in dict.fromkeys(p["source_file"] for p in team["periods"]):
                 findings += [finding for finding in site.findings_by_file[file] if (file, finding["row"]) in rows]
+        figures = site.team_figures(latest_year["fiscal_year"], latest)
         context = {
             "team": latest,
             "commune": commune,
+            "report": report_problem(
+                site.dataset["contacts"],
+                commune["code"],
+                f"Phản ánh số liệu kinh phí {latest['team_name']} (mã {team_id})",
+                [
+                    f"Tổ: {latest['team_name']} (mã {team_id}), {latest['village']}, {commune['full_name']}",
+                    f"Năm {latest_year['fiscal_year']}, "
+                    f"{', '.join(months(p['month_from'], p['month_to']) for p in latest['periods'])}: {figures_line(figures, latest['amount_vnd'])}.",
+                ],
+            ),
+            "data_version": version,
             "entries": [
                 {
                     "year": year_heading(year),
@@ -411,10 +456,15 @@ def block_inputs(site: SiteData, code: str) -> list:
     return inputs
 
 
-def commune_blocks(site: SiteData) -> list[Block]:
+def commune_blocks(site: SiteData, versions: DataVersions) -> list[Block]:
+    """Each block's inputs hold its data version: its pages name it."""
     codes = {row["code"] for rows in site.commune_rows.values() for row in rows} | set(site.team_history)
     return [
-        Block(code, block_inputs(site, code), lambda code=code: [*commune_pages(site, code), *team_pages(site, code)])
+        Block(
+            code,
+            [*block_inputs(site, code), versions.of(code)],
+            lambda code=code: [*commune_pages(site, code, versions.of(code)), *team_pages(site, code, versions.of(code))],
+        )
         for code in sorted(codes)
     ]
 
@@ -526,11 +576,12 @@ def sitemap_entry(page: PageModel) -> tuple[str, str | None] | None:
     return canonical, page.context["year"]["published_on"] if "year" in page.context else None
 
 
-def site_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel], list[Block]]:
-    """The pages that show the whole province (years, checks), and one block per commune and per kind of finding."""
+def site_page_models(dataset_path: Path, versions: DataVersions = DataVersions()) -> tuple[SiteData, list[PageModel], list[Block]]:
+    """The pages that show the whole province (years, checks), and one block per commune and per kind of finding;
+    ``versions`` from the release history (without one, as for the Hugo peer, pages name no data version)."""
     site = site_data(dataset_path)
     groups = finding_groups(site)
-    return site, [*year_pages(site), checks_page(site, groups)], [*commune_blocks(site), *findings_blocks(site, groups)]
+    return site, [*year_pages(site), checks_page(site, groups)], [*commune_blocks(site, versions), *findings_blocks(site, groups)]
 
 
 def build_page_models(dataset_path: Path) -> tuple[SiteData, list[PageModel]]:

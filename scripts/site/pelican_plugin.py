@@ -55,7 +55,9 @@ class SourceSections:
 class DataPagesGenerator(Generator):
     def generate_context(self):
         self.env.globals["source_section"] = SourceSections(self.env)
-        self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"])
+        self.manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
+        versions = open_data.data_versions(self.manifest["history"])
+        self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"], versions)
         self.context["SITE_DATA"] = self.site
         # Filled in by generate_output, read by the sitemap (scripts/site/sitemap.py, a later generator).
         self.context["DATA_SITEMAP"] = []
@@ -74,7 +76,7 @@ class DataPagesGenerator(Generator):
             dict(self.context),
         )
         models = self.page_models + pages.link_unchanged_blocks(self.blocks)
-        manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
+        manifest = self.manifest
         open_data.attach_downloads([page for page in models if page.template in open_data.LISTS_FILES], manifest)
         added = open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
         pages.write(models + added)

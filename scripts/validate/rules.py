@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +32,14 @@ from scripts.ingest.load import (
     load,
 )
 from scripts.model import problems as P
-from scripts.model.dataset import Dataset, Payment, Policy, Province, Rate, Team, Year
+from scripts.model.dataset import Contact, Contacts, Dataset, Payment, Policy, Province, Rate, Team, Year
 from scripts.model.schema import (
+    CONTACTS,
     FISCAL_YEAR,
     MAX_AMOUNT,
     MAX_COUNT,
     PAYMENTS,
+    PROVINCE_CONTACT,
     PROVINCE_ALLOCATIONS,
     TEAM_ALLOCATIONS,
     Column,
@@ -665,6 +666,33 @@ def check_province_file(raw: RawInput, report: Report) -> Province:
     return province
 
 
+CONTACT_FIELDS = ("office", "phone", "email", "address", "sample")
+
+
+def check_contacts(raw: RawInput, report: Report) -> Contacts:
+    """One contact per commune of the reference list and one for the province's feedback channel: every
+    commune page, team page and notice says where to report a figure."""
+    rows = typed_rows(raw.contacts, CONTACTS, report) if raw.contacts else []
+    names = {record["code"]: record["full_name"] for record in raw.communes}
+    found: dict[str, dict] = {}
+    for row in rows:
+        where = dict(file=row["_file"], row=row["_row"], column="code", value=row["code"])
+        if row["code"] != PROVINCE_CONTACT and row["code"] not in names:
+            report.add(P.UnknownCommune(**where))
+        elif row["code"] in found:
+            report.add(P.DuplicateContact(**where, params={"first_row": found[row["code"]]["_row"]}))
+        else:
+            found[row["code"]] = row
+    # Only a file read whole, with its code column, can lack a row; a row with a bad cell is reported at that cell.
+    if raw.contacts and raw.contacts.readable and "code" in raw.contacts.header:
+        written = {cells["code"] for cells in raw.contacts.rows}
+        for code, what in {PROVINCE_CONTACT: "kênh phản ánh của tỉnh", **names}.items():
+            if code not in written:
+                report.add(P.ContactMissing(file=raw.contacts.relative_path, column="code", value=code, params={"what": what}))
+    contacts: dict[str, Contact] = {code: {key: row[key] for key in CONTACT_FIELDS} for code, row in sorted(found.items())}
+    return {"province": contacts.pop(PROVINCE_CONTACT, None), "communes": contacts}
+
+
 def validate(raw: RawInput) -> tuple[Dataset, Report]:
     """Every rule; an unexpected failure of one is reported with the file it was reading, never raised."""
     report = Report(list(raw.problems))
@@ -677,6 +705,7 @@ def validate(raw: RawInput) -> tuple[Dataset, Report]:
 
 def validated(raw: RawInput, report: Report) -> Dataset:
     province = check_province_file(raw, report)
+    contacts = check_contacts(raw, report)
     policy = published_policy(raw.policy) if check_policy(raw.policy, report) else None
     known = {record["code"] for record in raw.communes}
     years = [validate_year(year, known, policy, report) for year in raw.years]
@@ -687,6 +716,7 @@ def validated(raw: RawInput, report: Report) -> Dataset:
     findings = [problem.as_row() for problem in report.warnings]
     dataset: Dataset = {
         "province": province,
+        "contacts": contacts,
         "policy": policy or raw.policy,
         "communes": communes,
         "years": [year for year in years if year is not None],
