@@ -9,14 +9,14 @@ import re
 from pathlib import Path
 
 from scripts.model import problems
-from scripts.model.schema import INPUT_TABLES, TYPE_LABELS
+from scripts.model.schema import CONTACTS, INPUT_TABLES, TYPE_LABELS
 
 DATA_REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 
 
 def schema_markdown() -> str:
     parts, described = [], set()
-    for table in INPUT_TABLES:
+    for table in (*INPUT_TABLES, CONTACTS):
         parts.append(f"### `data/{table.path_pattern}` — {table.title}\n\n{table.description}\n")
         parts.append("| column | type | meaning (vi) |\n|---|---|---|")
         for column in table.columns:

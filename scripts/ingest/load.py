@@ -235,5 +235,5 @@ def load(data_dir: Path, years: list[int] | None = None) -> RawInput:
         years=year_inputs,
         province=read_data_toml(data_dir, PROVINCE_FILE, problems),
         problems=problems,
-        contacts=read_named(data_dir / "reference", CONTACTS_STEM, data_dir),
+        contacts=read_named(entries(data_dir / "reference", data_dir, problems), data_dir / "reference", CONTACTS_STEM, data_dir),
     )
