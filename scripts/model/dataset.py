@@ -58,6 +58,7 @@ class Policy(TypedDict):
     publication_deadline_days: int
     publication_deadline_basis: str
     rates: list[Rate]
+    maximum_members: NotRequired[int]  # left out: no team is flagged for its size
 
 
 class Commune(TypedDict):

@@ -27,11 +27,15 @@ SEVERITY_ORDER = (P.ERROR, P.WARNING, P.NOTICE)
 # How to fix each kind of problem, in the words of someone sitting at Excel.
 FIXES = {
     "file-missing": "Đặt tệp đúng tên vào đúng thư mục (xem mục “Dữ liệu” trong README).",
+    "contact-missing": "Thêm vào data/reference/contacts.csv một dòng cho xã/phường (hoặc dòng mã “tinh” cho kênh của tỉnh) với điện thoại, thư điện tử và địa chỉ.",
+    "duplicate-contact": "Giữ một dòng cho mỗi mã trong data/reference/contacts.csv; xóa dòng thừa.",
+    "invalid-phone": "Ghi số điện thoại của cơ quan bắt đầu bằng 0 hoặc +84, ví dụ 0206 3852 000.",
+    "invalid-email": "Ghi địa chỉ thư điện tử đầy đủ, ví dụ ubnd@caobang.gov.vn.",
     "empty-file": "Mở tệp gốc trong Excel, kiểm tra có dữ liệu, rồi lưu lại bằng “CSV UTF-8”.",
     "encoding-error": "Trong Excel chọn Tệp → Lưu thành → “CSV UTF-8 (Comma delimited)”, hoặc lưu dạng XLSX.",
     "parse-error": "Mở tệp trong Excel và lưu lại; nếu tự sửa bằng tay, mỗi dấu ngoặc kép mở phải có dấu đóng.",
     "province-missing": "Ghi tên tỉnh vào data/reference/province.toml, ví dụ name = \"Tỉnh Cao Bằng\".",
-    "policy-invalid": "Sửa mục đó trong data/policy/policy.toml; các mục và kiểu của chúng có trong README, phần “Data”.",
+    "policy-invalid": "Sửa mục đó trong data/policy/policy.toml; các mục và kiểu của chúng có trong docs/data.md.",
     "policy-no-rate": "Thêm vào data/policy/policy.toml một mục [[rates]] có from_year … to_year gồm năm này, theo nghị quyết của HĐND tỉnh.",
     "metadata-missing": "Bổ sung mục còn thiếu trong year.toml theo mẫu của năm trước.",
     "toml-syntax": "Mở tệp bằng một trình soạn thảo văn bản, sửa dòng được chỉ ra theo mẫu của năm trước, lưu bằng UTF-8.",
