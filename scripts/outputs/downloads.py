@@ -39,6 +39,8 @@ from scripts.model.schema import (
 )
 from scripts.model.urls import (
     DATA_PACKAGE,
+    DATABASE,
+    DATABASE_METADATA,
     DOWNLOADS_DIR,
     RELEASES_DIR,
     SCHEMAS_DIR,
@@ -48,10 +50,10 @@ from scripts.model.urls import (
     schema_path,
     table_file,
 )
-from scripts.outputs import releases, xlsx
+from scripts.outputs import api, database, releases, xlsx
 from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
-from scripts.site.pages import read_dataset
+from scripts.site.pages import SiteData, read_dataset
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
@@ -62,13 +64,15 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0 International",
 }
 FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number"}
-FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP"}
+FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP", "db": "SQLite"}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "zip": "application/zip",
+    "db": "application/vnd.sqlite3",
 }
+API_SCOPE = "api"  # the JSON API's files (scripts/outputs/api.py): at the site root, listed on no downloads table
 
 
 @dataclass(frozen=True)
@@ -312,13 +316,18 @@ def table_schema(resource: Resource, whole: bool) -> dict:
 
 @dataclass
 class Download:
-    """One file of the site's du-lieu/ folder, before it is written."""
+    """One file of the site's du-lieu/ folder (or, with ``root`` "", of the site root), before it is written."""
 
-    path: str  # relative to du-lieu/
+    path: str  # relative to ``root``
     content: bytes
     title: str
     resource: Resource | None = None  # a table the data package describes with its schema
     scope: str = ""  # which pages list it: "" whole dataset, "2025" a year, "01273/2025" a commune's year
+    root: str = DOWNLOADS_DIR
+
+    @property
+    def site_path(self) -> str:
+        return f"{self.root}/{self.path}" if self.root else self.path
 
     @property
     def extension(self) -> str:
@@ -328,7 +337,7 @@ class Download:
     def entry(self) -> dict:
         """Its line in the manifest; the data package describes it from the same (one hash per file)."""
         return {
-            "path": f"{DOWNLOADS_DIR}/{self.path}",
+            "path": self.site_path,
             "scope": self.scope,
             "title": self.title,
             "format": FORMATS[self.extension],
@@ -431,6 +440,25 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release
     return files
 
 
+def database_files(dataset: Dataset, release: dict) -> list[Download]:
+    """The SQLite database of every table (scripts/outputs/database.py) and Datasette's metadata.json for it."""
+    source = "Quyết định giao dự toán của Ủy ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
+    description = f"Phiên bản dữ liệu {release['version']}, công bố ngày {release['date']}. Số tiền tính bằng đồng; mã là văn bản."
+    metadata = database.metadata_bytes(
+        DATABASE.removesuffix(".db"), package_title(dataset), description, source, RESOURCES, dataset["policy"]["minimum_members"]
+    )
+    return [
+        Download(DATABASE, database.database_bytes(dataset, RESOURCES), "Tất cả các bảng (SQLite, mở bằng Datasette hoặc sqlite-utils)"),
+        Download(DATABASE_METADATA, metadata, "Mô tả cơ sở dữ liệu SQLite cho Datasette (metadata.json)"),
+    ]
+
+
+def api_files(dataset: Dataset, history: list[dict], gone_teams: list[dict]) -> list[Download]:
+    """The static JSON API and its JSON Schemas (scripts/outputs/api.py), at the site root."""
+    found = api.files(SiteData(dataset), history, gone_teams) + api.schema_files()
+    return [Download(path, content, title, scope=API_SCOPE, root="") for path, content, title in found]
+
+
 def schema_files() -> list[Download]:
     return [
         Download(
@@ -452,7 +480,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current)]
+    files = [*canonical, *derived_files(dataset, chunks, current), *database_files(dataset, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
@@ -461,29 +489,30 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(release_dir(release["version"]) + name, content, name, scope=RELEASES_DIR))
+    described = releases.describe(history, recorded, archive.current_summary)
+    files += api_files(dataset, history, described["gone_teams"])
     manifest_path = downloads_dir / "manifest.json"
     # Gone while the files change, so that a manifest always describes the files beside it.
     written = manifest_hashes(manifest_path)
     manifest_path.unlink(missing_ok=True)
-    write_tree(downloads_dir / "files" / DOWNLOADS_DIR, files, written)
+    write_tree(downloads_dir / "files", files, written)
     (downloads_dir / releases.SUMMARY).write_bytes(recorded[-1].to_json())  # for ``releases.record``
     manifest = {
         "root": DOWNLOADS_DIR,
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry for download in files],
-        "history": releases.describe(history, recorded, archive.current_summary),
+        "history": described,
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return manifest_path
 
 
 def manifest_hashes(manifest_path: Path) -> dict[str, str]:
-    """Path under du-lieu/ → sha256 of each file the last complete run wrote; none without its manifest."""
+    """Path in the site → sha256 of each file the last complete run wrote; none without its manifest."""
     if not manifest_path.is_file():
         return {}
-    prefix = f"{DOWNLOADS_DIR}/"
-    return {entry["path"].removeprefix(prefix): entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
+    return {entry["path"]: entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
 
 
 def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> None:
@@ -492,9 +521,9 @@ def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> 
     are written under a new inode (``write_anew``: the manifest is gone until all are written)."""
     existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
     for download in files:
-        if download.path not in existing or written.get(download.path) != download.entry["sha256"]:
-            write_anew(folder / download.path, download.content)
-    for relative in existing.keys() - {download.path for download in files}:
+        if download.site_path not in existing or written.get(download.site_path) != download.entry["sha256"]:
+            write_anew(folder / download.site_path, download.content)
+    for relative in existing.keys() - {download.site_path for download in files}:
         existing[relative].unlink()
 
 
