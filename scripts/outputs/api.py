@@ -320,6 +320,18 @@ def index_schema() -> dict:
 SCHEMAS = {"xa": commune_schema, "to": team_schema, "index": index_schema}
 
 
+def documented() -> list[dict]:
+    """Each kind of API file as the data dictionary lists it (theme/templates/dictionary.html)."""
+    return [
+        {"path": api_index_file(), "schema": api_schema_file("index"), "what": "Danh sách mọi tệp xã/phường và tổ, kèm trạng thái của từng tổ."},
+        {"path": api_commune_file("<mã xã>"), "schema": api_schema_file("xa"),
+         "what": "Mọi năm của một xã/phường: dự toán tỉnh giao và quyết định của tỉnh, các quyết định phân bổ, tổng số và số liệu từng tổ."},
+        {"path": api_team_file("<mã tổ>"), "schema": api_schema_file("to"),
+         "what": "Mọi năm của một tổ: các đợt phân bổ với quyết định, các lần chi trả, đã chi và còn lại. "
+                 "Tổ đã bị bỏ khi đính chính vẫn giữ tệp, với \"status\": \"gone\" và phiên bản từ đó tổ không còn."},
+    ]
+
+
 def schema_files() -> list[tuple[str, bytes, str]]:
     return [
         (api_schema_file(kind), (json.dumps({"$schema": SCHEMA_DIALECT, **make()}, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), f"Lược đồ JSON: {KINDS[kind].lower()}")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.common import system
-from scripts.outputs import downloads, maps, notices, search
+from scripts.outputs import api, database, downloads, maps, notices, search
 from scripts.outputs import releases as data_releases
 from scripts.publish import checks
 from scripts.site import build, reuse
@@ -144,6 +144,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
             "DATA_RESOURCES": downloads.RESOURCES,  # the published tables, for the data dictionary
+            "DATA_VIEWS": database.VIEWS,  # and the SQLite database's summary views
+            "DATA_API": api.documented(),  # and the JSON API's kinds of file
             **(overrides or {}),
         })
         making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads)
