@@ -16,6 +16,7 @@ Every file names the data release it belongs to. Figures are the pages' own (scr
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import orjson
 
@@ -28,9 +29,11 @@ from scripts.model.urls import (
     commune_url,
     team_url,
 )
-from scripts.site.pages import SiteData
+from scripts.outputs.downloads import Download, manifest_hashes, write_tree
+from scripts.site.pages import SiteData, read_dataset
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCOPE = "api"  # listed on no downloads table
 KINDS = {"xa": "Một xã/phường, mọi năm", "to": "Một tổ, mọi năm", "index": "Danh sách các tệp của API"}
 
 
@@ -46,8 +49,8 @@ def release_of(release: dict) -> dict:
     return {"version": release["version"], "date": release["date"]}
 
 
-def team_year(site: SiteData, fiscal_year: int, team: dict) -> dict:
-    figures = site.team_figures(fiscal_year, team)
+def team_year(fiscal_year: int, team: dict, figures: dict) -> dict:
+    """``figures``: the team's year with paid and remaining (``SiteData.team_figures``)."""
     return {
         "fiscal_year": fiscal_year,
         "team_name": team["team_name"],
@@ -76,7 +79,7 @@ def team_year(site: SiteData, fiscal_year: int, team: dict) -> dict:
     }
 
 
-def commune_year(site: SiteData, year: dict, row: dict) -> dict:
+def commune_year(site: SiteData, year: dict, row: dict, figures: dict[tuple[int, str], dict]) -> dict:
     fiscal_year, code = year["fiscal_year"], row["code"]
     allocation, province = row["allocation"], year["province_decision"]
     return {
@@ -97,8 +100,8 @@ def commune_year(site: SiteData, year: dict, row: dict) -> dict:
                 "village": team["village"],
                 "member_count": team["member_count"],
                 "amount_vnd": team["amount_vnd"],
-                "paid_vnd": (figures := site.team_figures(fiscal_year, team))["paid_vnd"],
-                "remaining_vnd": figures["remaining_vnd"],
+                "paid_vnd": figures[fiscal_year, team["team_id"]]["paid_vnd"],
+                "remaining_vnd": figures[fiscal_year, team["team_id"]]["remaining_vnd"],
                 "api": api_team_file(team["team_id"]),
             }
             for team in site.teams_by_commune[fiscal_year, code]
@@ -128,9 +131,10 @@ def gone_team(team: dict, history: list[dict], release: dict) -> dict:
 def files(site: SiteData, history: list[dict], gone_teams: list[dict]) -> list[tuple[str, bytes, str]]:
     """Every API file as (path from the site root, content, title), the index last."""
     release = release_of(history[-1])
+    figures = {(year["fiscal_year"], team["team_id"]): site.team_figures(year["fiscal_year"], team) for year in site.years for team in year["teams"]}
     found, communes, teams = [], [], []
     for code, commune in sorted(site.communes.items()):
-        years = [commune_year(site, year, row) for year in site.years if (row := site.commune_row(year["fiscal_year"], code))]
+        years = [commune_year(site, year, row, figures) for year in site.years if (row := site.commune_row(year["fiscal_year"], code))]
         record = {
             "release": release,
             "commune": {**commune, "area_km2": float(commune["area_km2"])},
@@ -147,7 +151,7 @@ def files(site: SiteData, history: list[dict], gone_teams: list[dict]) -> list[t
                 "team_id": team_id,
                 "status": "current",
                 "page": team_url(team_id),
-                "years": [team_year(site, year["fiscal_year"], team) for year, team in years],
+                "years": [team_year(year["fiscal_year"], team, figures[year["fiscal_year"], team_id]) for year, team in years],
             }
     records = {**current, **{team["team_id"]: gone_team(team, history, history[-1]) for team in gone_teams}}
     for team_id, record in sorted(records.items()):
@@ -162,6 +166,23 @@ def files(site: SiteData, history: list[dict], gone_teams: list[dict]) -> list[t
     }
     found.append((api_index_file(), encoded(index), "API: danh sách các tệp"))
     return found
+
+
+def run(dataset_path: Path, downloads_manifest: Path, folder: Path) -> Path:
+    """Write every API file and schema under ``folder``/files/ (laid out as in the site) and their
+    manifest.json; return the manifest's path. Needs the downloads' manifest (the release and the teams
+    gone from it), and nothing on a page needs these files: the pipeline makes them while Pelican runs.
+    Unchanged files are kept, as the downloads' are (``write_tree``)."""
+    history = json.loads(downloads_manifest.read_text(encoding="utf-8"))["history"]
+    site = SiteData(read_dataset(dataset_path))
+    made = files(site, history["releases"], history["gone_teams"]) + schema_files()
+    found = [Download(path, content, title, scope=SCOPE, root="") for path, content, title in made]
+    manifest_path = folder / "manifest.json"
+    written = manifest_hashes(manifest_path)
+    manifest_path.unlink(missing_ok=True)  # gone while the files change, as the downloads' manifest
+    write_tree(folder / "files", found, written)
+    manifest_path.write_text(json.dumps({"files": [download.entry for download in found]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest_path
 
 
 # The JSON Schemas, their fields described from scripts/model/schema.py.

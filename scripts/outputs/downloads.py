@@ -50,10 +50,10 @@ from scripts.model.urls import (
     schema_path,
     table_file,
 )
-from scripts.outputs import api, database, releases, xlsx
+from scripts.outputs import database, releases, xlsx
 from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
-from scripts.site.pages import SiteData, read_dataset
+from scripts.site.pages import read_dataset
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
 PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
@@ -72,7 +72,6 @@ MEDIA_TYPES = {
     "zip": "application/zip",
     "db": "application/vnd.sqlite3",
 }
-API_SCOPE = "api"  # the JSON API's files (scripts/outputs/api.py): at the site root, listed on no downloads table
 
 
 @dataclass(frozen=True)
@@ -453,12 +452,6 @@ def database_files(dataset: Dataset, release: dict) -> list[Download]:
     ]
 
 
-def api_files(dataset: Dataset, history: list[dict], gone_teams: list[dict]) -> list[Download]:
-    """The static JSON API and its JSON Schemas (scripts/outputs/api.py), at the site root."""
-    found = api.files(SiteData(dataset), history, gone_teams) + api.schema_files()
-    return [Download(path, content, title, scope=API_SCOPE, root="") for path, content, title in found]
-
-
 def schema_files() -> list[Download]:
     return [
         Download(
@@ -489,8 +482,6 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(release_dir(release["version"]) + name, content, name, scope=RELEASES_DIR))
-    described = releases.describe(history, recorded, archive.current_summary)
-    files += api_files(dataset, history, described["gone_teams"])
     manifest_path = downloads_dir / "manifest.json"
     # Gone while the files change, so that a manifest always describes the files beside it.
     written = manifest_hashes(manifest_path)
@@ -502,7 +493,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path) -> Path:
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry for download in files],
-        "history": described,
+        "history": releases.describe(history, recorded, archive.current_summary),
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return manifest_path
