@@ -29,7 +29,7 @@ from scripts.model.urls import (
     commune_url,
     team_url,
 )
-from scripts.outputs.downloads import Download, manifest_hashes, write_tree
+from scripts.outputs.downloads import Download, install, manifest_hashes, write_tree
 from scripts.site.pages import SiteData, read_dataset
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -168,11 +168,11 @@ def files(site: SiteData, history: list[dict], gone_teams: list[dict]) -> list[t
     return found
 
 
-def run(dataset_path: Path, downloads_manifest: Path, folder: Path) -> Path:
-    """Write every API file and schema under ``folder``/files/ (laid out as in the site) and their
-    manifest.json; return the manifest's path. Needs the downloads' manifest (the release and the teams
-    gone from it), and nothing on a page needs these files: the pipeline makes them while Pelican runs.
-    Unchanged files are kept, as the downloads' are (``write_tree``)."""
+def run(dataset_path: Path, downloads_manifest: Path, folder: Path, site_dir: Path) -> list[str]:
+    """Write every API file and schema under ``folder``/files/ (laid out as in the site) with their
+    manifest.json, and link them into ``site_dir``; return their paths in the site. Needs the downloads'
+    manifest (the release and the teams gone from it), and no page needs these files: the pipeline
+    runs this beside Pelican. Unchanged files are kept, as the downloads' are (``write_tree``)."""
     history = json.loads(downloads_manifest.read_text(encoding="utf-8"))["history"]
     site = SiteData(read_dataset(dataset_path))
     made = files(site, history["releases"], history["gone_teams"]) + schema_files()
@@ -182,7 +182,7 @@ def run(dataset_path: Path, downloads_manifest: Path, folder: Path) -> Path:
     manifest_path.unlink(missing_ok=True)  # gone while the files change, as the downloads' manifest
     write_tree(folder / "files", found, written)
     manifest_path.write_text(json.dumps({"files": [download.entry for download in found]}, ensure_ascii=False, indent=1), encoding="utf-8")
-    return manifest_path
+    return install(manifest_path, site_dir)
 
 
 # The JSON Schemas, their fields described from scripts/model/schema.py.

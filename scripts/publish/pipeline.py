@@ -155,14 +155,14 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("downloads"):
             settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
             downloads.install(settings["DOWNLOADS_MANIFEST"], release)
-        # No page needs the JSON API's files: they are made on the core Pelican leaves idle.
-        making_api = beside.submit(api.run, dataset, settings["DOWNLOADS_MANIFEST"], paths.work / "api")
+        # No page needs the JSON API's files: they are made and linked in on the core Pelican leaves idle.
+        making_api = beside.submit(api.run, dataset, settings["DOWNLOADS_MANIFEST"], paths.work / "api", release)
         with timer.stage("pages"):
             build.run(settings)
         with timer.stage("notices"):
             notice_pdfs.install(release)
         with timer.stage("api"):
-            downloads.install(making_api.result(), release)
+            making_api.result()
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):
