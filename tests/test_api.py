@@ -108,3 +108,17 @@ def test_the_sample_agrees_across_formats_every_year_and_validates(sample_site):
     assert len({year for year, _, _ in found["csv"]}) >= 2
     assert found["api"] == found["csv"] == found["sqlite"]
     assert schema_errors(sample_site) == []
+
+
+def test_two_runs_write_the_same_bytes(tiny_data, tmp_path):
+    from scripts.outputs import downloads
+    from scripts.validate import rules as validate
+
+    dataset = validate.run(tiny_data, tmp_path / "build")
+    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "downloads")
+    trees = []
+    for name in ("a", "b"):
+        site = tmp_path / f"site-{name}"
+        installed = api.run(dataset, manifest, tmp_path / f"api-{name}", site)
+        trees.append({path: (site / path).read_bytes() for path in installed})
+    assert trees[0] == trees[1] and "api/v1/index.json" in trees[0]
