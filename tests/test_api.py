@@ -90,7 +90,7 @@ def totals_by_year(site: Path) -> dict[str, Counter]:
                 found["sqlite"][year, name, "rows"] += rows
                 if amounts:
                     found["sqlite"][year, name, "vnd"] += vnd
-        views = connection.execute("SELECT fiscal_year, SUM(teams_amount_vnd), SUM(paid_vnd), SUM(team_count) FROM commune_summary GROUP BY fiscal_year")
+        views = connection.execute("SELECT fiscal_year, SUM(teams_amount_vnd), SUM(paid_vnd), SUM(team_count) FROM commune_totals GROUP BY fiscal_year")
         for year, allocated, paid, teams in views:
             assert (allocated, paid, teams) == (
                 found["csv"][year, "phan-bo-to.csv", "vnd"], found["csv"][year, "chi-tra.csv", "vnd"], found["csv"][year, "to.csv", "rows"])

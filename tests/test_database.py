@@ -114,7 +114,7 @@ def test_datasette_serves_the_database_with_its_metadata(tiny_site):
         published = pd.read_csv(folder / "to.csv", dtype=str, keep_default_na=False)
         assert [row["team_id"] for row in teams] == published["team_id"].tolist()
         assert teams[0]["commune_code"].startswith("0")  # a code stays text
-        summary = fetch_json(f"{base}/kinh-phi-cdscd/commune_summary.json?_shape=array")
+        summary = fetch_json(f"{base}/kinh-phi-cdscd/commune_totals.json?_shape=array")
         assert sum(row["teams_amount_vnd"] for row in summary) == int(pd.read_csv(folder / "phan-bo-to.csv")["amount_vnd"].sum())
         served = fetch_json(f"{base}/-/metadata.json")
         assert served["license"] == "CC BY 4.0"

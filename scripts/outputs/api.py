@@ -187,7 +187,7 @@ def run(dataset_path: Path, downloads_manifest: Path, folder: Path, site_dir: Pa
 
 # The JSON Schemas, their fields described from scripts/model/schema.py.
 
-JSON_TYPES = {"code": "string", "text": "string", "date": "string", "integer": "integer", "month": "integer", "number": "number"}
+JSON_TYPES = {"code": "string", "text": "string", "date": "string", "integer": "integer", "month": "integer", "number": "number", "boolean": "boolean"}
 
 
 def prop(column: Column, name: str | None = None) -> dict:

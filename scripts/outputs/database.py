@@ -22,7 +22,7 @@ from pathlib import Path
 from scripts.model.schema import COMMUNES, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column
 
 PAGE_SIZE = 4096
-SQL_TYPES = {"code": "TEXT", "text": "TEXT", "date": "TEXT", "integer": "INTEGER", "month": "INTEGER", "number": "REAL"}
+SQL_TYPES = {"code": "TEXT", "text": "TEXT", "date": "TEXT", "integer": "INTEGER", "month": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 FTS_TABLE = "teams_fts"  # Datasette finds it by name and offers a search box on the teams table
 # Datasette renders a column with a unit through Pint: money gets a unit of its own; counts have none.
 CUSTOM_UNITS = ["VND = [currency]"]
@@ -65,8 +65,8 @@ class View:
     sql: str  # {minimum}: the policy's minimum number of members
 
 
-TEAM_SUMMARY = View(
-    "team_summary",
+TEAM_TOTALS = View(
+    "team_totals",
     "Tổng hợp theo tổ",
     "Một dòng cho mỗi tổ trong mỗi năm: số đã phân bổ, đã chi, còn lại, bình quân mỗi thành viên, tỷ lệ đã chi, "
     "và tổ có ít thành viên hơn mức tối thiểu hay không.",
@@ -110,8 +110,8 @@ TEAM_SUMMARY = View(
     """,
 )
 
-COMMUNE_SUMMARY = View(
-    "commune_summary",
+COMMUNE_TOTALS = View(
+    "commune_totals",
     "Tổng hợp theo xã, phường",
     "Một dòng cho mỗi xã/phường trong mỗi năm: dự toán tỉnh giao, số đã phân bổ cho các tổ, đã chi, còn lại, "
     "bình quân mỗi thành viên, tỷ lệ đã chi và số tổ dưới mức tối thiểu.",
@@ -143,12 +143,12 @@ COMMUNE_SUMMARY = View(
            COALESCE(SUM(s.below_minimum), 0) AS below_minimum
     FROM province_allocations a
     JOIN communes c ON c.code = a.commune_code
-    LEFT JOIN team_summary s ON s.fiscal_year = a.fiscal_year AND s.commune_code = a.commune_code
+    LEFT JOIN team_totals s ON s.fiscal_year = a.fiscal_year AND s.commune_code = a.commune_code
     GROUP BY a.fiscal_year, a.commune_code
     ORDER BY a.fiscal_year, a.commune_code
     """,
 )
-VIEWS = (TEAM_SUMMARY, COMMUNE_SUMMARY)
+VIEWS = (TEAM_TOTALS, COMMUNE_TOTALS)
 
 
 def sql_name(resource) -> str:
