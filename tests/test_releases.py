@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from jsonschema import Draft202012Validator
 
 from scripts.outputs import downloads, releases
 from scripts.publish import pipeline as publish
@@ -172,3 +173,18 @@ def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):
     from_csv = releases.Summary.of({file.path: file.content for file in files})
     assert any(team["name"] == '=HYPERLINK("x")' for team in from_csv.allocations.values())
     assert releases.Archive(paths.archive, {}, downloads.summary_tables(chunks)).current_summary == from_csv
+
+
+def test_a_removed_team_keeps_its_api_file_saying_since_when_it_is_gone(two_releases):
+    paths, first = two_releases
+    old_files = {p.relative_to(first) for p in first.glob("api/v1/*/*.json")}
+    assert old_files and all((paths.output / path).is_file() for path in old_files)
+    gone = json.loads((paths.output / "api/v1/to/01786-001.json").read_text(encoding="utf-8"))
+    assert (gone["status"], gone["years"], gone["release"]["version"]) == ("gone", [], "1.0.1")
+    schema = json.loads((paths.output / "api/v1/schema/to.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(gone)
+    assert gone["gone"] == {"last_version": "1.0.0", "since_version": "1.0.1", "last_fiscal_year": 2025,
+                            "team_name": "Tổ CĐSCĐ thôn mẫu 01", "commune_code": "01786"}
+    listed = json.loads((paths.output / "api/v1/index.json").read_text(encoding="utf-8"))["teams"]
+    assert {"team_id": "01786-001", "team_name": "Tổ CĐSCĐ thôn mẫu 01", "commune_code": "01786", "status": "gone",
+            "api": "api/v1/to/01786-001.json"} in listed

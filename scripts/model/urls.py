@@ -97,6 +97,9 @@ DOWNLOADS_URL = f"{DOWNLOADS_DIR}/"  # the page listing them
 DATA_PACKAGE = "datapackage.json"
 RELEASES_DIR = "phien-ban"  # every release's files: du-lieu/phien-ban/<version>/
 SCHEMAS_DIR = "luoc-do"
+DATABASE = "kinh-phi-cdscd.db"  # every table in SQLite, for Datasette and sqlite-utils
+DATABASE_METADATA = "metadata.json"  # Datasette's metadata of DATABASE: titles, descriptions, licence, units
+API_DIR = "api/v1"  # the static JSON API, beside du-lieu/ at the site root; v1 stays as it is once published
 
 
 def table_file(slug: str, fiscal_year: int | None = None) -> str:
@@ -117,6 +120,26 @@ def commune_table_file(slug: str, code: str, fiscal_year: int, extension: str = 
 def schema_path(slug: str, whole: bool) -> str:
     """A table's Table Schema, shared by its files: the whole table's, or that of its year and commune slices."""
     return f"{SCHEMAS_DIR}/{slug}.json" if whole else f"{SCHEMAS_DIR}/tep-tach/{slug}.json"
+
+
+def api_commune_file(code: str) -> str:
+    """A commune's every year in the JSON API, relative to the site root."""
+    return f"{API_DIR}/xa/{code}.json"
+
+
+def api_team_file(team_id: str) -> str:
+    """A team's every year in the JSON API; kept, saying since when, once the team has left the data."""
+    return f"{API_DIR}/to/{team_id}.json"
+
+
+def api_index_file() -> str:
+    """The JSON API's list of every commune and team file."""
+    return f"{API_DIR}/index.json"
+
+
+def api_schema_file(kind: str) -> str:
+    """The JSON Schema of one kind of API file: "xa", "to" or "index"."""
+    return f"{API_DIR}/schema/{kind}.json"
 
 
 def release_dir(version: str) -> str:

@@ -41,6 +41,8 @@ from scripts.model.schema import (
 )
 from scripts.model.urls import (
     DATA_PACKAGE,
+    DATABASE,
+    DATABASE_METADATA,
     DOWNLOADS_DIR,
     RELEASES_DIR,
     SCHEMAS_DIR,
@@ -53,7 +55,7 @@ from scripts.model.urls import (
     table_file,
     year_url,
 )
-from scripts.outputs import releases, xlsx
+from scripts.outputs import database, releases, xlsx
 from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
 from scripts.site.pages import SiteData, read_dataset
@@ -69,12 +71,13 @@ LICENSE = {
     "title": "Creative Commons Attribution 4.0 International",
 }
 FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number", "boolean": "boolean"}
-FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP"}
+FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP", "db": "SQLite"}
 MEDIA_TYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
     "zip": "application/zip",
+    "db": "application/vnd.sqlite3",
 }
 
 
@@ -386,13 +389,18 @@ def table_schema(resource: Resource, whole: bool) -> dict:
 
 @dataclass
 class Download:
-    """One file of the site's du-lieu/ folder, before it is written."""
+    """One file of the site's du-lieu/ folder (or, with ``root`` "", of the site root), before it is written."""
 
-    path: str  # relative to du-lieu/
+    path: str  # relative to ``root``
     content: bytes
     title: str
     resource: Resource | None = None  # a table the data package describes with its schema
     scope: str = ""  # which pages list it: "" whole dataset, "2025" a year, "01273/2025" a commune's year
+    root: str = DOWNLOADS_DIR
+
+    @property
+    def site_path(self) -> str:
+        return f"{self.root}/{self.path}" if self.root else self.path
 
     @property
     def extension(self) -> str:
@@ -402,7 +410,7 @@ class Download:
     def entry(self) -> dict:
         """Its line in the manifest; the data package describes it from the same (one hash per file)."""
         return {
-            "path": f"{DOWNLOADS_DIR}/{self.path}",
+            "path": self.site_path,
             "scope": self.scope,
             "title": self.title,
             "format": FORMATS[self.extension],
@@ -557,6 +565,19 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release
     return files
 
 
+def database_files(dataset: Dataset, release: dict) -> list[Download]:
+    """The SQLite database of every table (scripts/outputs/database.py) and Datasette's metadata.json for it."""
+    source = "Quyết định giao dự toán của Ủy ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
+    description = f"Phiên bản dữ liệu {release['version']}, công bố ngày {release['date']}. Số tiền tính bằng đồng; mã là văn bản."
+    metadata = database.metadata_bytes(
+        DATABASE.removesuffix(".db"), package_title(dataset), description, source, RESOURCES, dataset["policy"]["minimum_members"]
+    )
+    return [
+        Download(DATABASE, database.database_bytes(dataset, RESOURCES), "Tất cả các bảng (SQLite, mở bằng Datasette hoặc sqlite-utils)"),
+        Download(DATABASE_METADATA, metadata, "Mô tả cơ sở dữ liệu SQLite cho Datasette (metadata.json)"),
+    ]
+
+
 def schema_files() -> list[Download]:
     return [
         Download(
@@ -579,7 +600,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current, base_url)]
+    files = [*canonical, *derived_files(dataset, chunks, current, base_url), *database_files(dataset, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
@@ -592,7 +613,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
     # Gone while the files change, so that a manifest always describes the files beside it.
     written = manifest_hashes(manifest_path)
     manifest_path.unlink(missing_ok=True)
-    write_tree(downloads_dir / "files" / DOWNLOADS_DIR, files, written)
+    write_tree(downloads_dir / "files", files, written)
     (downloads_dir / releases.SUMMARY).write_bytes(recorded[-1].to_json())  # for ``releases.record``
     manifest = {
         "root": DOWNLOADS_DIR,
@@ -606,11 +627,10 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
 
 
 def manifest_hashes(manifest_path: Path) -> dict[str, str]:
-    """Path under du-lieu/ → sha256 of each file the last complete run wrote; none without its manifest."""
+    """Path in the site → sha256 of each file the last complete run wrote; none without its manifest."""
     if not manifest_path.is_file():
         return {}
-    prefix = f"{DOWNLOADS_DIR}/"
-    return {entry["path"].removeprefix(prefix): entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
+    return {entry["path"]: entry["sha256"] for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]}
 
 
 def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> None:
@@ -619,9 +639,9 @@ def write_tree(folder: Path, files: list[Download], written: dict[str, str]) -> 
     are written under a new inode (``write_anew``: the manifest is gone until all are written)."""
     existing = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*") if path.is_file()}
     for download in files:
-        if download.path not in existing or written.get(download.path) != download.entry["sha256"]:
-            write_anew(folder / download.path, download.content)
-    for relative in existing.keys() - {download.path for download in files}:
+        if download.site_path not in existing or written.get(download.site_path) != download.entry["sha256"]:
+            write_anew(folder / download.site_path, download.content)
+    for relative in existing.keys() - {download.site_path for download in files}:
         existing[relative].unlink()
 
 

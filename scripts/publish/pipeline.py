@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.common import system
-from scripts.outputs import downloads, maps, notices, search
+from scripts.outputs import api, database, downloads, maps, notices, search
 from scripts.outputs import releases as data_releases
 from scripts.publish import checks
 from scripts.site import build, reuse
@@ -144,6 +144,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
             "DATA_RESOURCES": downloads.DICTIONARY_RESOURCES,  # the published tables, for the data dictionary
+            "DATA_VIEWS": database.VIEWS,  # and the SQLite database's summary views
+            "DATA_API": api.documented(),  # and the JSON API's kinds of file
             **(overrides or {}),
         })
         making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads, settings["PUBLIC_BASE_URL"])
@@ -153,10 +155,14 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("downloads"):
             settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
             downloads.install(settings["DOWNLOADS_MANIFEST"], release)
+        # No page needs the JSON API's files: they are made and linked in on the core Pelican leaves idle.
+        making_api = beside.submit(api.run, dataset, settings["DOWNLOADS_MANIFEST"], paths.work / "api", release)
         with timer.stage("pages"):
             build.run(settings)
         with timer.stage("notices"):
             notice_pdfs.install(release)
+        with timer.stage("api"):
+            making_api.result()
         with timer.stage("checks"):
             inspection = checks.inspect(release, dataset)
         with timer.stage("search"):

@@ -91,6 +91,7 @@ STAGE_LABELS = {
     "maps": "bản đồ",
     "downloads": "tệp tải về",
     "pages": "trang (Pelican)",
+    "api": "API JSON",
     "search": "chỉ mục tìm kiếm",
     "links": "kiểm tra liên kết",
 }
