@@ -115,7 +115,7 @@ def test_two_runs_write_the_same_bytes(tiny_data, tmp_path):
     from scripts.validate import rules as validate
 
     dataset = validate.run(tiny_data, tmp_path / "build")
-    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "downloads")
+    manifest = downloads.run(dataset, tiny_data / "releases", tmp_path / "downloads", "https://example.invalid")
     trees = []
     for name in ("a", "b"):
         site = tmp_path / f"site-{name}"
