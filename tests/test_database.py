@@ -123,3 +123,13 @@ def test_datasette_serves_the_database_with_its_metadata(tiny_site):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_commune_view_equals_the_published_commune_summary(tiny_site):
+    """Two routes to one figure: the view sums the tables in SQL, the summary table comes from the site's
+    own figures (scripts/model/figures.py). Per member and share paid must agree to the digit."""
+    columns = "fiscal_year, commune_code, allocated_vnd, team_count, member_count, teams_amount_vnd, paid_vnd, remaining_vnd, amount_per_member_vnd, paid_share_pct"
+    with connect(tiny_site) as connection:
+        view = connection.execute(f"SELECT {columns} FROM commune_totals ORDER BY fiscal_year, commune_code").fetchall()
+        table = connection.execute(f"SELECT {columns} FROM commune_summary ORDER BY fiscal_year, commune_code").fetchall()
+    assert view and view == table

@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.model.schema import COMMUNES, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column
+from scripts.model.schema import COMMUNES, PAID, PAID_SHARE, PER_MEMBER, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column
 
 PAGE_SIZE = 4096
 SQL_TYPES = {"code": "TEXT", "text": "TEXT", "date": "TEXT", "integer": "INTEGER", "month": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
@@ -46,16 +46,6 @@ def count(name: str, title: str, description: str, unit: str) -> Column:
 TEAM_ID, TEAM_NAME, VILLAGE = (TEAM_ALLOCATIONS.column(name) for name in ("team_id", "team_name", "village"))
 COMMUNE_CODE = TEAM_ALLOCATIONS.column("commune_code")
 COMMUNE_NAME = Column("commune_name", "text", "Tên xã/phường", COMMUNES.column("full_name").description)
-PAID = amount("paid_vnd", "Đã chi", "Tổng các lần chi trả đã ghi trong năm, đồng chẵn.")
-SHARE_PAID = Column(
-    "share_paid", "number", "Tỷ lệ đã chi",
-    "Số đã chi chia cho số đã phân bổ cho các tổ, từ 0 đến 1, làm tròn 4 chữ số thập phân; trống khi chưa phân bổ đồng nào.",
-)
-PER_MEMBER = amount(
-    "per_member_vnd", "Bình quân mỗi thành viên", "Số đã phân bổ cho các tổ chia cho số thành viên, làm tròn đến đồng."
-)
-
-
 @dataclass(frozen=True)
 class View:
     name: str
@@ -83,7 +73,7 @@ TEAM_TOTALS = View(
         PAID,
         amount("remaining_vnd", "Còn lại", "Đã phân bổ trừ đã chi."),
         PER_MEMBER,
-        SHARE_PAID,
+        PAID_SHARE,
         Column("below_minimum", "integer", "Dưới mức tối thiểu", "1 khi tổ có ít thành viên hơn mức tối thiểu của chính sách, 0 khi không."),
     ),
     # The member count is the last period's: with exactly one max() in a group, SQLite takes the bare
@@ -99,8 +89,8 @@ TEAM_TOTALS = View(
     SELECT t.fiscal_year, t.team_id, t.team_name, t.village, t.commune_code, c.full_name AS commune_name,
            p.member_count, p.months, p.allocated_vnd, COALESCE(d.paid_vnd, 0) AS paid_vnd,
            p.allocated_vnd - COALESCE(d.paid_vnd, 0) AS remaining_vnd,
-           CAST(ROUND(1.0 * p.allocated_vnd / p.member_count) AS INTEGER) AS per_member_vnd,
-           CASE WHEN p.allocated_vnd > 0 THEN ROUND(1.0 * COALESCE(d.paid_vnd, 0) / p.allocated_vnd, 4) END AS share_paid,
+           CASE WHEN p.member_count > 0 THEN (2 * p.allocated_vnd + p.member_count) / (2 * p.member_count) END AS amount_per_member_vnd,
+           CASE WHEN p.allocated_vnd > 0 THEN (2000 * COALESCE(d.paid_vnd, 0) + p.allocated_vnd) / (2 * p.allocated_vnd) / 10.0 END AS paid_share_pct,
            p.member_count < {minimum} AS below_minimum
     FROM teams t
     JOIN communes c ON c.code = t.commune_code
@@ -128,7 +118,7 @@ COMMUNE_TOTALS = View(
         amount("remaining_vnd", "Còn lại", "Đã phân bổ cho các tổ trừ đã chi."),
         count("member_count", "Số thành viên", "Tổng số thành viên của các tổ.", "người"),
         PER_MEMBER,
-        SHARE_PAID,
+        PAID_SHARE,
         count("below_minimum", "Số tổ dưới mức tối thiểu", "Số tổ có ít thành viên hơn mức tối thiểu của chính sách.", "tổ"),
     ),
     """
@@ -138,8 +128,8 @@ COMMUNE_TOTALS = View(
            a.amount_vnd - COALESCE(SUM(s.allocated_vnd), 0) AS unallocated_vnd,
            COALESCE(SUM(s.paid_vnd), 0) AS paid_vnd, COALESCE(SUM(s.remaining_vnd), 0) AS remaining_vnd,
            COALESCE(SUM(s.member_count), 0) AS member_count,
-           CAST(ROUND(1.0 * SUM(s.allocated_vnd) / SUM(s.member_count)) AS INTEGER) AS per_member_vnd,
-           CASE WHEN SUM(s.allocated_vnd) > 0 THEN ROUND(1.0 * SUM(s.paid_vnd) / SUM(s.allocated_vnd), 4) END AS share_paid,
+           CASE WHEN SUM(s.member_count) > 0 THEN (2 * SUM(s.allocated_vnd) + SUM(s.member_count)) / (2 * SUM(s.member_count)) END AS amount_per_member_vnd,
+           CASE WHEN SUM(s.allocated_vnd) > 0 THEN (2000 * SUM(s.paid_vnd) + SUM(s.allocated_vnd)) / (2 * SUM(s.allocated_vnd)) / 10.0 END AS paid_share_pct,
            COALESCE(SUM(s.below_minimum), 0) AS below_minimum
     FROM province_allocations a
     JOIN communes c ON c.code = a.commune_code
