@@ -32,7 +32,7 @@ def blocks_of(data: Path, build: Path) -> tuple[dict[str, tuple[str, bytes]], di
     for finding in pages.read_dataset(dataset)["findings"]:
         findings[finding["code"]].append(finding)
     keys = {
-        block.code: (block_key("site", block), pickle.dumps([(p.save_as, p.template, p.context) for p in block.pages()]))
+        block.code: (block_key("site", block, []), pickle.dumps([(p.save_as, p.template, p.context) for p in block.pages()]))
         for block in blocks
     }
     return keys, findings
@@ -74,3 +74,13 @@ def test_a_file_written_anew_leaves_the_release_holding_it_as_it_was(tmp_path):
     os.link(staged, tmp_path / "release.csv")
     write_anew(staged, b"new")
     assert (tmp_path / "release.csv").read_bytes() == b"old" and staged.read_bytes() == b"new"
+
+
+def test_a_block_key_covers_the_sizes_of_its_communes_download_files(tiny_data, tmp_path):
+    """A commune's workbook names the release, so a correction elsewhere can change its size, which its
+    page shows: linked from the release before, the page once kept the old size (the bench caught it)."""
+    _, _, blocks = pages.site_page_models(validate.run(tiny_data, tmp_path / "build"))
+    block = blocks[0]
+    entry = {"scope": f"{block.code}/2025", "path": f"du-lieu/xa/kinh-phi-to-{block.code}-2025.xlsx", "bytes": 5_400}
+    assert block_key("site", block, [entry]) != block_key("site", block, [{**entry, "bytes": 5_500}])
+    assert block_key("site", block, [entry]) == block_key("site", block, [dict(entry)])

@@ -37,6 +37,11 @@ def files_in(manifest: dict, scope: str) -> list[dict]:
     return [entry for entry in manifest["files"] if entry["scope"] == scope]
 
 
+def commune_files(manifest: dict, code: str) -> list[dict]:
+    """Every year's download files of one commune, as its pages list them."""
+    return [entry for entry in manifest["files"] if entry["scope"].startswith(f"{code}/")]
+
+
 def data_versions(history: dict) -> DataVersions:
     """The latest release that changed each commune's figures: the first release and any that added or
     removed a year changed every commune; any other, the communes its changes name. A release that changed

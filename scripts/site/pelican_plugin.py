@@ -75,8 +75,8 @@ class DataPagesGenerator(Generator):
             self.env,
             dict(self.context),
         )
-        models = self.page_models + pages.link_unchanged_blocks(self.blocks)
         manifest = self.manifest
+        models = self.page_models + pages.link_unchanged_blocks(self.blocks, manifest)
         open_data.attach_downloads([page for page in models if page.template in open_data.LISTS_FILES], manifest)
         added = open_data.page_models(manifest, {code: c["full_name"] for code, c in self.site.communes.items()})
         pages.write(models + added)
@@ -93,11 +93,11 @@ class PageWriter:
         self.folders: set[Path] = set()
         self.templates: dict[str, Template] = {}
 
-    def link_unchanged_blocks(self, blocks: list[Block]) -> list[PageModel]:
+    def link_unchanged_blocks(self, blocks: list[Block], manifest: dict) -> list[PageModel]:
         """Link every page of each block whose inputs are unchanged; return the models of the others' pages."""
         models = []
         for block in blocks:
-            key = block_key(self.site_key, block)
+            key = block_key(self.site_key, block, open_data.commune_files(manifest, block.code))
             if not self.reuse.link_block(block.code, key):
                 block_pages = block.pages()
                 self.reuse.record_block(block.code, key, block_pages)

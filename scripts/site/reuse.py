@@ -67,9 +67,11 @@ def site_key(settings: dict, dataset: dict) -> str:
     return cache.key(json.dumps(kept, sort_keys=True, default=stable), json.dumps(site_wide, sort_keys=True), *prose)
 
 
-def block_key(site: str, block: Block) -> str:
-    """Of a commune's inputs (``pages.Block``): equal keys, equal pages, without making their models."""
-    return hashlib.sha256(pickle.dumps([site, block.code, block.inputs], protocol=5)).hexdigest()
+def block_key(site: str, block: Block, downloads: list[dict]) -> str:
+    """Of a commune's inputs (``pages.Block``) and the entries of its own download files, whose sizes its
+    pages show: equal keys, equal pages, without making their models. A commune's workbook names the
+    release, so its bytes can change when only another commune's figures did."""
+    return hashlib.sha256(pickle.dumps([site, block.code, block.inputs, downloads], protocol=5)).hexdigest()
 
 
 def page_key(site: str, page: PageModel) -> str:
