@@ -168,3 +168,21 @@ def test_the_data_dictionary_defines_the_new_columns(tiny_site, column):
     page = BeautifulSoup((tiny_site / "tu-dien-du-lieu/index.html").read_text(encoding="utf-8"), "lxml")
     names = {code.get_text() for code in page.select("table.data-table tbody th code")}
     assert column in names
+
+
+def test_a_correction_changes_only_its_own_communes_workbook(tiny_data, tmp_path):
+    """A commune's workbook names the release that last changed its figures: a correction in another
+    commune makes a new release but leaves this workbook, its hash and its page as they were."""
+    from scripts.publish import pipeline as publish
+    from tests.helpers import set_cell
+
+    paths = publish.Paths(tmp_path / "site", tiny_data)
+    workbook = "du-lieu/" + downloads.commune_table_file(downloads.COMMUNE_TEAMS_RESOURCE.slug, "{code}", 2025, "xlsx")
+    before = publish.publish(paths)
+    set_cell(tiny_data / "allocations/2025/teams/01786.csv", 2, "amount_vnd", "5500000")
+    after = publish.publish(paths)
+    assert (after / workbook.format(code="01273")).read_bytes() == (before / workbook.format(code="01273")).read_bytes()
+    changed = load_workbook(after / workbook.format(code="01786"))[downloads.INTRO_SHEET]
+    unchanged = load_workbook(after / workbook.format(code="01273"))[downloads.INTRO_SHEET]
+    versions = [dict(sheet.iter_rows(values_only=True))["Phiên bản"] for sheet in (changed, unchanged)]
+    assert versions[0] != versions[1] and versions[0].startswith(json.loads((after / "du-lieu/datapackage.json").read_text())["version"])

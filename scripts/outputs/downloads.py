@@ -58,6 +58,7 @@ from scripts.model.urls import (
 from scripts.outputs import database, releases, xlsx
 from scripts.outputs.archives import fixed_zip
 from scripts.outputs.csv_cells import neutralise
+from scripts.site.open_data import data_versions
 from scripts.site.pages import SiteData, read_dataset
 
 PACKAGE_NAME = "kinh-phi-to-chuyen-doi-so-cong-dong"  # and the province's name: package_name()
@@ -507,18 +508,21 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
     return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES if r.canonical}
 
 
-def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict, base_url: str) -> list[Download]:
+def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history: dict, base_url: str) -> list[Download]:
     """The tables computed from the canonical ones, per-year tables, one workbook and one JSON per scope,
     and each commune's files for each year: its teams' allocations (CSV), and its teams with their
-    payments (CSV and XLSX)."""
-    created = dt.datetime.fromisoformat(release["date"])
+    payments (CSV and XLSX). A commune's workbook names the release that last changed its figures, not
+    this one: a correction elsewhere leaves its bytes, its hash and its page as they were."""
+    release = history["releases"][-1]
+    releases_by_version = {entry["version"]: entry for entry in history["releases"]}
+    versions = data_versions(history)
     title = package_title(dataset)
     found = decisions(dataset)
     sample = any(year["sample"] for year in dataset["years"])
 
-    def workbook(sheets: list[tuple[Resource, list[Chunk]]], heading: str, cited: list[Decision], page: str) -> bytes:
-        intro = Intro(release, sources(cited, base_url), public_url(base_url, page), sample)
-        return xlsx_bytes(sheets, intro.sheet(heading, [resource for resource, _ in sheets]), created, heading)
+    def workbook(sheets: list[tuple[Resource, list[Chunk]]], heading: str, cited: list[Decision], page: str, named: dict = release) -> bytes:
+        intro = Intro(named, sources(cited, base_url), public_url(base_url, page), sample)
+        return xlsx_bytes(sheets, intro.sheet(heading, [resource for resource, _ in sheets]), dt.datetime.fromisoformat(named["date"]), heading)
 
     files = [
         *(Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES if not r.canonical),
@@ -557,7 +561,10 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release
                 Download(commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year), csv_bytes(COMMUNE_TEAMS_RESOURCE, part), heading, COMMUNE_TEAMS_RESOURCE, commune_scope),
                 Download(
                     commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year, "xlsx"),
-                    workbook([(COMMUNE_TEAMS_RESOURCE, part)], heading, [d for d in cited if d.concerns(fiscal_year, code)], commune_url(code, fiscal_year)),
+                    workbook(
+                        [(COMMUNE_TEAMS_RESOURCE, part)], heading, [d for d in cited if d.concerns(fiscal_year, code)],
+                        commune_url(code, fiscal_year), releases_by_version[versions.of(code)],
+                    ),
                     heading,
                     scope=commune_scope,
                 ),
@@ -600,12 +607,13 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
-    files = [*canonical, *derived_files(dataset, chunks, current, base_url), *database_files(dataset, current)]
+    archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
+    recorded = releases.recorded_history(archive, history)
+    described = releases.describe(history, recorded, archive.current_summary)
+    files = [*canonical, *derived_files(dataset, chunks, described, base_url), *database_files(dataset, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
-    archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
-    recorded = releases.recorded_history(archive, history)
     for release in history:
         for name, content in sorted(archive.files(release).items()):
             files.append(Download(release_dir(release["version"]) + name, content, name, scope=RELEASES_DIR))
@@ -620,7 +628,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
         "version": current["version"],
         "date": current["date"],
         "files": [download.entry for download in files],
-        "history": releases.describe(history, recorded, archive.current_summary),
+        "history": described,
     }
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return manifest_path
