@@ -167,9 +167,9 @@ def code_indexes(resource) -> list[str]:
     ]
 
 
-def rows_in_key_order(resource, dataset: dict) -> list[tuple]:
+def rows_in_key_order(resource, records: list[dict]) -> list[tuple]:
     """The rows as tuples (itemgetter: a Python call per cell was most of the build), sorted by primary key."""
-    rows = list(map(operator.itemgetter(*resource.column_names), resource.rows(dataset)))
+    rows = list(map(operator.itemgetter(*resource.column_names), records))
     numbers = [index for index, column in enumerate(resource.columns) if column.type == "number"]
     if numbers:  # communes' area_km2 is kept as the reference file writes it, as text
         rows = [tuple(float(v) if i in numbers and v is not None else v for i, v in enumerate(row)) for row in rows]
@@ -179,17 +179,18 @@ def rows_in_key_order(resource, dataset: dict) -> list[tuple]:
     return rows
 
 
-def build(dataset: dict, resources, target: Path) -> None:
-    """Write the database to ``target`` (which must not exist): one transaction in memory, then VACUUM INTO."""
-    names = {resource.slug: sql_name(resource) for resource in resources}
+def build(dataset: dict, tables: dict, target: Path) -> None:
+    """Write the database of ``tables`` (each published table → its rows, as the downloads made them) to
+    ``target`` (which must not exist): one transaction in memory, then VACUUM INTO."""
+    names = {resource.slug: sql_name(resource) for resource in tables}
     connection = sqlite3.connect(":memory:", isolation_level=None)
     try:
         connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         connection.execute("BEGIN")
-        for resource in resources:
+        for resource, records in tables.items():
             connection.execute(create_table(resource, names))
             placeholders = ", ".join("?" * len(resource.columns))
-            connection.executemany(f"INSERT INTO {quoted(sql_name(resource))} VALUES ({placeholders})", rows_in_key_order(resource, dataset))
+            connection.executemany(f"INSERT INTO {quoted(sql_name(resource))} VALUES ({placeholders})", rows_in_key_order(resource, records))
             for statement in code_indexes(resource):
                 connection.execute(statement)
         # External-content FTS5 on the teams table: folds tones (“na puc” finds “Nà Pục”), not đ.
@@ -207,10 +208,10 @@ def build(dataset: dict, resources, target: Path) -> None:
         connection.close()
 
 
-def database_bytes(dataset: dict, resources) -> bytes:
+def database_bytes(dataset: dict, tables: dict) -> bytes:
     with tempfile.TemporaryDirectory(prefix="kinh-phi-db-") as folder:
         target = Path(folder) / "database.db"
-        build(dataset, resources, target)
+        build(dataset, tables, target)
         return target.read_bytes()
 
 

@@ -503,9 +503,14 @@ def table_files(dataset: Dataset) -> tuple[dict[Resource, list[Chunk]], list[Dow
     return chunks, files
 
 
+def table_rows(chunks: dict[Resource, list[Chunk]], resource: Resource) -> list[dict]:
+    """A table's rows as they were before encoding."""
+    return [values for chunk in chunks[resource] for values in chunk.values]
+
+
 def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]:
-    """The canonical tables' rows as they were before encoding, by file name (``releases.Archive``)."""
-    return {r.canonical_name: [values for chunk in chunks[r] for values in chunk.values] for r in RESOURCES if r.canonical}
+    """The canonical tables' rows, by file name (``releases.Archive``)."""
+    return {r.canonical_name: table_rows(chunks, r) for r in RESOURCES if r.canonical}
 
 
 def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history: dict, base_url: str) -> list[Download]:
@@ -572,15 +577,16 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history
     return files
 
 
-def database_files(dataset: Dataset, release: dict) -> list[Download]:
-    """The SQLite database of every table (scripts/outputs/database.py) and Datasette's metadata.json for it."""
+def database_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
+    """The SQLite database of every table (scripts/outputs/database.py), from the rows the other formats
+    were made of, and Datasette's metadata.json for it."""
     source = "Quyết định giao dự toán của Ủy ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
     description = f"Phiên bản dữ liệu {release['version']}, công bố ngày {release['date']}. Số tiền tính bằng đồng; mã là văn bản."
     metadata = database.metadata_bytes(
         DATABASE.removesuffix(".db"), package_title(dataset), description, source, RESOURCES, dataset["policy"]["minimum_members"]
     )
     return [
-        Download(DATABASE, database.database_bytes(dataset, RESOURCES), "Tất cả các bảng (SQLite, mở bằng Datasette hoặc sqlite-utils)"),
+        Download(DATABASE, database.database_bytes(dataset, {r: table_rows(chunks, r) for r in RESOURCES}), "Tất cả các bảng (SQLite, mở bằng Datasette hoặc sqlite-utils)"),
         Download(DATABASE_METADATA, metadata, "Mô tả cơ sở dữ liệu SQLite cho Datasette (metadata.json)"),
     ]
 
@@ -610,7 +616,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
     recorded = releases.recorded_history(archive, history)
     described = releases.describe(history, recorded, archive.current_summary)
-    files = [*canonical, *derived_files(dataset, chunks, described, base_url), *database_files(dataset, current)]
+    files = [*canonical, *derived_files(dataset, chunks, described, base_url), *database_files(dataset, chunks, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
