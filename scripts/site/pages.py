@@ -381,7 +381,22 @@ def team_pages(site: SiteData, code: str, version: str | None) -> list[PageModel
             rows = {(p["source_file"], p["source_row"]) for p in team["periods"]}
             for file in dict.fromkeys(p["source_file"] for p in team["periods"]):
                 findings += [finding for finding in site.findings_by_file[file] if (file, finding["row"]) in rows]
-        figures = site.team_figures(latest_year["fiscal_year"], latest)
+        years = [
+            {
+                "year": year_heading(year),
+                "team": site.team_figures(year["fiscal_year"], team),
+                "source": site.source(
+                    year,
+                    [{"number": p["decision_number"], "date": p["decision_date"]} for p in team["periods"]],
+                    sorted(
+                        {p["source_file"] for p in team["periods"]}
+                        | {p["source_file"] for p in site.payments_by_team[year["fiscal_year"], team["team_id"]]}
+                    ),
+                ),
+            }
+            for year, team in entries
+        ]
+        figures = years[-1]["team"]
         context = {
             "team": latest,
             "commune": commune,
@@ -396,21 +411,7 @@ def team_pages(site: SiteData, code: str, version: str | None) -> list[PageModel
                 ],
             ),
             "data_version": version,
-            "entries": [
-                {
-                    "year": year_heading(year),
-                    "team": site.team_figures(year["fiscal_year"], team),
-                    "source": site.source(
-                        year,
-                        [{"number": p["decision_number"], "date": p["decision_date"]} for p in team["periods"]],
-                        sorted(
-                            {p["source_file"] for p in team["periods"]}
-                            | {p["source_file"] for p in site.payments_by_team[year["fiscal_year"], team["team_id"]]}
-                        ),
-                    ),
-                }
-                for year, team in entries
-            ],
+            "entries": years,
             "findings": [public_finding(site, finding, about=False) for finding in findings],
             "fiscal_year": latest_year["fiscal_year"],
             "canonical": team_url(team_id),
