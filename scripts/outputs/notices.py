@@ -368,16 +368,24 @@ def draw_table(sheet: Sheet, notice: dict, end: float) -> None:
         if index == max(last, 1):  # never before the first row: the headings would stand alone
             tail = sum(row_height(sheet, cells) for cells in notice["rows"][index:]) + row_height(sheet, notice["total"], True)
             if sheet.y + tail + end > BOTTOM:
-                draw_rules(sheet, edges)
-                edges.clear()
-                sheet.new_page()
-                sheet.font(True, TABLE_SIZE)
-                draw_row(sheet, notice["columns"], edges)
-                sheet.font(False, TABLE_SIZE)
+                next_table_page(sheet, edges, notice["columns"])
         draw_row(sheet, row, edges, notice["columns"])
     sheet.font(True, TABLE_SIZE)
     draw_row(sheet, notice["total"], edges, notice["columns"])
     draw_rules(sheet, edges)
+
+
+def next_table_page(sheet: Sheet, edges: list[float], columns: list[str] | None) -> None:
+    """Close this page's part of the table and go on on a new page, under the ``columns`` headings again
+    (none when the row to come is those headings), in the font the rows were in."""
+    draw_rules(sheet, edges)
+    edges.clear()
+    sheet.new_page()
+    if columns is not None:
+        bold = sheet.name == BOLD_NAME
+        sheet.font(True, TABLE_SIZE)
+        draw_row(sheet, columns, edges)
+        sheet.font(bold, TABLE_SIZE)
 
 
 def draw_rules(sheet: Sheet, edges: list[float]) -> None:
@@ -396,11 +404,15 @@ def cell_lines(sheet: Sheet, cells: list[str]) -> list[list[tuple[str, float]]]:
     return lines
 
 
+def lines_height(lines: list[list[tuple[str, float]]]) -> float:
+    return LINE * max(len(cell) for cell in lines) + 1
+
+
 def row_height(sheet: Sheet, cells: list[str], bold: bool = False) -> float:
     """The height ``draw_row`` gives ``cells`` in the table's font."""
     current = sheet.name == BOLD_NAME
     sheet.font(bold, TABLE_SIZE)
-    height = LINE * max(len(cell) for cell in cell_lines(sheet, cells)) + 1
+    height = lines_height(cell_lines(sheet, cells))
     sheet.font(current, TABLE_SIZE)
     return height
 
@@ -410,16 +422,9 @@ def draw_row(sheet: Sheet, cells: list[str], edges: list[float], columns: list[s
     under the ``columns`` headings again; without ``columns``, the row is those headings."""
     heading = columns is None
     lines = cell_lines(sheet, cells)
-    height = LINE * max(len(cell) for cell in lines) + 1
+    height = lines_height(lines)
     if sheet.y + height > BOTTOM:
-        draw_rules(sheet, edges)
-        edges.clear()
-        sheet.new_page()
-        if not heading:
-            bold = sheet.name == BOLD_NAME
-            sheet.font(True, TABLE_SIZE)
-            draw_row(sheet, columns, edges)
-            sheet.font(bold, TABLE_SIZE)
+        next_table_page(sheet, edges, columns)
     y = sheet.y
     if not edges:
         edges.append(y)
