@@ -666,7 +666,7 @@ def check_province_file(raw: RawInput, report: Report) -> Province:
     return province
 
 
-CONTACT_FIELDS = ("office", "phone", "email", "address", "sample")
+CONTACT_FIELDS = tuple(column.name for column in CONTACTS.columns if column.name != "code")  # what pages print of each
 
 
 def check_contacts(raw: RawInput, report: Report) -> Contacts:
