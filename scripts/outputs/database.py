@@ -19,7 +19,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.model.schema import COMMUNES, PAID, PAID_SHARE, PER_MEMBER, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, Column
+from scripts.model.schema import (
+    COMMUNE_NAME,
+    COMMUNE_SUMMARY,
+    COMMUNES,
+    PAID,
+    PAID_SHARE,
+    PER_MEMBER,
+    PROVINCE_ALLOCATIONS,
+    REMAINING,
+    TEAM_ALLOCATIONS,
+    Column,
+)
 
 PAGE_SIZE = 4096
 SQL_TYPES = {"code": "TEXT", "text": "TEXT", "date": "TEXT", "integer": "INTEGER", "month": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
@@ -45,7 +56,8 @@ def count(name: str, title: str, description: str, unit: str) -> Column:
 
 TEAM_ID, TEAM_NAME, VILLAGE = (TEAM_ALLOCATIONS.column(name) for name in ("team_id", "team_name", "village"))
 COMMUNE_CODE = TEAM_ALLOCATIONS.column("commune_code")
-COMMUNE_NAME = Column("commune_name", "text", "Tên xã/phường", COMMUNES.column("full_name").description)
+
+
 @dataclass(frozen=True)
 class View:
     name: str
@@ -71,7 +83,7 @@ TEAM_TOTALS = View(
         count("months", "Số tháng được hỗ trợ", "Tổng số tháng của các đợt phân bổ trong năm.", "tháng"),
         amount("allocated_vnd", "Đã phân bổ", "Tổng kinh phí xã/phường phân bổ cho tổ trong năm, đồng chẵn."),
         PAID,
-        amount("remaining_vnd", "Còn lại", "Đã phân bổ trừ đã chi."),
+        REMAINING,
         PER_MEMBER,
         PAID_SHARE,
         Column("below_minimum", "integer", "Dưới mức tối thiểu", "1 khi tổ có ít thành viên hơn mức tối thiểu của chính sách, 0 khi không."),
@@ -112,10 +124,10 @@ COMMUNE_TOTALS = View(
         count("decided_team_count", "Số tổ theo quyết định của tỉnh", PROVINCE_ALLOCATIONS.column("team_count").description, "tổ"),
         amount("allocated_vnd", "Dự toán tỉnh giao", PROVINCE_ALLOCATIONS.column("amount_vnd").description),
         count("team_count", "Số tổ được phân bổ", "Số tổ mà xã/phường phân bổ kinh phí trong năm.", "tổ"),
-        amount("teams_amount_vnd", "Đã phân bổ cho các tổ", "Tổng kinh phí xã/phường phân bổ cho các tổ, đồng chẵn."),
+        COMMUNE_SUMMARY.column("teams_amount_vnd"),
         amount("unallocated_vnd", "Chưa phân bổ", "Dự toán tỉnh giao trừ số đã phân bổ cho các tổ."),
         PAID,
-        amount("remaining_vnd", "Còn lại", "Đã phân bổ cho các tổ trừ đã chi."),
+        REMAINING,
         count("member_count", "Số thành viên", "Tổng số thành viên của các tổ.", "người"),
         PER_MEMBER,
         PAID_SHARE,
