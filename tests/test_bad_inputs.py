@@ -246,6 +246,21 @@ def test_a_bad_input_is_refused_at_its_cell_and_nothing_is_published(live_site, 
     assert snapshot(live_site) == before
 
 
+def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):
+    """frictionless raises the csv module's process-wide field limit when imported (the downloads
+    import it): what staff see refused must not depend on that."""
+    import csv
+    import sys
+
+    set_cell(tiny_data / TEAMS, 4, "team_name", "x" * 200_000)
+    before = csv.field_size_limit(sys.maxsize)
+    try:
+        _, report = validate(load(tiny_data))
+    finally:
+        csv.field_size_limit(before)
+    assert ("cell-too-long", TEAMS, 4, None) in [(p.code, p.file, p.row, p.column) for p in report.errors]
+
+
 @pytest.mark.parametrize("relative", [TEAMS, YEAR_TOML])
 def test_a_file_a_link_points_at_is_never_read_into_the_reports(live_site, relative):
     link_outside(relative)(live_site.data)

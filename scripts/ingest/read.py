@@ -30,6 +30,9 @@ CANONICAL = "UTF-8, dấu phẩy"  # the form the README asks for: nothing worth
 # Anything past these is an export of the wrong thing, refused at once rather than validated for minutes.
 MAX_TABLE_BYTES = 20 * 1024**2
 MAX_TABLE_ROWS = 120_000  # data rows, header not counted
+# The csv module's own default. Its limit is process-wide, and a library (frictionless) raises it when
+# imported: set for each read, so that what is refused does not depend on what was imported before.
+MAX_CSV_FIELD = 131_072
 
 # Invisible characters copy-pasting from the web leaves behind; they carry no meaning in a name.
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -144,6 +147,7 @@ def sniff_separator(text: str, file: str) -> str:
 def csv_records(text: str, separator: str, file: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records = []
+    limit = csv.field_size_limit(MAX_CSV_FIELD)
     try:
         for record in reader:
             records.append(record)
@@ -152,9 +156,11 @@ def csv_records(text: str, separator: str, file: str) -> list[list[str]]:
     except csv.Error as error:
         row = len(records) + HEADER_ROW
         if "field larger than field limit" in str(error):
-            raise Unreadable(P.CellTooLong(file=file, row=row, params={"length": "> 131072", "limit": "131072"}))
+            raise Unreadable(P.CellTooLong(file=file, row=row, params={"length": f"> {MAX_CSV_FIELD}", "limit": str(MAX_CSV_FIELD)}))
         detail = "dấu ngoặc kép không đóng hoặc đặt sai, hoặc có chữ ngay sau dấu ngoặc kép đóng"
         raise Unreadable(P.ParseError(file=file, row=row, params={"detail": detail}))
+    finally:
+        csv.field_size_limit(limit)
     return records
 
 
