@@ -1,4 +1,4 @@
-/* Draws the communes on every map page of ban-do/ (copied there as ban-do.js by scripts/maps.py).
+/* Draws the communes on every map page of ban-do/ (copied there as ban-do.js by scripts/outputs/maps.py).
    Geometry and figures come from two shared JSON files so the browser caches them across pages;
    all wording and number formatting comes from Python (Babel), none is built here. */
 var BanDo = (function () {

@@ -307,7 +307,7 @@ def render(notice: dict) -> bytes:
     canvas.setTitle(notice["title"])
     canvas.setAuthor(notice["author"])
     canvas.setSubject(notice["subject"])
-    canvas.setCreator("scripts/notices.py")
+    canvas.setCreator("scripts/outputs/notices.py")
     sheet = Sheet(canvas)
     sheet.font(True, 10)
     half = CONTENT / 2
