@@ -44,6 +44,25 @@ def test_maintaining_names_only_files_that_exist():
     assert [path for path in paths if not exists(path, names)] == []
 
 
+# A project file named in the code, templates, prose pages or docs (not the tests, whose examples are made up).
+PROJECT_PATH = re.compile(r"\b(?:scripts|theme|content|docs|data|tests)/[\w./-]*\.(?:py|html|css|js|md|toml|csv|json)\b")
+
+
+def test_the_code_and_pages_name_only_files_that_exist():
+    """The layout moved every module once: a comment, a template or a page of the site naming the old place
+    sends its reader nowhere."""
+    sources = [ROOT / name for name in ("tasks.py", "pelicanconf.py", "README.md")]
+    sources += [path for folder in ("scripts", "theme", "content", "docs") for path in (ROOT / folder).rglob("*")
+                if path.suffix in {".py", ".html", ".js", ".css", ".md", ".toml"} and "vendor" not in path.parts]
+    missing = {
+        f"{source.relative_to(ROOT)}: {path}"
+        for source in sources
+        for path in PROJECT_PATH.findall(source.read_text(encoding="utf-8"))
+        if "<" not in path and not any(ROOT.glob(path))
+    }
+    assert sorted(missing) == []
+
+
 def test_the_module_map_lists_every_module_and_only_those():
     text = (DOCS / "architecture.md").read_text(encoding="utf-8")
     mapped = {path for path in named_paths(text) if path.startswith("scripts/") and path.endswith(".py")}
