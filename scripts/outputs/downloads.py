@@ -17,9 +17,10 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,13 +212,14 @@ COMMUNE_TEAMS_RESOURCE = Resource(
 DICTIONARY_RESOURCES = (*RESOURCES, COMMUNE_TEAMS_RESOURCE)  # every published table, for the data dictionary
 
 
-def csv_column(column: Column, values: list) -> list[str]:
-    """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), an absent value empty."""
+def csv_column(column: Column, values: list) -> list:
+    """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), booleans as
+    true/false; any other value as the CSV writer writes it (``str``, an absent value empty)."""
     if column.type == "text":
-        return ["" if value is None else neutralise(value) for value in values]
+        return [None if value is None else neutralise(value) for value in values]
     if column.type == "boolean":
-        return ["" if value is None else "true" if value else "false" for value in values]
-    return ["" if value is None else str(value) for value in values]
+        return [None if value is None else "true" if value else "false" for value in values]
+    return values
 
 
 def typed_column(column: Column, values: list) -> list:
@@ -263,18 +265,17 @@ def encode(resource: Resource, rows: list[dict]) -> list[Chunk]:
 def encode_runs(resource: Resource, chunks: list[list[dict]]) -> list[tuple[str, list[str], bytes]]:
     """Every row of ``chunks`` in every format, computed a column at a time: one comprehension per
     column and format rather than a function call per cell, which took most of this stage."""
-    rows = [row for chunk in chunks for row in chunk]
-    columns = [[row.get(column.name) for row in rows] for column in resource.columns]
+    rows, names = [row for chunk in chunks for row in chunk], resource.column_names
+    columns = [[row.get(name) for row in rows] for name in names]
     typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
-    lines = csv_lines(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]))
+    texts = csv_texts(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]), map(len, chunks))
     sheet_columns = [xlsx.date_serials(typed) if column.type == "date" else typed for column, typed in zip(resource.columns, typed_columns)]
     cells = list(map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(sheet_columns, resource.xlsx_styles)])))
-    names = resource.column_names
     records = [] if resource.per_commune else [dict(zip(names, typed)) for typed in zip(*typed_columns)]
     encoded, start = [], 0
-    for chunk in chunks:
+    for chunk, text in zip(chunks, texts):
         end = start + len(chunk)
-        encoded.append(("".join(lines[start:end]), cells[start:end], orjson.dumps(records[start:end])[1:-1] if records else b""))
+        encoded.append((text, cells[start:end], orjson.dumps(records[start:end])[1:-1] if records else b""))
         start = end
     return encoded
 
@@ -285,12 +286,12 @@ def csv_writer(buffer: io.StringIO):
     return csv.writer(buffer, lineterminator="\r\n")
 
 
-def csv_lines(rows: Iterable[tuple[str, ...]]) -> list[str]:
-    """Each row's CSV line, all written by one writer."""
+def csv_texts(rows: Iterator[tuple], sizes: Iterable[int]) -> list[str]:
+    """The CSV lines of each run of ``sizes`` consecutive ``rows``, all written by one writer."""
     buffer = io.StringIO()
     writer, ends = csv_writer(buffer), []
-    for cells in rows:
-        writer.writerow(cells)
+    for size in sizes:
+        writer.writerows(itertools.islice(rows, size))
         ends.append(buffer.tell())
     text = buffer.getvalue()
     return [text[start:end] for start, end in zip([0, *ends], ends)]
