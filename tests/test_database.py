@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from scripts.outputs import database, downloads
-from scripts.site.pages import read_dataset
+from scripts.site.pages import SiteData, read_dataset
 from scripts.validate import rules as validate
 
 
@@ -27,7 +27,7 @@ def connect(site: Path) -> sqlite3.Connection:
 
 def test_two_builds_give_the_same_bytes_and_a_sound_database(tiny_data, tmp_path):
     dataset = read_dataset(validate.run(tiny_data, tmp_path / "build"))
-    first, second = (database.database_bytes(dataset, {r: r.rows(dataset) for r in downloads.RESOURCES}) for _ in range(2))
+    first, second = (database.database_bytes(dataset, {r: r.rows(SiteData(dataset)) for r in downloads.RESOURCES}) for _ in range(2))
     assert first == second and first.startswith(b"SQLite format 3\x00")
     assert int.from_bytes(first[16:18], "big") == database.PAGE_SIZE
     path = tmp_path / "a.db"

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from scripts.outputs import downloads, releases
 from scripts.publish import pipeline as publish
+from scripts.site.pages import SiteData
 from scripts.validate.rules import ValidationFailed
 from tests.helpers import set_cell
 
@@ -169,7 +170,7 @@ def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):
     paths, _ = two_releases
     dataset = downloads.read_dataset(paths.work / "dataset.json")
     dataset["years"][0]["teams"][0]["team_name"] = '=HYPERLINK("x")'  # neutralised in the CSV, restored when read
-    chunks, files = downloads.table_files(dataset)
+    chunks, files = downloads.table_files(SiteData(dataset))
     from_csv = releases.Summary.of({file.path: file.content for file in files})
     assert any(team["name"] == '=HYPERLINK("x")' for team in from_csv.allocations.values())
     assert releases.Archive(paths.archive, {}, downloads.summary_tables(chunks)).current_summary == from_csv

@@ -30,7 +30,7 @@ PUBLISH = (
 CHANGES = {
     "pages": ("scripts/common/formatting.py", 'format_currency(amount, "VND", locale=LOCALE)', 'format_currency(amount, "VND", locale=LOCALE).replace("₫", "đồng")', "**/*.html"),
     "notices": ("scripts/common/formatting.py", 'format_currency(amount, "VND", locale=LOCALE)', 'format_currency(amount, "VND", locale=LOCALE).replace("₫", "đồng")', "**/*.pdf"),
-    "downloads": ("scripts/outputs/downloads.py", '"" if value is None else str(value) for value in values]', '"" if value is None else f"{value}." for value in values]', "du-lieu/**/*.csv"),
+    "downloads": ("scripts/outputs/downloads.py", 'None if value is None else neutralise(value) for value in values]', 'None if value is None else f"{neutralise(value)}." for value in values]', "du-lieu/**/*.csv"),
     "maps": ("scripts/outputs/maps.py", 'f"Bản đồ toàn tỉnh năm {YEAR}"', 'f"Bản đồ cả tỉnh năm {YEAR}"', "ban-do/**/*.html"),
     "search index": ("scripts/common/formatting.py", "def ascii_fold(text: str) -> str:\n", "def ascii_fold(text: str) -> str:\n    text = f\"{text} x\"\n", "pagefind/**/*"),
 }

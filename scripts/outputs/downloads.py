@@ -17,9 +17,10 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +96,7 @@ class Resource:
 
     table: Table
     slug: str
-    rows: Callable[[Dataset], list[dict]]
+    rows: Callable[[SiteData], list[dict]]
     primary_key: tuple[str, ...] = ()
     foreign_keys: tuple[ForeignKey, ...] = ()
     per_year: bool = True
@@ -135,22 +136,17 @@ def with_year(table: Table, columns: tuple[Column, ...] | None = None, **changes
     return Table(**{**fields, **changes}, columns=(FISCAL_YEAR, *(columns or table.columns)))
 
 
-def per_year(dataset: Dataset, records: Callable[[Year], list]) -> list[dict]:
+def per_year(site: SiteData, records: Callable[[Year], list]) -> list[dict]:
     """Every year's ``records``, oldest year first, each with its year."""
-    return [
-        {"fiscal_year": year["fiscal_year"], **record}
-        for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"])
-        for record in records(year)
-    ]
+    return [{"fiscal_year": year["fiscal_year"], **record} for year in site.years for record in records(year)]
 
 
 def allocation_rows(year: Year) -> list[dict]:
     return [{**team, **period} for team in year["teams"] for period in team["periods"]]
 
 
-def commune_summary_rows(dataset: Dataset) -> list[dict]:
+def commune_summary_rows(site: SiteData) -> list[dict]:
     """One row per commune and year with the figures its page shows (scripts/site/pages.py, SiteData)."""
-    site = SiteData(dataset)
     return [
         {**row, "fiscal_year": fiscal_year, "commune_code": row["code"], "commune_name": row["full_name"], "below_minimum_count": row["below_minimum"]}
         for fiscal_year, rows in sorted(site.commune_rows.items())
@@ -158,9 +154,8 @@ def commune_summary_rows(dataset: Dataset) -> list[dict]:
     ]
 
 
-def commune_team_rows(dataset: Dataset) -> list[dict]:
+def commune_team_rows(site: SiteData) -> list[dict]:
     """One row per team and allocation period, with what was paid and remains, as the commune's page shows them."""
-    site = SiteData(dataset)
     return [
         {**team, **period, "fiscal_year": year["fiscal_year"], "commune_name": site.communes[team["commune_code"]]["full_name"]}
         for year in site.years
@@ -184,26 +179,26 @@ TEAM_OF_YEAR = ForeignKey(("fiscal_year", "team_id"), "to", ("fiscal_year", "tea
 COMMUNE = ForeignKey(("commune_code",), "xa-phuong", ("code",))
 
 RESOURCES = (
-    Resource(COMMUNES, "xa-phuong", lambda dataset: dataset["communes"], ("code",), per_year=False),
+    Resource(COMMUNES, "xa-phuong", lambda site: site.dataset["communes"], ("code",), per_year=False),
     Resource(
         with_year(PROVINCE_ALLOCATIONS),
         "du-toan-xa",
-        lambda dataset: per_year(dataset, lambda year: year["communes"]),
+        lambda site: per_year(site, lambda year: year["communes"]),
         ("fiscal_year", "commune_code"),
         (COMMUNE,),
     ),
-    Resource(TEAMS, "to", lambda dataset: per_year(dataset, lambda year: year["teams"]), ("fiscal_year", "team_id"), (COMMUNE,)),
+    Resource(TEAMS, "to", lambda site: per_year(site, lambda year: year["teams"]), ("fiscal_year", "team_id"), (COMMUNE,)),
     Resource(
         with_year(TEAM_ALLOCATIONS),
         "phan-bo-to",
-        lambda dataset: per_year(dataset, allocation_rows),
+        lambda site: per_year(site, allocation_rows),
         ("fiscal_year", "team_id", "month_from"),
         (TEAM_OF_YEAR, COMMUNE),
     ),
     Resource(
         with_year(PAYMENTS),
         "chi-tra",
-        lambda dataset: per_year(dataset, lambda year: year["payments"]),
+        lambda site: per_year(site, lambda year: year["payments"]),
         (),
         (TEAM_OF_YEAR, COMMUNE),
     ),
@@ -217,13 +212,14 @@ COMMUNE_TEAMS_RESOURCE = Resource(
 DICTIONARY_RESOURCES = (*RESOURCES, COMMUNE_TEAMS_RESOURCE)  # every published table, for the data dictionary
 
 
-def csv_column(column: Column, values: list) -> list[str]:
-    """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), an absent value empty."""
+def csv_column(column: Column, values: list) -> list:
+    """One column's CSV cells: text cells spreadsheet-safe (scripts/outputs/csv_cells.py), booleans as
+    true/false; any other value as the CSV writer writes it (``str``, an absent value empty)."""
     if column.type == "text":
-        return ["" if value is None else neutralise(value) for value in values]
+        return [None if value is None else neutralise(value) for value in values]
     if column.type == "boolean":
-        return ["" if value is None else "true" if value else "false" for value in values]
-    return ["" if value is None else str(value) for value in values]
+        return [None if value is None else "true" if value else "false" for value in values]
+    return values
 
 
 def typed_column(column: Column, values: list) -> list:
@@ -245,7 +241,7 @@ class Chunk:
     values: list[dict]  # the rows as the dataset holds them
     csv: str  # their CSV lines
     xlsx: list[str]  # each row's cells
-    json: bytes  # their JSON records, comma-separated
+    json: bytes  # their JSON records, comma-separated; none for a per-commune table, which no JSON file holds
 
 
 def runs(rows: list[dict]) -> list[list[dict]]:
@@ -269,18 +265,17 @@ def encode(resource: Resource, rows: list[dict]) -> list[Chunk]:
 def encode_runs(resource: Resource, chunks: list[list[dict]]) -> list[tuple[str, list[str], bytes]]:
     """Every row of ``chunks`` in every format, computed a column at a time: one comprehension per
     column and format rather than a function call per cell, which took most of this stage."""
-    rows = [row for chunk in chunks for row in chunk]
-    columns = [[row.get(column.name) for row in rows] for column in resource.columns]
+    rows, names = [row for chunk in chunks for row in chunk], resource.column_names
+    columns = [[row.get(name) for row in rows] for name in names]
     typed_columns = [typed_column(column, values) for column, values in zip(resource.columns, columns)]
-    lines = csv_lines(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]))
+    texts = csv_texts(zip(*[csv_column(column, values) for column, values in zip(resource.columns, columns)]), map(len, chunks))
     sheet_columns = [xlsx.date_serials(typed) if column.type == "date" else typed for column, typed in zip(resource.columns, typed_columns)]
     cells = list(map("".join, zip(*[xlsx.column_cells(values, style) for values, style in zip(sheet_columns, resource.xlsx_styles)])))
-    names = resource.column_names
-    records = [dict(zip(names, typed)) for typed in zip(*typed_columns)]
+    records = [] if resource.per_commune else [dict(zip(names, typed)) for typed in zip(*typed_columns)]
     encoded, start = [], 0
-    for chunk in chunks:
+    for chunk, text in zip(chunks, texts):
         end = start + len(chunk)
-        encoded.append(("".join(lines[start:end]), cells[start:end], orjson.dumps(records[start:end])[1:-1]))
+        encoded.append((text, cells[start:end], orjson.dumps(records[start:end])[1:-1] if records else b""))
         start = end
     return encoded
 
@@ -291,12 +286,12 @@ def csv_writer(buffer: io.StringIO):
     return csv.writer(buffer, lineterminator="\r\n")
 
 
-def csv_lines(rows: Iterable[tuple[str, ...]]) -> list[str]:
-    """Each row's CSV line, all written by one writer."""
+def csv_texts(rows: Iterator[tuple], sizes: Iterable[int]) -> list[str]:
+    """The CSV lines of each run of ``sizes`` consecutive ``rows``, all written by one writer."""
     buffer = io.StringIO()
     writer, ends = csv_writer(buffer), []
-    for cells in rows:
-        writer.writerow(cells)
+    for size in sizes:
+        writer.writerows(itertools.islice(rows, size))
         ends.append(buffer.tell())
     text = buffer.getvalue()
     return [text[start:end] for start, end in zip([0, *ends], ends)]
@@ -496,9 +491,9 @@ def year_title(text: str, fiscal_year: int | None) -> str:
     return text if fiscal_year is None else f"{text}, năm {fiscal_year}"
 
 
-def table_files(dataset: Dataset) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
+def table_files(site: SiteData) -> tuple[dict[Resource, list[Chunk]], list[Download]]:
     """Every table's chunks, and the canonical CSVs (all years in one file per table): what a release is made of."""
-    chunks = {resource: encode(resource, resource.rows(dataset)) for resource in RESOURCES}
+    chunks = {resource: encode(resource, resource.rows(site)) for resource in RESOURCES}
     files = [Download(r.canonical_name, csv_bytes(r, chunks[r]), r.table.title, r) for r in RESOURCES if r.canonical]
     return chunks, files
 
@@ -513,7 +508,7 @@ def summary_tables(chunks: dict[Resource, list[Chunk]]) -> dict[str, list[dict]]
     return {r.canonical_name: table_rows(chunks, r) for r in RESOURCES if r.canonical}
 
 
-def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history: dict, base_url: str) -> list[Download]:
+def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: dict, base_url: str) -> list[Download]:
     """The tables computed from the canonical ones, per-year tables, one workbook and one JSON per scope,
     and each commune's files for each year: its teams' allocations (CSV), and its teams with their
     payments (CSV and XLSX). A commune's workbook names the release that last changed its figures, not
@@ -521,6 +516,7 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history
     release = history["releases"][-1]
     releases_by_version = {entry["version"]: entry for entry in history["releases"]}
     versions = data_versions(history)
+    dataset = site.dataset
     title = package_title(dataset)
     found = decisions(dataset)
     sample = any(year["sample"] for year in dataset["years"])
@@ -534,9 +530,9 @@ def derived_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], history
         Download(bundle_file("xlsx"), workbook(list(chunks.items()), title, found, ""), "Tất cả các bảng (Excel)"),
         Download(bundle_file("json"), json_bytes(release["version"], list(chunks.items())), "Tất cả các bảng (JSON)"),
     ]
-    commune_teams = encode(COMMUNE_TEAMS_RESOURCE, COMMUNE_TEAMS_RESOURCE.rows(dataset))
+    commune_teams = encode(COMMUNE_TEAMS_RESOURCE, COMMUNE_TEAMS_RESOURCE.rows(site))
     names = {commune["code"]: commune["full_name"] for commune in dataset["communes"]}
-    for year in sorted(dataset["years"], key=lambda y: y["fiscal_year"]):
+    for year in site.years:
         fiscal_year = year["fiscal_year"]
         sheets = [(r, [chunk for chunk in chunks[r] if chunk.fiscal_year == fiscal_year]) for r in RESOURCES if r.per_year]
         scope = str(fiscal_year)
@@ -608,15 +604,16 @@ def schema_files() -> list[Download]:
 def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: str) -> Path:
     """Write every download and manifest.json into ``downloads_dir``; return the manifest's path.
     ``base_url``: the site's public address, which the data package and the workbooks link."""
-    dataset = read_dataset(dataset_path)
-    chunks, canonical = table_files(dataset)
+    site = SiteData(read_dataset(dataset_path))  # one index of the dataset for every table
+    dataset = site.dataset
+    chunks, canonical = table_files(site)
     current_files = {f.path: f.content for f in canonical}
     history = releases.plan(archive_dir, current_files, dataset)
     current = history[-1]
     archive = releases.Archive(archive_dir, current_files, summary_tables(chunks))
     recorded = releases.recorded_history(archive, history)
     described = releases.describe(history, recorded, archive.current_summary)
-    files = [*canonical, *derived_files(dataset, chunks, described, base_url), *database_files(dataset, chunks, current)]
+    files = [*canonical, *derived_files(site, chunks, described, base_url), *database_files(dataset, chunks, current)]
     files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))

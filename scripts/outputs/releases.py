@@ -173,8 +173,10 @@ class Recorded:
     def to_json(self) -> bytes:
         """One row per line, so that the committed file reads and diffs by row."""
 
+        encoded = json.JSONEncoder(ensure_ascii=False).encode  # one encoder for every row, not one per json.dumps call
+
         def rows(name: str, records) -> str:
-            return f'"{name}":[\n' + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records) + "\n]"
+            return f'"{name}":[\n' + ",\n".join(map(encoded, records)) + "\n]"
 
         parts = [
             f'"files":{json.dumps(self.files, sort_keys=True)}',
