@@ -48,18 +48,43 @@ def test_maintaining_names_only_files_that_exist():
 PROJECT_PATH = re.compile(r"\b(?:scripts|theme|content|docs|data|tests)/[\w./-]*\.(?:py|html|css|js|md|toml|csv|json)\b")
 
 
+def project_sources() -> list[Path]:
+    sources = [ROOT / name for name in ("tasks.py", "pelicanconf.py", "README.md")]
+    return sources + [path for folder in ("scripts", "theme", "content", "docs") for path in (ROOT / folder).rglob("*")
+                      if path.suffix in {".py", ".html", ".js", ".css", ".md", ".toml"} and "vendor" not in path.parts]
+
+
 def test_the_code_and_pages_name_only_files_that_exist():
     """The layout moved every module once: a comment, a template or a page of the site naming the old place
     sends its reader nowhere."""
-    sources = [ROOT / name for name in ("tasks.py", "pelicanconf.py", "README.md")]
-    sources += [path for folder in ("scripts", "theme", "content", "docs") for path in (ROOT / folder).rglob("*")
-                if path.suffix in {".py", ".html", ".js", ".css", ".md", ".toml"} and "vendor" not in path.parts]
     missing = {
         f"{source.relative_to(ROOT)}: {path}"
-        for source in sources
+        for source in project_sources()
         for path in PROJECT_PATH.findall(source.read_text(encoding="utf-8"))
         if "<" not in path and not any(ROOT.glob(path))
     }
+    assert sorted(missing) == []
+
+
+def defines(module: Path, name: str) -> bool:
+    return re.search(rf"^\s*(?:def|class) {name}\b|^{name}\b[^=\n]*=", module.read_text(encoding="utf-8"), re.M) is not None
+
+
+def test_the_code_and_pages_name_only_modules_and_functions_that_exist():
+    """`scripts.site.pages.source_of` in a template's comment: the module, and the function or constant named in it."""
+    missing = set()
+    for source in project_sources():
+        for reference in re.findall(r"\bscripts(?:\.\w+)+", source.read_text(encoding="utf-8")):
+            parts = reference.split(".")
+            for length in range(len(parts), 1, -1):
+                path = ROOT.joinpath(*parts[:length])
+                module = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+                if module.is_file():
+                    if length < len(parts) and not defines(module, parts[length]):
+                        missing.add(f"{source.relative_to(ROOT)}: {reference}")
+                    break
+            else:
+                missing.add(f"{source.relative_to(ROOT)}: {reference}")
     assert sorted(missing) == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import jinja2
@@ -143,15 +144,29 @@ def test_a_data_page_never_overwrites_another_file(tmp_path, already_there):
     assert (tmp_path / "gioi-thieu" / "index.html").read_text(encoding="utf-8") == kept
 
 
-def test_the_source_section_reads_nothing_but_its_arguments():
-    """``source_section`` renders a source's section once and gives it to every page citing that
-    source: the section, and what it includes, may read no variable of the page."""
+# What each partial rendered once for every page showing the same (``partial``, scripts/site/pelican_plugin.py)
+# may read. d and deadline_days: _timeliness.html's, set by _source.html around its include.
+PARTIAL_ARGUMENTS = {
+    "_source.html": {"source", "source_heading", "source_id", "d", "deadline_days"},
+    "_findings.html": {"findings", "SITEURL"},
+    "_contacts.html": {"contacts"},
+}
+
+
+def test_every_partial_called_is_checked():
+    called = {name for path in (ROOT / "theme" / "templates").glob("*.html") for name in re.findall(r'partial\("([^"]+)"', path.read_text(encoding="utf-8"))}
+    assert called == set(PARTIAL_ARGUMENTS)
+
+
+@pytest.mark.parametrize("name", sorted(PARTIAL_ARGUMENTS))
+def test_a_partial_reads_nothing_but_its_arguments(name):
+    """``partial`` renders a partial once and gives it to every page that passes the same arguments:
+    the partial, and what it includes, may read no other variable of the page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "theme" / "templates"))
     env.filters.update(read_settings(str(ROOT / "pelicanconf.py"))["JINJA_FILTERS"])
-    read, pending = set(), ["_source.html"]
+    read, pending = set(), [name]
     while pending:
         tree = env.parse(env.loader.get_source(env, pending.pop())[0])
         read |= meta.find_undeclared_variables(tree)
-        pending += [name for name in meta.find_referenced_templates(tree) if name]
-    # d and deadline_days: _timeliness.html's, set by _source.html around its include.
-    assert read == {"source", "source_heading", "source_id", "d", "deadline_days"}
+        pending += [included for included in meta.find_referenced_templates(tree) if included]
+    assert read == PARTIAL_ARGUMENTS[name]

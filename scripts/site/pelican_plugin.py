@@ -35,26 +35,28 @@ from scripts.site.reuse import PageReuse, block_key, page_key, site_key
 MIN_PAGES_PER_WORKER = 40  # below this a worker process costs more than it saves (a commune page: ~2 ms)
 
 
-class SourceSections:
-    """``source_section(source, **options)`` for the data pages' templates: the "Nguồn số liệu" section
-    (_source.html) of each source, rendered once per process. A commune's teams cite the same decisions
-    and files, and rendering the section again on each team's page was a quarter of that page's time.
-    The section reads nothing but its arguments (tests/test_publish.py)."""
+class Partials:
+    """``partial(name, **arguments)`` for the data pages' templates: a partial that reads nothing but its
+    arguments, rendered once per process for each set of them and given to every page that shows the same.
+    The "Nguồn số liệu" section (_source.html): a commune's teams cite the same decisions and files, and
+    rendering it again on each team's page was a quarter of that page's time. The findings (_findings.html):
+    most pages have none. The contacts (_contacts.html): the same on every page of a commune.
+    tests/test_publish.py checks that each reads nothing but its arguments."""
 
     def __init__(self, env: Environment):
-        self.template = env.get_template("_source.html")
+        self.env = env
         self.rendered: dict[bytes, Markup] = {}
 
-    def __call__(self, source: dict, **options: str) -> Markup:
-        key = orjson.dumps([source, options])
+    def __call__(self, name: str, **arguments) -> Markup:
+        key = orjson.dumps([name, arguments])
         if (html := self.rendered.get(key)) is None:
-            html = self.rendered[key] = Markup(self.template.render(source=source, **options))
+            html = self.rendered[key] = Markup(self.env.get_template(name).render(arguments))
         return html
 
 
 class DataPagesGenerator(Generator):
     def generate_context(self):
-        self.env.globals["source_section"] = SourceSections(self.env)
+        self.env.globals["partial"] = Partials(self.env)
         self.manifest = open_data.read_manifest(self.settings["DOWNLOADS_MANIFEST"])
         versions = open_data.data_versions(self.manifest["history"])
         self.site, self.page_models, self.blocks = site_page_models(self.settings["DATASET_PATH"], versions)
