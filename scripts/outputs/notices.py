@@ -296,8 +296,8 @@ class Sheet:
             self.y += height
 
 
-def render(notice: dict) -> bytes:
-    """The PDF of ``notice_content``."""
+def render(notice: dict, qr: tuple | None = None) -> bytes:
+    """The PDF of ``notice_content``; ``qr``, ``qr_runs`` of its address, when the caller has it already."""
     published = dt.date.fromisoformat(notice["published_on"])
     out = io.BytesIO()
     # invariant: no clock and a fixed document ID, so the same notice gives the same bytes. Without
@@ -329,7 +329,7 @@ def render(notice: dict) -> bytes:
     sheet.font(False, 10)
     sheet.paragraph("\n".join(notice["grounds"]), 5)
     sheet.y += 2
-    qr = qr_runs(notice["url"])
+    qr = qr or qr_runs(notice["url"])
     draw_table(sheet, notice, end_height(notice, qr))
     draw_end(sheet, notice, qr)
     canvas.showPage()
@@ -496,7 +496,8 @@ class Rendering:
                 self.targets.setdefault(key, []).append(notice_pdf(row["code"], fiscal_year))
                 if not (self.store.folder / key).is_file():
                     missing[key] = notice
-        self.pending = {key: pool.submit(render, notice) for key, notice in missing.items()}
+        # Each QR code is made here, where the notice page's HTML finds it memoised, not a second time in the worker.
+        self.pending = {key: pool.submit(render, notice, qr_runs(notice["url"])) for key, notice in missing.items()}
 
     def install(self, release: Path) -> dict[str, int]:
         """Wait for the renders, then link every notice into ``release``; return {'rendered': n, 'cached': n}.
