@@ -119,6 +119,6 @@ def test_two_runs_write_the_same_bytes(tiny_data, tmp_path):
     trees = []
     for name in ("a", "b"):
         site = tmp_path / f"site-{name}"
-        installed = api.run(dataset, tmp_path / f"api-{name}", site, manifest)
+        installed = api.run(dataset, manifest, tmp_path / f"api-{name}", site)
         trees.append({path: (site / path).read_bytes() for path in installed})
     assert trees[0] == trees[1] and "api/v1/index.json" in trees[0]

@@ -43,7 +43,7 @@ def test_build_release_runs_each_stage_once_in_the_pipeline_s_order(tiny_paths, 
     stage = publish.StageTimer.stage
     monkeypatch.setattr(publish.StageTimer, "stage", lambda timer, name: entered.append(name) or stage(timer, name))
     publish.publish(tiny_paths)
-    assert entered == ["validate", "maps", "pages", "downloads", "notices", "api", "checks", "search", "links"]
+    assert entered == ["validate", "maps", "downloads", "pages", "notices", "api", "checks", "search", "links"]
 
 
 def test_publish_switches_output_to_a_checked_release(tiny_paths):

@@ -7,7 +7,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T, R = TypeVar("T"), TypeVar("R")
@@ -63,13 +63,3 @@ def map_on_every_core(function: Callable[[T], R], items: list[T], least_per_proc
         return [function(item) for item in items]
     with process_pool(processes, initializer, initargs) as pool:
         return list(pool.map(function, items, chunksize=max(1, len(items) // (processes * 4))))
-
-
-def when_done(first: Future[T], pool: Executor, function: Callable[..., R], *args) -> Future[R]:
-    """``function(*args, first.result())`` run in ``pool`` once ``first`` is done, without waiting here: a
-    thread waits for ``first`` and hands the work on, while this process goes on with its own."""
-    waiting = ThreadPoolExecutor(1)
-    try:
-        return waiting.submit(lambda: pool.submit(function, *args, first.result()).result())
-    finally:
-        waiting.shutdown(wait=False)

@@ -59,7 +59,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 # by a third within minutes. The nation runs once: one full publish there takes minutes.
 REPEATS = {"province": 3, "provinces10": 3, "nation": 1}
 T = TypeVar("T")
-STAGES = ("validate", "maps", "pages", "downloads", "notices", "api", "checks", "search", "links", "rollup")
+STAGES = ("validate", "maps", "downloads", "pages", "notices", "api", "checks", "search", "links", "rollup")
 
 
 def change_one_amount(data_dir: Path) -> str:

@@ -168,7 +168,7 @@ def files(site: SiteData, history: list[dict], gone_teams: list[dict]) -> list[t
     return found
 
 
-def run(dataset_path: Path, folder: Path, site_dir: Path, downloads_manifest: Path) -> list[str]:
+def run(dataset_path: Path, downloads_manifest: Path, folder: Path, site_dir: Path) -> list[str]:
     """Write every API file and schema under ``folder``/files/ (laid out as in the site) with their
     manifest.json, and link them into ``site_dir``; return their paths in the site. Needs the downloads'
     manifest (the release and the teams gone from it), and no page needs these files: the pipeline

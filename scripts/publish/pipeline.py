@@ -155,14 +155,13 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
         with timer.stage("maps"):
             maps.run(dataset, release, drawing_maps.result(), geometry, settings["REUSE_FROM"])
-        # Pelican reads the downloads' manifest when it comes to the data pages: it starts meanwhile.
-        settings["DOWNLOADS_MANIFEST"] = making_downloads.result
-        # No page needs the JSON API's files: made and linked in as soon as the manifest is, on the core Pelican leaves idle.
-        making_api = system.when_done(making_downloads, beside, api.run, dataset, paths.work / "api", release)
+        with timer.stage("downloads"):
+            settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
+            downloads.install(settings["DOWNLOADS_MANIFEST"], release)
+        # No page needs the JSON API's files: they are made and linked in on the core Pelican leaves idle.
+        making_api = beside.submit(api.run, dataset, settings["DOWNLOADS_MANIFEST"], paths.work / "api", release)
         with timer.stage("pages"):
             build.run(settings)
-        with timer.stage("downloads"):
-            downloads.install(making_downloads.result(), release)
         with timer.stage("notices"):
             notice_pdfs.install(release)
         with timer.stage("api"):
