@@ -51,7 +51,7 @@ def site(tmp_path_factory, dataset_path) -> Path:
     """Map files plus theme/static/ where Pelican puts it, as in a built site (tiles off)."""
     out = tmp_path_factory.mktemp("site")
     shutil.copytree(ROOT / "theme" / "static", out / "theme")
-    maps.run(dataset_path, out, maps.drawn(out.parent / "build", TILES_OFF))
+    maps.run(dataset_path, out, TILES_OFF, out.parent / "build")
     return out
 
 
@@ -121,7 +121,7 @@ def test_class_breaks_never_leave_a_class_empty(values):
 
 def test_two_runs_are_byte_identical(tmp_path, dataset_path, site):
     again = tmp_path / "again"
-    maps.run(dataset_path, again, maps.drawn(tmp_path / "build", TILES_OFF))
+    maps.run(dataset_path, again, TILES_OFF, tmp_path / "build")
     first = {p.relative_to(site): p.read_bytes() for p in (site / maps.MAPS_DIR).rglob("*") if p.is_file()}
     second = {p.relative_to(again): p.read_bytes() for p in (again / maps.MAPS_DIR).rglob("*") if p.is_file()}
     assert first.keys() == second.keys()
@@ -129,18 +129,18 @@ def test_two_runs_are_byte_identical(tmp_path, dataset_path, site):
 
 
 def test_run_returns_every_file_it_writes(tmp_path, dataset_path):
-    written = maps.run(dataset_path, tmp_path, maps.drawn(tmp_path / "build", TILES_OFF))
+    written = maps.run(dataset_path, tmp_path, TILES_OFF, tmp_path / "build")
     assert sorted(written) == sorted(p for p in (tmp_path / maps.MAPS_DIR).rglob("*") if p.is_file())
 
 
 def test_a_new_release_links_the_map_files_the_last_one_holds_and_writes_the_others(tmp_path, dataset_path):
     last = tmp_path / "last"
-    maps.run(dataset_path, last, maps.drawn(tmp_path / "build", TILES_OFF))
+    maps.run(dataset_path, last, TILES_OFF, tmp_path / "build")
     changed = next((last / maps.MAPS_DIR).glob("*.json"))
     expected = changed.read_bytes()
     changed.unlink()  # as a release that showed other figures holds it
     changed.write_bytes(b"{}")
-    written = maps.run(dataset_path, tmp_path / "new", maps.drawn(tmp_path / "build", TILES_OFF), previous=last)
+    written = maps.run(dataset_path, tmp_path / "new", TILES_OFF, tmp_path / "build", previous=last)
     linked = [path for path in written if path.stat().st_ino == (last / path.relative_to(tmp_path / "new")).stat().st_ino]
     assert sorted(written) == sorted(linked + [tmp_path / "new" / changed.relative_to(last)])
     assert (tmp_path / "new" / changed.relative_to(last)).read_bytes() == expected and changed.read_bytes() == b"{}"
@@ -220,7 +220,7 @@ def test_one_map_page_transfer_fits_its_budget(site):
     ],
 )
 def test_tiles_follow_the_settings(tmp_path, dataset_path, settings, expected):
-    maps.run(dataset_path, tmp_path, maps.drawn(tmp_path / "build", settings))
+    maps.run(dataset_path, tmp_path, settings, tmp_path / "build")
     page = (tmp_path / maps.province_map_path(2025)).read_text(encoding="utf-8")
     if expected is None:
         assert "L.tileLayer" not in page
@@ -231,7 +231,7 @@ def test_tiles_follow_the_settings(tmp_path, dataset_path, settings, expected):
 
 
 def test_theme_static_dir_setting_moves_the_vendor_paths(tmp_path, dataset_path):
-    maps.run(dataset_path, tmp_path, maps.drawn(tmp_path / "build", {**TILES_OFF, "THEME_STATIC_DIR": "static"}))
+    maps.run(dataset_path, tmp_path, {**TILES_OFF, "THEME_STATIC_DIR": "static"}, tmp_path / "build")
     page = (tmp_path / maps.province_map_path(2025)).read_text(encoding="utf-8")
     assert 'src="../static/vendor/leaflet/leaflet.js"' in page
 

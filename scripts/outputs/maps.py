@@ -12,11 +12,10 @@ folium draws each kind of page once per publish, with placeholders (scripts/outp
 the per-commune and per-year pages are stamped from it, which keeps a national build (3,321 communes)
 to string replacements.
 
-Settings read:
+Settings read by ``run``:
 - ``MAP_TILES_URL``: tile URL template; default OpenStreetMap. Empty or None: no tiles, polygons only.
 - ``MAP_TILES_ATTRIBUTION``: HTML attribution for those tiles; default the OpenStreetMap credit.
 - ``THEME_STATIC_DIR``: Pelican's folder for theme/static/ in the output; default ``theme``.
-Read by ``drawn``, which needs no data, so that a publish draws the pages while it validates.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ import os
 from pathlib import Path
 
 from babel.numbers import format_decimal
-from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import escape
 
 from scripts.common import cache
@@ -181,58 +179,60 @@ class Writer:
         return path
 
 
-SETTINGS = ("MAP_TILES_URL", "MAP_TILES_ATTRIBUTION", "THEME_STATIC_DIR")  # described at the top
-
-
-def map_settings(settings: dict) -> dict:
-    """The settings ``drawn`` reads, alone: Pelican's whole settings cannot go to another process."""
-    return {name: settings[name] for name in SETTINGS if name in settings}
-
-
 # Unique tokens that folium passes through untouched; replaced per page after the one render.
-YEAR, CODE, TITLE, SOURCE = "__NAM__", "__MA_XA__", "__TIEU_DE__", "__NGUON_RANH_GIOI__"
+YEAR, CODE, TITLE = "__NAM__", "__MA_XA__", "__TIEU_DE__"
 
 
-def drawn(build_dir: Path, settings: dict, geometry_path: Path = GEOMETRY) -> dict[str, str]:
-    """The province and the commune map page as folium draws them, with placeholders for everything the
-    data says, kept in build/cache/map-templates/. Importing folium (and pandas, requests and numpy with it)
-    was 0.6–0.7 s of every one-cell republish as staff run it: only a publish whose map code, settings or
-    libraries changed imports it. Needing no data, a publish draws them while it validates."""
-    west, south, east, north = json.loads(Path(geometry_path).read_bytes())["bbox"]
-    center = [round((south + north) / 2, 4), round((west + east) / 2, 4)]
-    credit = {"geometryUrl": "communes.topo.json", "object": GEOMETRY_OBJECT, "dataUrl": data_file(YEAR), "text": TEXT, "attribution": SOURCE}
-    commune = {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"}
-    tiles = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL), settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
-    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
-    arguments = {
-        "province": ("province", credit, center, static, *tiles, NOSCRIPT, [TITLE, YEAR, SOURCE]),
-        "commune": ("commune", commune, center, static, *tiles, NOSCRIPT, [TITLE, YEAR, CODE, SOURCE]),
-    }
+def drawn(build_dir: Path, *arguments) -> str:
+    """A map page as ``map_templates.render_template(*arguments)`` draws it, kept in build/cache/map-templates/.
+    Importing folium (and pandas, requests and numpy with it) was 0.6–0.7 s of every one-cell republish
+    as staff run it: only a publish whose map code, settings or libraries changed imports it."""
     store = cache.Store(build_dir, "map-templates")
     key = cache.key(json.dumps(arguments, sort_keys=True))
     if (kept := store.get(key)) is not None:
-        return json.loads(kept)
+        return kept.decode()
     from scripts.outputs.map_templates import render_template
 
-    pages = {kind: render_template(*kind_arguments) for kind, kind_arguments in arguments.items()}
-    store.put(key, json.dumps(pages).encode())
-    return pages
+    html = render_template(*arguments)
+    store.put(key, html.encode())
+    return html
 
 
-def run(dataset_path: Path, out_dir: Path, drawn_pages: dict[str, str], geometry_path: Path = GEOMETRY, previous: Path | None = None) -> list[Path]:
-    """Write every map file under out_dir/ban-do/, stamped from ``drawn_pages`` (``drawn``), and return their
-    paths; link those ``previous`` (the live release) holds with the same bytes.
+def run(
+    dataset_path: Path,
+    out_dir: Path,
+    settings: dict,
+    build_dir: Path,
+    geometry_path: Path = GEOMETRY,
+    previous: Path | None = None,
+) -> list[Path]:
+    """Write every map file under out_dir/ban-do/ and return their paths; link those ``previous`` (the
+    live release) holds with the same bytes.
 
     ``geometry_path`` is the simplified boundaries of the data being published (each province's own).
     """
     site = site_data(dataset_path)
     write = Writer(out_dir, previous)
-    written = [write(f"{MAPS_DIR}/communes.topo.json", Path(geometry_path).read_bytes())]
+    geometry = Path(geometry_path).read_bytes()
+    west, south, east, north = json.loads(geometry)["bbox"]
+    center = [round((south + north) / 2, 4), round((west + east) / 2, 4)]
+
+    written = [write(f"{MAPS_DIR}/communes.topo.json", geometry)]
     written += [write(f"{MAPS_DIR}/{name}", source.read_bytes()) for name, source in ASSETS.items()]
-    # Leaflet's attribution is HTML: the source's name, from the data, is escaped, then written as the
-    # JSON string the map's config holds (Jinja's tojson, as folium wrote the rest of it).
-    source = htmlsafe_json_dumps(str(escape(f"Ranh giới hành chính: {site.boundaries_source}")))[1:-1]
-    province, commune = (drawn_pages[kind].replace(SOURCE, source) for kind in ("province", "commune"))
+
+    # Leaflet's attribution is HTML: the source's name, from the data, is escaped.
+    credit = {
+        "geometryUrl": "communes.topo.json",
+        "object": GEOMETRY_OBJECT,
+        "dataUrl": data_file(YEAR),
+        "text": TEXT,
+        "attribution": str(escape(f"Ranh giới hành chính: {site.boundaries_source}")),
+    }
+    commune_config = {**credit, "code": CODE, "backUrl": from_maps_dir(year_url(YEAR)), "backLabel": f"Bản đồ toàn tỉnh năm {YEAR}"}
+    tiles = settings.get("MAP_TILES_URL", DEFAULT_TILES_URL), settings.get("MAP_TILES_ATTRIBUTION") or DEFAULT_TILES_ATTRIBUTION
+    static = "../" + settings.get("THEME_STATIC_DIR", "theme")
+    province = drawn(build_dir, "province", credit, center, static, *tiles, NOSCRIPT, [TITLE, YEAR])
+    commune = drawn(build_dir, "commune", commune_config, center, static, *tiles, NOSCRIPT, [TITLE, YEAR, CODE])
     for fiscal_year in site.year_numbers:
         figures = year_figures(site, fiscal_year)
         text = json.dumps(figures, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -126,19 +126,20 @@ def exclusive(function):
 def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict | None = None) -> Path:
     """Build every stage, in this order, into a fresh release directory; return it. Raises on any failure.
 
-    The map drawing needs no data, and the downloads and the notice PDFs the dataset only: they are
-    made in a process pool beside the stages up to their own, on the core the single-process stages
-    (validation, maps, Pelican's own part) leave idle; their stage is the wait for them, then their
-    files linked in. On two cores a cold publish
+    The downloads and the notice PDFs need the dataset only: they are made in a process pool beside
+    the stages up to their own, on the core the single-process stages (maps, Pelican's own part) leave
+    idle; their stage is the wait for them, then their files linked in. On two cores a cold publish
     took 0.4–0.9 s longer with the notices after the pages, and about 9% longer again with the
     downloads made before the maps."""
     timer = timer or StageTimer()
     release = staging_dir(paths)
     previous = live_release(paths)  # unchanged data pages are hard-linked from it (scripts/site/reuse.py)
     beside = system.process_pool(system.cores())
-    geometry = paths.data / "reference" / maps.GEOMETRY.name
     try:
-        settings = build.pelican_settings(release, validate.dataset_path(paths.work), overrides={
+        with timer.stage("validate"):
+            dataset, staff_reports = validate.publishable(paths.data, paths.work)
+            staff_reports.write()
+        settings = build.pelican_settings(release, dataset, overrides={
             "REUSE_FROM": previous,
             "DELETE_OUTPUT_DIRECTORY": False,  # the downloads are in already
             "PATH": str(build.content_for(paths.data, paths.work)),
@@ -147,14 +148,10 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
             "DATA_API": api.documented(),  # and the JSON API's kinds of file
             **(overrides or {}),
         })
-        drawing_maps = beside.submit(maps.drawn, paths.work, maps.map_settings(settings), geometry)  # needs no data: on the idle core
-        with timer.stage("validate"):
-            dataset, staff_reports = validate.publishable(paths.data, paths.work)
-            staff_reports.write()
         making_downloads = beside.submit(downloads.run, dataset, paths.archive, paths.downloads, settings["PUBLIC_BASE_URL"])
         notice_pdfs = notices.Rendering(dataset, settings["PUBLIC_BASE_URL"], paths.work, beside)
         with timer.stage("maps"):
-            maps.run(dataset, release, drawing_maps.result(), geometry, settings["REUSE_FROM"])
+            maps.run(dataset, release, settings, paths.work, paths.data / "reference" / maps.GEOMETRY.name, settings["REUSE_FROM"])
         with timer.stage("downloads"):
             settings["DOWNLOADS_MANIFEST"] = making_downloads.result()
             downloads.install(settings["DOWNLOADS_MANIFEST"], release)

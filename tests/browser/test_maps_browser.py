@@ -265,7 +265,7 @@ def tiled_site_url(built_site, tmp_path_factory):
     """The built site with maps re-made with the default (OpenStreetMap) tiles, served on localhost."""
     root = tmp_path_factory.mktemp("tiled")
     shutil.copytree(built_site, root / "site")
-    maps.run(validate.run(ROOT / "data", root / "build"), root / "site", maps.drawn(root / "build", {}))
+    maps.run(validate.run(ROOT / "data", root / "build"), root / "site", {}, root / "build")
     server, url = serve(root / "site")
     yield url
     server.shutdown()
