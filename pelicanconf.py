@@ -15,6 +15,7 @@ from scripts.site import sitemap as discovery  # noqa: E402
 from scripts.site import pelican_plugin as pelican_data
 from scripts.outputs.notices import qr_svg  # noqa: E402
 from scripts.common.formatting import JINJA_FILTERS as FORMAT_FILTERS  # noqa: E402
+from scripts.model import schema  # noqa: E402
 from scripts.model.urls import commune_url, mailto, team_url, tel, year_url  # noqa: E402
 
 SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
@@ -33,8 +34,8 @@ THEME = "theme"
 OUTPUT_PATH = "output"
 DATASET_PATH = "build/dataset.json"
 DOWNLOADS_MANIFEST = "build/downloads/manifest.json"  # files, sizes, hashes and releases (scripts/outputs/downloads.py)
-DATA_LICENSE = "CC BY 4.0"
-DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/deed.vi"
+DATA_LICENSE = schema.LICENSE["short"]  # defined once, with the downloads', in scripts/model/schema.py
+DATA_LICENSE_URL = schema.LICENSE["path"] + "deed.vi"
 
 PLUGINS = [pelican_data, discovery]
 # Page URLs come from scripts/model/urls.py, in templates too: fiscal_year | year_url, code | commune_url(year), team_id | team_url.

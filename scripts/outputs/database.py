@@ -23,6 +23,7 @@ from scripts.model.schema import (
     COMMUNE_NAME,
     COMMUNE_SUMMARY,
     COMMUNES,
+    LICENSE,
     PAID,
     PAID_SHARE,
     PER_MEMBER,
@@ -38,8 +39,6 @@ FTS_TABLE = "teams_fts"  # Datasette finds it by name and offers a search box on
 # Datasette renders a column with a unit through Pint: money gets a unit of its own; counts have none.
 CUSTOM_UNITS = ["VND = [currency]"]
 DATASETTE_UNITS = {"đồng": "VND", "km²": "km**2"}
-LICENSE = "CC BY 4.0"
-LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def quoted(name: str) -> str:
@@ -247,8 +246,8 @@ def metadata(database_name: str, title: str, description: str, source: str, reso
     return {
         "title": title,
         "description": description,
-        "license": LICENSE,
-        "license_url": LICENSE_URL,
+        "license": LICENSE["short"],
+        "license_url": LICENSE["path"],
         "source": source,
         "custom_units": CUSTOM_UNITS,
         "databases": {database_name: {"title": title, "description": description, "tables": tables}},

@@ -34,6 +34,7 @@ from scripts.model.schema import (
     COMMUNE_TEAM_FIGURES,
     COMMUNES,
     FISCAL_YEAR,
+    LICENSE,
     PAYMENTS,
     PROVINCE_ALLOCATIONS,
     TEAM_ALLOCATIONS,
@@ -67,11 +68,7 @@ PACKAGE_TITLE = "Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng"
 SAMPLE_NOTE = "Dữ liệu mẫu, không phải số liệu thật."
 INTRO_SHEET = "Giới thiệu"  # every workbook's first sheet: what it is, where from, and its columns
 PROVINCE_KINDS = ("tỉnh ", "thành phố ")  # the two kinds of province-level unit, left out of the package's name
-LICENSE = {
-    "name": "CC-BY-4.0",
-    "path": "https://creativecommons.org/licenses/by/4.0/",
-    "title": "Creative Commons Attribution 4.0 International",
-}
+PACKAGE_LICENSE = {key: LICENSE[key] for key in ("name", "path", "title")}  # a Data Package's licence fields
 FIELD_TYPES = {"code": "string", "text": "string", "integer": "integer", "month": "integer", "date": "date", "number": "number", "boolean": "boolean"}
 FORMATS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON", "zip": "ZIP", "db": "SQLite"}
 MEDIA_TYPES = {
@@ -480,7 +477,7 @@ def data_package(dataset: Dataset, release: dict, downloads: list[Download], bas
         ),
         "version": release["version"],
         "created": f"{release['date']}T00:00:00+07:00",
-        "licenses": [LICENSE],
+        "licenses": [PACKAGE_LICENSE],
         "sources": sources(decisions(dataset), base_url),
         "resources": [resource_descriptor(download) for download in downloads],
     }
