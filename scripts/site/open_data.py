@@ -9,7 +9,6 @@ page exactly when its files, sizes or releases change.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from scripts.model.schema import TEAM_ALLOCATIONS
@@ -27,10 +26,8 @@ from scripts.model.urls import (
 from scripts.site.pages import DataVersions, PageModel
 
 
-def read_manifest(source: Path | str | Callable[[], Path]) -> dict:
-    """``source``: the manifest's path, or a function that returns it once the downloads are written
-    (scripts/publish/pipeline.py builds them beside Pelican)."""
-    return json.loads(Path(source() if callable(source) else source).read_text(encoding="utf-8"))
+def read_manifest(path: Path | str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def files_in(manifest: dict, scope: str) -> list[dict]:
