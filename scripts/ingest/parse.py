@@ -31,7 +31,6 @@ SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 PHONE = re.compile(r"^(?:\+84|0)(?:[ .]?\d){9,10}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 BOOLEANS = {"true": True, "false": False}
-# Official offices' contacts, published on purpose: the personal-data guard does not apply to them.
 
 # Characters that change how text displays without being visible: C0/C1 controls and bidi controls.
 HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -114,6 +113,7 @@ def check_text(column: Column, text: str) -> None:
         raise Invalid(P.ControlCharacter, character=describe_character(hidden[0]))
     if looks_like_legacy_font(text):
         raise Invalid(P.LegacyFontText)
+    # Text only: a phone or e-mail column holds official offices' contacts, published on purpose.
     if column.public and column.type == "text" and (found := personal_data(column, text)):
         raise Invalid(P.PersonalDataValue, what=found[0], match=found[1])
 

@@ -50,6 +50,8 @@ class Table:
 TEAM_ID_PATTERN = r"^\d{5}-\d{3}$"
 TEAM_ID_WORDS = "mã tổ gồm mã xã 5 chữ số, dấu gạch ngang và số thứ tự 3 chữ số, ví dụ 01273-005"
 # Bounds no real figure reaches, so that a typo (25 digits) is a located error, never a number too big to store.
+MAX_AMOUNT = 10**12  # đồng: a thousand billion, a hundred times a province's yearly support
+MAX_COUNT = 100_000  # teams or members
 # The licence of every published figure, said once: the site's footer and downloads page (pelicanconf.py),
 # the data package and workbooks (scripts/outputs/downloads.py) and the database's metadata.
 LICENSE = {
@@ -58,8 +60,6 @@ LICENSE = {
     "short": "CC BY 4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
 }
-MAX_AMOUNT = 10**12  # đồng: a thousand billion, a hundred times a province's yearly support
-MAX_COUNT = 100_000  # teams or members
 
 COMMUNE_CODE = Column(
     "commune_code",

@@ -466,14 +466,15 @@ def resource_descriptor(download: Download) -> dict:
     return {**descriptor, "type": "table", "encoding": "utf-8", "schema": schema_path(download.resource.slug, download.scope == "")}
 
 
-def data_package(dataset: Dataset, release: dict, downloads: list[Download], base_url: str) -> bytes:
+def data_package(site: SiteData, release: dict, downloads: list[Download], base_url: str) -> bytes:
+    dataset = site.dataset
     package = {
         "name": package_name(dataset),
         "title": package_title(dataset),
         "description": (
             "Dự toán tỉnh giao cho từng xã/phường, phân bổ của xã/phường cho từng tổ và kết quả chi trả, "
             "theo các quyết định được nêu trong sources."
-            + (f" {SAMPLE_NOTE}" if any(year["sample"] for year in dataset["years"]) else "")
+            + (f" {SAMPLE_NOTE}" if site.sample else "")
         ),
         "version": release["version"],
         "created": f"{release['date']}T00:00:00+07:00",
@@ -516,10 +517,9 @@ def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: 
     dataset = site.dataset
     title = package_title(dataset)
     found = decisions(dataset)
-    sample = any(year["sample"] for year in dataset["years"])
 
     def workbook(sheets: list[tuple[Resource, list[Chunk]]], heading: str, cited: list[Decision], page: str, named: dict = release) -> bytes:
-        intro = Intro(named, sources(cited, base_url), public_url(base_url, page), sample)
+        intro = Intro(named, sources(cited, base_url), public_url(base_url, page), site.sample)
         return xlsx_bytes(sheets, intro.sheet(heading, [resource for resource, _ in sheets]), dt.datetime.fromisoformat(named["date"]), heading)
 
     files = [
@@ -611,7 +611,7 @@ def run(dataset_path: Path, archive_dir: Path, downloads_dir: Path, base_url: st
     recorded = releases.recorded_history(archive, history)
     described = releases.describe(history, recorded, archive.current_summary)
     files = [*canonical, *derived_files(site, chunks, described, base_url), *database_files(dataset, chunks, current)]
-    files.append(Download(DATA_PACKAGE, data_package(dataset, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
+    files.append(Download(DATA_PACKAGE, data_package(site, current, files, base_url), "Mô tả gói dữ liệu (Frictionless Data Package)"))
     files += schema_files()
     files.append(Download(bundle_file("zip"), fixed_zip(sorted((f.path, f.content) for f in files)), "Tất cả các tệp trên, trong một tệp nén"))
     for release in history:

@@ -53,12 +53,12 @@ def data_versions(history: dict) -> DataVersions:
     return versions
 
 
-LISTS_FILES = {"year.html", "commune.html"}
+LISTS_FILES = {"year.html", "commune.html"}  # the data pages that link their own downloads
 # The file the downloads page's pandas and R snippets read, with its code columns as text (tests/test_downloads.py runs the pandas one).
 READING_EXAMPLE = {
     "path": f"{DOWNLOADS_DIR}/{table_file('phan-bo-to')}",
     "text_columns": [column.name for column in TEAM_ALLOCATIONS.columns if column.type == "code"],
-}  # the data pages that link their own downloads
+}
 
 
 def attach_downloads(pages: list[PageModel], manifest: dict) -> None:
