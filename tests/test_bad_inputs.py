@@ -246,6 +246,13 @@ def test_a_bad_input_is_refused_at_its_cell_and_nothing_is_published(live_site, 
     assert snapshot(live_site) == before
 
 
+def test_a_file_in_neither_encoding_names_the_line_and_the_character_staff_must_find(tiny_data):
+    recode(TEAMS, lambda t: t.replace("Tổ", "Tö").encode("latin-1", errors="replace"))(tiny_data)
+    _, report = validate(load(tiny_data))
+    [problem] = [p for p in report.errors if p.code == "encoding-error"]
+    assert "dòng 2 có ký tự “ö” U+00F6 LATIN SMALL LETTER O WITH DIAERESIS" in problem.message
+
+
 def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):
     """frictionless raises the csv module's process-wide field limit when imported (the downloads
     import it): what staff see refused must not depend on that."""

@@ -126,4 +126,4 @@ def test_the_notice_pdf_lists_each_team_s_payments_and_the_contacts(tiny_site):
             assert cells in printed, team["team_id"]
         for code in (row["code"], "tinh"):
             assert expected[code]["phone"] in printed and expected[code]["email"] in printed
-        assert "TM. ỦY BAN NHÂN DÂN CHỦ TỊCH" in printed
+        assert "TM. UỶ BAN NHÂN DÂN CHỦ TỊCH" in printed

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from selectolax.lexbor import LexborHTMLParser
 
 from scripts.common.formatting import date_vi, months
+from scripts.ingest.read import place_tone_marks
 from scripts.model.problems import KINDS_BY_CODE
 from scripts.model.urls import findings_url
 
@@ -106,6 +108,16 @@ def test_every_page_is_vietnamese_and_carries_the_sample_notice(sample_site):
         assert page.html["lang"] == "vi", path
         notice = page.select_one(".sample-notice")
         assert notice is not None and "Dữ liệu mẫu" in notice.get_text(), path
+
+
+def test_every_page_places_tone_marks_the_one_way_the_data_is_read(sample_site):
+    """The reader turns staff's “Ủy”, “Hòa” into “Uỷ”, “Hoà” (scripts/ingest/read.py): the site's own words
+    follow suit, or a commune page says “Ủy ban” beside the data's “Uỷ ban”."""
+    other = Counter()
+    for path in sample_site.rglob("*.html"):
+        text = LexborHTMLParser(path.read_bytes()).text(separator=" ")
+        other.update(f"{word} ({path.relative_to(sample_site)})" for word in set(re.findall(r"\w+", text)) if place_tone_marks(word) != word)
+    assert not other, other.most_common(10)
 
 
 def test_money_tables_follow_public_sector_rules(sample_site):

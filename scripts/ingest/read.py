@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.common.formatting import filesize, number
+from scripts.ingest.parse import describe_character
 from scripts.model import problems as P
 
 HEADER_ROW = 1  # spreadsheet row numbers: the header is row 1, the first data row is row 2
@@ -114,7 +115,7 @@ def windows_1258(data: bytes, file: str) -> str:
     for line, content in enumerate(text.splitlines(), start=1):
         foreign = next((char for char in content if not vietnamese(char)), None)
         if foreign is not None:
-            detail = f"{neither}: dòng {line} có ký tự “{foreign}” (U+{ord(foreign):04X})"
+            detail = f"{neither}: dòng {line} có ký tự {describe_character(foreign)}"
             raise Unreadable(P.EncodingError(file=file, params={"detail": detail}))
     return text
 

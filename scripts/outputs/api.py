@@ -192,17 +192,13 @@ JSON_TYPES = {"code": "string", "text": "string", "date": "string", "integer": "
 
 def prop(column: Column, name: str | None = None) -> dict:
     """A column as a JSON Schema property: its type, constraints, title and description (with its unit)."""
-    found = {"type": JSON_TYPES[column.type], "title": column.title, "description": column.description + (f" Đơn vị: {column.unit}." if column.unit else "")}
+    found = {"type": JSON_TYPES[column.type], "title": column.title, "description": column.described}
     if column.pattern:
         found["pattern"] = column.pattern
     if column.type == "date":
         found["format"] = "date"
         found["pattern"] = r"^\d{4}-\d{2}-\d{2}$"
-    if column.minimum is not None:
-        found["minimum"] = column.minimum
-    if column.maximum is not None:
-        found["maximum"] = column.maximum
-    return found
+    return found | column.bounds
 
 
 def obj(properties: dict, description: str = "") -> dict:

@@ -23,6 +23,7 @@ from scripts.model.schema import (
     COMMUNE_NAME,
     COMMUNE_SUMMARY,
     COMMUNES,
+    FISCAL_YEAR,
     LICENSE,
     PAID,
     PAID_SHARE,
@@ -72,7 +73,7 @@ TEAM_TOTALS = View(
     "Một dòng cho mỗi tổ trong mỗi năm: số đã phân bổ, đã chi, còn lại, bình quân mỗi thành viên, tỷ lệ đã chi, "
     "và tổ có ít thành viên hơn mức tối thiểu hay không.",
     (
-        Column("fiscal_year", "integer", "Năm ngân sách", "Năm ngân sách."),
+        FISCAL_YEAR,
         TEAM_ID,
         TEAM_NAME,
         VILLAGE,
@@ -117,7 +118,7 @@ COMMUNE_TOTALS = View(
     "Một dòng cho mỗi xã/phường trong mỗi năm: dự toán tỉnh giao, số đã phân bổ cho các tổ, đã chi, còn lại, "
     "bình quân mỗi thành viên, tỷ lệ đã chi và số tổ dưới mức tối thiểu.",
     (
-        Column("fiscal_year", "integer", "Năm ngân sách", "Năm ngân sách."),
+        FISCAL_YEAR,
         COMMUNE_CODE,
         COMMUNE_NAME,
         count("decided_team_count", "Số tổ theo quyết định của tỉnh", PROVINCE_ALLOCATIONS.column("team_count").description, "tổ"),
@@ -226,12 +227,8 @@ def database_bytes(dataset: dict, tables: dict) -> bytes:
         return target.read_bytes()
 
 
-def described(column: Column) -> str:
-    return f"{column.title}: {column.description}" + (f" Đơn vị: {column.unit}." if column.unit else "")
-
-
 def table_metadata(title: str, description: str, columns: tuple[Column, ...]) -> dict:
-    entry = {"title": title, "description": description, "columns": {c.name: described(c) for c in columns}}
+    entry = {"title": title, "description": description, "columns": {c.name: f"{c.title}: {c.described}" for c in columns}}
     units = {c.name: DATASETTE_UNITS[c.unit] for c in columns if c.unit in DATASETTE_UNITS}
     return {**entry, "units": units} if units else entry
 

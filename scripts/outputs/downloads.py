@@ -358,12 +358,8 @@ def field(column: Column) -> dict:
     constraints = {"required": column.required}
     if column.pattern:
         constraints["pattern"] = column.pattern.removeprefix("^").removesuffix("$")  # Table Schema anchors implicitly
-    if column.minimum is not None:
-        constraints["minimum"] = column.minimum
-    if column.maximum is not None:
-        constraints["maximum"] = column.maximum
-    description = f"{column.description} Đơn vị: {column.unit}." if column.unit else column.description
-    return {"name": column.name, "type": FIELD_TYPES[column.type], "title": column.title, "description": description, "constraints": constraints}
+    constraints |= column.bounds
+    return {"name": column.name, "type": FIELD_TYPES[column.type], "title": column.title, "description": column.described, "constraints": constraints}
 
 
 def table_schema(resource: Resource, whole: bool) -> dict:
@@ -573,7 +569,7 @@ def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: 
 def database_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
     """The SQLite database of every table (scripts/outputs/database.py), from the rows the other formats
     were made of, and Datasette's metadata.json for it."""
-    source = "Quyết định giao dự toán của Ủy ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
+    source = "Quyết định giao dự toán của Uỷ ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
     description = f"Phiên bản dữ liệu {release['version']}, công bố ngày {release['date']}. Số tiền tính bằng đồng; mã là văn bản."
     metadata = database.metadata_bytes(
         DATABASE.removesuffix(".db"), package_title(dataset), description, source, RESOURCES, dataset["policy"]["minimum_members"]

@@ -28,7 +28,7 @@ SEVERITY_ORDER = (P.ERROR, P.WARNING, P.NOTICE)
 FIXES = {
     "file-missing": "Đặt tệp đúng tên vào đúng thư mục (xem mục “Dữ liệu” trong README).",
     "contact-missing": "Thêm vào data/reference/contacts.csv một dòng cho xã/phường (hoặc dòng mã “tinh” cho kênh của tỉnh) với điện thoại, thư điện tử và địa chỉ.",
-    "duplicate-contact": "Giữ một dòng cho mỗi mã trong data/reference/contacts.csv; xóa dòng thừa.",
+    "duplicate-contact": "Giữ một dòng cho mỗi mã trong data/reference/contacts.csv; xoá dòng thừa.",
     "invalid-phone": "Ghi số điện thoại của cơ quan: 0 hoặc +84, rồi 9–10 chữ số (được phép có dấu cách, dấu chấm).",
     "invalid-email": "Ghi địa chỉ thư điện tử đầy đủ, ví dụ ubnd@example.gov.vn.",
     "empty-file": "Mở tệp gốc trong Excel, kiểm tra có dữ liệu, rồi lưu lại bằng “CSV UTF-8”.",

@@ -21,7 +21,7 @@ from pathlib import Path
 import orjson
 
 from scripts.common.files import write_if_changed
-from scripts.common.formatting import months
+from scripts.common.formatting import months, number
 from scripts.ingest import parse, personal
 from scripts.ingest.load import (
     POLICY_FILE,
@@ -316,7 +316,7 @@ def rate_for_year(policy: Policy, fiscal_year: int) -> Rate | None:
 
 WHOLE_NUMBER, TEXT, DATE = "một số nguyên không âm", "một đoạn chữ trong dấu ngoặc kép", "một ngày viết 2025-03-15, không có ngoặc kép"
 BOOLEAN, YEAR = "true hoặc false, không có ngoặc kép", f"một năm từ {FISCAL_YEAR.minimum} đến {FISCAL_YEAR.maximum}"
-AMOUNT = f"một số đồng nguyên, từ 0 đến {MAX_AMOUNT:,}".replace(",", ".")
+AMOUNT = f"một số đồng nguyên, từ 0 đến {number(MAX_AMOUNT)}"
 SETTINGS_TEXT_LENGTH = 1000  # characters: a legal basis quoted in a sentence or two
 BASES = ("per_team_month", "per_member_month")
 
