@@ -4,6 +4,7 @@ other in a cycle. Imports inside functions count: deferring one hides the depend
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,14 @@ def test_no_module_imports_from_a_higher_layer():
 
 def test_no_import_cycles():
     assert cycles() == []
+
+
+def test_every_stage_the_pipeline_runs_opens_by_saying_what_it_reads_and_writes():
+    """The stages are the modules the pipeline calls, below it (scripts.common is plumbing, not a stage)."""
+    stages = sorted({target for target, _ in GRAPH["scripts.publish.pipeline"] if layer(target) > LAYERS.index("common")})
+    assert len(stages) >= 8
+    openings = {stage: (ast.get_docstring(ast.parse(MODULES[stage].read_text(encoding="utf-8"))) or "").splitlines()[0] for stage in stages}
+    assert [f"{stage}: {line}" for stage, line in openings.items() if not re.search(r"\breads\b.*\bwrites\b", line, re.IGNORECASE)] == []
 
 
 @pytest.mark.parametrize(

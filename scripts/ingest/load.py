@@ -1,4 +1,4 @@
-"""Stage 1: read everything under data/ into plain tables of normalised text.
+"""Ingest: reads every file under data/; gives validation plain tables of normalised text, writing nothing.
 
 Nothing is interpreted here beyond text normalisation (``scripts.ingest.read``: encodings, separators,
 XLSX); types are checked by ``validate`` so that every problem can be reported with its file,

@@ -1,4 +1,4 @@
-"""Optional stage 7: copy the live site to a web server with rsync over SSH (Pelican's convention).
+"""Deploy, after the publish and only when asked: reads the live output/; copies it to a web server with rsync over SSH (Pelican's convention).
 
 Only files whose checksum changed are sent (``-c``), files gone from the site are deleted on the
 server, and ``--delay-updates`` puts every changed file in place at the end of the transfer, so

@@ -1,4 +1,4 @@
-"""Stage 3a: the validated dataset → one page model per data page (year, commune, team).
+"""Page models: reads build/dataset.json; gives the pages stage one model per data page (year, commune, team).
 
 A page model is where the page is saved, which template renders it and the figures it shows.
 Tables are rendered by templates straight from these figures rather than through Markdown,
