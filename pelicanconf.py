@@ -20,7 +20,7 @@ from scripts.model.urls import commune_url, mailto, team_url, tel, year_url  # n
 
 SITENAME = "Kinh phí Tổ chuyển đổi số cộng đồng tỉnh Cao Bằng"
 SITE_SHORT_NAME = "Kinh phí Tổ CĐSCĐ Cao Bằng"
-PUBLISHER = "Uỷ ban nhân dân tỉnh Cao Bằng"
+PUBLISHER = "Ủy ban nhân dân tỉnh Cao Bằng"
 SITEURL = ""
 # The site's public address, for what must be absolute: QR codes on printed notices, sitemap.xml,
 # robots.txt and Open Graph links. Set it to the portal's real address before publishing.

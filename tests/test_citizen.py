@@ -89,7 +89,7 @@ def test_a_long_notice_numbers_its_pages_and_repeats_the_table_heading(tiny_data
             assert "Thôn/xóm, tổ dân phố" in text
     assert "Tổng cộng" in pages[-1] and notice["url"] in pages[-1]
     assert reader.metadata.title == notice["title"]
-    commune = notice["author"].removeprefix("Uỷ ban nhân dân ")
+    commune = notice["author"].removeprefix("Ủy ban nhân dân ")
     assert notice["title"].startswith(f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {commune} – năm ")
     assert reader.metadata.creation_date.date().isoformat() == notice["published_on"]
     assert reader.trailer["/Root"]["/Lang"] == "vi"

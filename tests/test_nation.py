@@ -84,7 +84,7 @@ def test_each_province_builds_alone_and_the_national_index_links_them(tmp_path):
     assert json.loads((first / "du-lieu" / "datapackage.json").read_bytes())["title"].endswith("tỉnh Giả lập 01")
     notice = next(first.glob("xa/*/2026/thong-bao/*.pdf"))
     printed = " ".join(PdfReader(notice).pages[0].extract_text().split())
-    assert "Uỷ ban nhân dân tỉnh Giả lập 01" in printed and "Cao Bằng" not in printed
+    assert "Ủy ban nhân dân tỉnh Giả lập 01" in printed and "Cao Bằng" not in printed
     assert not [page for page in first.rglob("*.html") if b"Cao B\xe1\xba\xb1ng" in page.read_bytes()]
     about = lxml.html.fromstring((first / "ve-du-lieu" / "index.html").read_bytes())
     assert "Tỉnh Giả lập 01 là tỉnh giả lập" in about.xpath("string(//main)")

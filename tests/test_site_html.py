@@ -111,8 +111,8 @@ def test_every_page_is_vietnamese_and_carries_the_sample_notice(sample_site):
 
 
 def test_every_page_places_tone_marks_the_one_way_the_data_is_read(sample_site):
-    """The reader turns staff's “Ủy”, “Hòa” into “Uỷ”, “Hoà” (scripts/ingest/read.py): the site's own words
-    follow suit, or a commune page says “Ủy ban” beside the data's “Uỷ ban”."""
+    """The reader turns staff's “Uỷ”, “Hoà” into the official “Ủy”, “Hòa” (scripts/ingest/read.py): the site's
+    own words follow suit, or a commune page says “Uỷ ban” beside the data's “Ủy ban”."""
     other = Counter()
     for path in sample_site.rglob("*.html"):
         text = LexborHTMLParser(path.read_bytes()).text(separator=" ")

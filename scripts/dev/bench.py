@@ -408,9 +408,9 @@ def report(results: list[dict], host: dict) -> str:
         "",
         f"Máy: {host['cores']} lõi, {host['ram_gb']} GB RAM, CPU {host['cpu']}, Python {host['python']}.",
         f"Commit: `{host['commit']}`.",
-        "Trước mỗi cỡ: sync rồi bỏ bộ đệm sạch của nhân, để các tệp xoá trước đó không làm chậm việc tạo tệp mới (cần quyền root): "
+        "Trước mỗi cỡ: sync rồi bỏ bộ đệm sạch của nhân, để các tệp xóa trước đó không làm chậm việc tạo tệp mới (cần quyền root): "
         + ", ".join(f"{r['size']} {'có' if r['settled'] else 'không'}" for r in results)
-        + ". Không xoá gì cho đến khi đo xong.",
+        + ". Không xóa gì cho đến khi đo xong.",
         "",
         "Thời gian tính bằng giây (wall). Với nhiều tỉnh, thời gian từng bước là tổng của các tỉnh chạy song song"
         " trên các lõi; tổng thời gian là thời gian thực. Bộ nhớ đỉnh: tổng PSS (bộ nhớ riêng cộng phần chia đều của trang dùng chung) của cả cây tiến trình.",
@@ -528,7 +528,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Đo thời gian công bố ở các cỡ dữ liệu.")
     parser.add_argument("--sizes", default=",".join(SIZES), help="các cỡ, cách nhau bằng dấu phẩy: " + ", ".join(SIZES))
     parser.add_argument("--no-hugo", action="store_true", help="không dựng trang đối chứng bằng Hugo")
-    parser.add_argument("--work", type=Path, help="thư mục làm việc (mặc định: thư mục tạm, xoá khi xong)")
+    parser.add_argument("--work", type=Path, help="thư mục làm việc (mặc định: thư mục tạm, xóa khi xong)")
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--repeats", type=int, help="số lần công bố toàn bộ và cập nhật 1 ô ở mỗi cỡ (mặc định: 3, toàn quốc 1)")
     parser.add_argument("--child", help=argparse.SUPPRESS)

@@ -38,16 +38,17 @@ MAX_CSV_FIELD = 131_072
 # Invisible characters copy-pasting from the web leaves behind; they carry no meaning in a name.
 ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 TONES = "\u0300\u0301\u0303\u0309\u0323"
-# Old-style tone placement (hòa, thủy) → the new style the commune reference uses (hoà, thuỷ):
-# only a syllable ending in exactly "oa", "oe" or "uy" moves its mark (not "quý", "hoàng", "ngoài").
-OLD_STYLE_TONE = re.compile(
-    rf"(?<![aeiouyAEIOUYqQ\u0300-\u036f])([oO][{TONES}][aAeE]|[uU][{TONES}][yY])(?![\w\u0300-\u036f])"
+# Tone marks placed the new way (hoà, thuỷ) → the way official documents place them (hòa, thủy: "Ủy ban
+# nhân dân", "CỘNG HÒA" in the forms of Nghị định 30/2020), which most of the commune reference follows too.
+# Only a syllable ending in exactly "oa", "oe" or "uy" moves its mark (not "quý", "hoàng", "ngoài").
+NEW_STYLE_TONE = re.compile(
+    rf"(?<![aeiouyAEIOUYqQ\u0300-\u036f])([oO][aAeE]|[uU][yY])([{TONES}])(?![\w\u0300-\u036f])"
 )
 
 
 def place_tone_marks(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
-    moved = OLD_STYLE_TONE.sub(lambda m: m.group(1)[0] + m.group(1)[2] + m.group(1)[1], decomposed)
+    moved = NEW_STYLE_TONE.sub(lambda m: m.group(1)[0] + m.group(2) + m.group(1)[1], decomposed)
     return unicodedata.normalize("NFC", moved)
 
 

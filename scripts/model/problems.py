@@ -98,7 +98,7 @@ MetadataMissing = _kind(
 TomlSyntax = _kind(
     "toml-syntax",
     "Tệp cấu hình sai cú pháp",
-    "Không đọc được tệp cấu hình ({detail}). Mỗi dòng có dạng khoá = giá trị; chữ đặt trong dấu ngoặc kép, "
+    "Không đọc được tệp cấu hình ({detail}). Mỗi dòng có dạng khóa = giá trị; chữ đặt trong dấu ngoặc kép, "
     "ngày viết 2025-03-15 không có ngoặc kép; lưu tệp bằng UTF-8.",
 )
 UnexpectedError = _kind(
@@ -135,7 +135,7 @@ MissingColumn = _kind(
 UnknownColumn = _kind(
     "unknown-column",
     "Cột không có trong mẫu",
-    "Cột “{column}” không có trong mẫu dữ liệu. Hãy xoá cột hoặc sửa tên cho đúng mẫu: {expected}.",
+    "Cột “{column}” không có trong mẫu dữ liệu. Hãy xóa cột hoặc sửa tên cho đúng mẫu: {expected}.",
 )
 
 # Problems with one cell.
@@ -196,7 +196,7 @@ NoRows = _kind(
 DuplicateColumn = _kind(
     "duplicate-column",
     "Cột bị lặp",
-    "Cột “{column}” xuất hiện hai lần trong dòng tiêu đề (cột thứ {first} và thứ {second}). Hãy xoá một cột.",
+    "Cột “{column}” xuất hiện hai lần trong dòng tiêu đề (cột thứ {first} và thứ {second}). Hãy xóa một cột.",
 )
 RaggedRow = _kind(
     "ragged-row",
@@ -208,12 +208,12 @@ PersonalDataColumn = _kind(
     "personal-data-column",
     "Cột chứa thông tin cá nhân",
     "Cột “{column}” có vẻ chứa thông tin cá nhân ({what}). Trang công khai không đăng thông tin cá nhân: "
-    "hãy xoá cột này khỏi tệp trước khi nộp.",
+    "hãy xóa cột này khỏi tệp trước khi nộp.",
 )
 PersonalDataValue = _kind(
     "personal-data-value",
     "Ô chứa thông tin cá nhân",
-    "Giá trị ở cột “{column}” có vẻ chứa {what} (“{match}”). Cột này được công bố công khai: hãy xoá thông tin cá nhân.",
+    "Giá trị ở cột “{column}” có vẻ chứa {what} (“{match}”). Cột này được công bố công khai: hãy xóa thông tin cá nhân.",
 )
 FormulaInCell = _kind(
     "formula-in-cell",
@@ -396,7 +396,7 @@ FileFormatDetected = _kind("file-format-detected", "Định dạng tệp đã nh
 ScratchFileIgnored = _kind(
     "scratch-file-ignored",
     "Bỏ qua tệp tạm",
-    "Tệp “{value}” là tệp tạm của Excel, LibreOffice hoặc hệ điều hành: đã bỏ qua. Có thể xoá tệp này.",
+    "Tệp “{value}” là tệp tạm của Excel, LibreOffice hoặc hệ điều hành: đã bỏ qua. Có thể xóa tệp này.",
     NOTICE,
 )
 CodeRestored = _kind(

@@ -90,7 +90,7 @@ PROVINCE_ALLOCATIONS = Table(
     name="province_allocations",
     title="Dự toán tỉnh giao cho từng xã/phường",
     description=(
-        "Một dòng cho mỗi xã/phường: số tổ và số tiền Uỷ ban nhân dân tỉnh giao dự toán "
+        "Một dòng cho mỗi xã/phường: số tổ và số tiền Ủy ban nhân dân tỉnh giao dự toán "
         "theo quyết định của tỉnh."
     ),
     path_pattern="allocations/<năm>/province.csv",
@@ -233,7 +233,7 @@ PAYMENTS = Table(
             "document_number",
             "text",
             "Số chứng từ",
-            "Số hiệu chứng từ chi (uỷ nhiệm chi hoặc phiếu chi) làm căn cứ cho lần chi.",
+            "Số hiệu chứng từ chi (ủy nhiệm chi hoặc phiếu chi) làm căn cứ cho lần chi.",
             document=True,
         ),
     ),
@@ -359,7 +359,7 @@ CONTACTS = Table(
     name="contacts",
     title="Nơi tiếp nhận phản ánh",
     description=(
-        "Một dòng cho mỗi xã/phường trong danh mục (Uỷ ban nhân dân xã/phường) và một dòng mã “tinh” cho kênh "
+        "Một dòng cho mỗi xã/phường trong danh mục (Ủy ban nhân dân xã/phường) và một dòng mã “tinh” cho kênh "
         "phản ánh của tỉnh. Các trang của xã và của từng tổ, và thông báo công khai, in các thông tin này."
     ),
     path_pattern="reference/contacts.csv",
@@ -371,7 +371,7 @@ CONTACTS = Table(
             "Mã xã/phường gồm 5 chữ số như trong danh mục xã, phường; hoặc “tinh” cho kênh phản ánh của tỉnh.",
             pattern=rf"^(\d{{5}}|{PROVINCE_CONTACT})$",
         ),
-        Column("office", "text", "Nơi tiếp nhận", "Tên cơ quan tiếp nhận phản ánh, ví dụ “Uỷ ban nhân dân Xã Hoà An”."),
+        Column("office", "text", "Nơi tiếp nhận", "Tên cơ quan tiếp nhận phản ánh, ví dụ “Ủy ban nhân dân Xã Hòa An”."),
         Column("phone", "phone", "Điện thoại", "Số điện thoại của cơ quan: 0 hoặc +84 rồi 9–10 chữ số; được phép có dấu cách, dấu chấm."),
         Column("email", "email", "Thư điện tử", "Địa chỉ thư điện tử của cơ quan, ví dụ ubnd@example.gov.vn."),
         Column("address", "text", "Địa chỉ", "Địa chỉ trụ sở tiếp công dân."),

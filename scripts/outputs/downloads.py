@@ -569,7 +569,7 @@ def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: 
 def database_files(dataset: Dataset, chunks: dict[Resource, list[Chunk]], release: dict) -> list[Download]:
     """The SQLite database of every table (scripts/outputs/database.py), from the rows the other formats
     were made of, and Datasette's metadata.json for it."""
-    source = "Quyết định giao dự toán của Uỷ ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
+    source = "Quyết định giao dự toán của Ủy ban nhân dân tỉnh và quyết định phân bổ của các xã, phường (datapackage.json, mục sources)."
     description = f"Phiên bản dữ liệu {release['version']}, công bố ngày {release['date']}. Số tiền tính bằng đồng; mã là văn bản."
     metadata = database.metadata_bytes(
         DATABASE.removesuffix(".db"), package_title(dataset), description, source, RESOURCES, dataset["policy"]["minimum_members"]

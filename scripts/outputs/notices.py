@@ -117,23 +117,23 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
     commune_decisions = "; ".join(f"số {d['number']} {date_vi(d['date'])}" for d in row["decisions"])
     return {
         "title": f"Thông báo công khai kinh phí Tổ chuyển đổi số cộng đồng – {commune} – năm {fiscal_year}",
-        "author": f"Uỷ ban nhân dân {commune}",
+        "author": f"Ủy ban nhân dân {commune}",
         "subject": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
         "published_on": dated,
-        "issuer": ["UỶ BAN NHÂN DÂN", commune.upper()],
-        "motto": ["CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc"],
+        "issuer": ["ỦY BAN NHÂN DÂN", commune.upper()],
+        "motto": ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập – Tự do – Hạnh phúc"],
         "place_and_date": f"{commune}, {date_vi(dated)}",
         "sample": "DỮ LIỆU MẪU – số liệu từng tổ do máy sinh ra để thử nghiệm, không phải số liệu thật." if year["sample"] else "",
         "heading": "THÔNG BÁO CÔNG KHAI",
         "subheading": f"Kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year}",
         "grounds": [
             (
-                f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Uỷ ban nhân dân {mid_sentence(site.province)} "
+                f"Căn cứ Quyết định số {province['number']} {date_vi(province['date'])} của Ủy ban nhân dân {mid_sentence(site.province)} "
                 f"giao dự toán kinh phí hỗ trợ Tổ chuyển đổi số cộng đồng năm {fiscal_year};"
             ),
-            f"Căn cứ Quyết định {commune_decisions} của Uỷ ban nhân dân {commune} phân bổ kinh phí cho các tổ;",
+            f"Căn cứ Quyết định {commune_decisions} của Ủy ban nhân dân {commune} phân bổ kinh phí cho các tổ;",
             (
-                f"Uỷ ban nhân dân {commune} thông báo công khai kinh phí hỗ trợ {number(len(teams))} "
+                f"Ủy ban nhân dân {commune} thông báo công khai kinh phí hỗ trợ {number(len(teams))} "
                 f"Tổ chuyển đổi số cộng đồng năm {fiscal_year} như sau:"
             ),
         ],
@@ -156,13 +156,13 @@ def notice_content(site: SiteData, fiscal_year: int, row: dict, base_url: str) -
                 + (f", theo kết quả chi trả công bố {date_vi(year['payments_published_on'])}." if year["payments_published_on"] else ".")
             ),
             (
-                f"Ngày công bố kinh phí phân bổ: {date_vi(year['published_on'])}. Thông báo này được niêm yết tại trụ sở Uỷ ban nhân dân "
+                f"Ngày công bố kinh phí phân bổ: {date_vi(year['published_on'])}. Thông báo này được niêm yết tại trụ sở Ủy ban nhân dân "
                 f"{commune} ít nhất 30 ngày kể từ ngày thông báo."
             ),
         ],
         "contacts_heading": "Nếu thấy số liệu chưa đúng, xin phản ánh tới:",
         "contacts": [contact_line(contacts["communes"][row["code"]]), contact_line(contacts["province"])],
-        "signature": ["TM. UỶ BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên và đóng dấu)"],
+        "signature": ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "(Ký, ghi rõ họ tên và đóng dấu)"],
         "qr_caption": "Quét mã QR hoặc truy cập địa chỉ dưới đây để xem số liệu chi tiết và tải dữ liệu:",
         "url": public_url(base_url, commune_url(row["code"], fiscal_year)),
     }

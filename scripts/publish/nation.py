@@ -67,7 +67,7 @@ def province_settings(province: dict, base_url: str = BASE_URL) -> dict:
         "PUBLIC_BASE_URL": f"{base_url.rstrip('/')}/{province['slug']}",
         "SITENAME": f"Kinh phí Tổ chuyển đổi số cộng đồng {mid_sentence(name)}",
         "SITE_SHORT_NAME": f"Kinh phí Tổ CĐSCĐ {name}",
-        "PUBLISHER": f"Uỷ ban nhân dân {mid_sentence(name)}",
+        "PUBLISHER": f"Ủy ban nhân dân {mid_sentence(name)}",
     }
 
 
