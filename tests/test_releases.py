@@ -165,6 +165,19 @@ def test_the_committed_releases_summaries_are_those_of_their_files():
         previous = summary
 
 
+def test_publishing_the_bundled_sample_records_no_release_of_its_own(sample_paths):
+    """The Quick start publishes the sample as its committed release and leaves a fresh checkout clean. A change
+    to how files are read that changes a published table must come with the sample's release recorded again."""
+    from tests.conftest import ROOT
+
+    def files(folder):
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+    committed, published = files(ROOT / "data" / "releases"), files(sample_paths.archive)
+    assert sorted(published) == sorted(committed)
+    assert [name for name in committed if published[name] != committed[name]] == []
+
+
 def test_a_builds_own_summary_is_the_one_its_csvs_give_back(two_releases):
     """The change log summarises this build's tables from their rows, without parsing its own CSVs back."""
     paths, _ = two_releases
