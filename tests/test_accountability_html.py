@@ -10,7 +10,7 @@ import datetime as dt
 import posixpath
 import re
 import tomllib
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import pytest
 from babel.numbers import format_decimal
@@ -156,6 +156,32 @@ def test_checks_page_lists_every_published_warning_grouped_by_kind(sample_paths)
         listed = soup(sample_paths.output / findings_url(code) / "index.html").select("ul.finding-list > li")
         assert len(listed) == expected[code]
         assert all(li.a is not None for li in listed)  # each one links to its team or commune
+
+
+@pytest.mark.parametrize("code", ["team-below-minimum", "commune-unallocated-balance"])
+def test_a_findings_page_lists_each_finding_under_its_year_then_its_commune(sample_paths, code):
+    """1,714 teams below the minimum in one list cannot be read on a phone: each finding sits under its
+    year's heading, newest first, then under its commune's, in code order, which links the commune's page."""
+    with (sample_paths.work / "validation.csv").open(encoding="utf-8") as handle:
+        expected = Counter(
+            (int(row["file"].split("/")[1]), row["file"].split("/")[3].removesuffix(".csv") if "/teams/" in row["file"] else row["value"])
+            for row in csv.DictReader(handle)
+            if row["code"] == code
+        )
+    page = soup(sample_paths.output / findings_url(code) / "index.html")
+    listed, order = Counter(), []
+    for heading in page.select("main h2, main h3"):
+        if heading.name == "h2":
+            year = int(re.search(r"Năm (\d{4})", heading.get_text())[1])
+            count = sum(found for (fiscal_year, _), found in expected.items() if fiscal_year == year)
+            assert heading.get_text().endswith(f"{format_decimal(count, locale='vi_VN')} phát hiện")
+            continue
+        commune = heading.a["href"].rstrip("/").split("/")[-2]
+        assert heading.a["href"].endswith(f"xa/{commune}/{year}/")
+        order.append((-year, commune))
+        listed[year, commune] += len(heading.find_next_sibling("ul", class_="finding-list").find_all("li", recursive=False))
+    assert listed == expected
+    assert order == sorted(order)
 
 
 def test_every_kind_of_finding_has_a_vietnamese_address_without_diacritics():

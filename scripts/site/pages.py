@@ -528,11 +528,34 @@ def reconciliation(site: SiteData, year: Year) -> dict:
 
 
 def finding_groups(site: SiteData) -> dict[str, list[dict]]:
-    """The published findings by kind (problem code), each with the page it is about."""
+    """The published findings by kind (problem code), each with the page it is about and its commune."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for finding in site.dataset["findings"]:
-        groups[finding["code"]].append(public_finding(site, finding))
+        place = finding_commune(finding)
+        code = place[1] if place and place[1] in site.communes else None
+        commune = {"code": code, "name": site.communes[code]["full_name"], "url": commune_url(code, place[0])} if code else None
+        groups[finding["code"]].append({**public_finding(site, finding), "commune": commune})
     return dict(sorted(groups.items()))
+
+
+def finding_sections(findings: list[dict]) -> list[dict]:
+    """One kind's findings by year, newest first, then by commune in code order as the year page lists them,
+    so that a citizen finds their commune's among 1,700: those about no commune close their year, and
+    those about no year come after every year."""
+    by_year: dict[int | None, dict[str | None, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for finding in findings:
+        by_year[finding["fiscal_year"]][finding["commune"] and finding["commune"]["code"]].append(finding)
+    return [
+        {
+            "fiscal_year": fiscal_year,
+            "count": sum(map(len, communes.values())),
+            "communes": [
+                {"commune": group[0]["commune"], "findings": group}
+                for _, group in sorted(communes.items(), key=lambda item: (item[0] is None, item[0] or ""))
+            ],
+        }
+        for fiscal_year, communes in sorted(by_year.items(), key=lambda item: (item[0] is None, -(item[0] or 0)))
+    ]
 
 
 def checks_page(site: SiteData, groups: dict[str, list[dict]]) -> PageModel:
@@ -562,7 +585,7 @@ def findings_blocks(site: SiteData, groups: dict[str, list[dict]]) -> list[Block
 def findings_pages(site: SiteData, code: str, findings: list[dict]) -> list[PageModel]:
     """The page of one kind of finding, and a redirect to it from its former English address."""
     title, url = problems.KINDS_BY_CODE[code].title, findings_url(code)
-    context = {"title": title, "findings": findings, "fiscal_year": site.latest_year, "canonical": url}
+    context = {"title": title, "count": len(findings), "sections": finding_sections(findings), "fiscal_year": site.latest_year, "canonical": url}
     return [
         PageModel(url + "index.html", "findings.html", context),
         PageModel(former_findings_url(code) + "index.html", "moved.html", {"title": title, "canonical": url}),
