@@ -479,10 +479,17 @@ def finding_link(site: SiteData, finding: Finding) -> dict | None:
     place = finding_commune(finding)
     if place is None:
         return None
+    if commune := commune_of(site, place):
+        return {"label": f"{commune['name']} (mã {commune['code']})", "url": commune["url"]}
+    return {"label": f"Năm {place[0]}", "url": year_url(place[0])}
+
+
+def commune_of(site: SiteData, place: tuple[int, str] | None) -> dict | None:
+    """The commune of a finding's place (``finding_commune``), with its page for that year; None when it names none."""
+    if place is None or place[1] not in site.communes:
+        return None
     fiscal_year, code = place
-    if code in site.communes:
-        return {"label": f"{site.communes[code]['full_name']} (mã {code})", "url": commune_url(code, fiscal_year)}
-    return {"label": f"Năm {fiscal_year}", "url": year_url(fiscal_year)}
+    return {"code": code, "name": site.communes[code]["full_name"], "url": commune_url(code, fiscal_year)}
 
 
 def public_finding(site: SiteData, finding: Finding, about: bool = True) -> dict:
@@ -531,10 +538,7 @@ def finding_groups(site: SiteData) -> dict[str, list[dict]]:
     """The published findings by kind (problem code), each with the page it is about and its commune."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for finding in site.dataset["findings"]:
-        place = finding_commune(finding)
-        code = place[1] if place and place[1] in site.communes else None
-        commune = {"code": code, "name": site.communes[code]["full_name"], "url": commune_url(code, place[0])} if code else None
-        groups[finding["code"]].append({**public_finding(site, finding), "commune": commune})
+        groups[finding["code"]].append({**public_finding(site, finding), "commune": commune_of(site, finding_commune(finding))})
     return dict(sorted(groups.items()))
 
 
@@ -548,6 +552,7 @@ def finding_sections(findings: list[dict]) -> list[dict]:
     return [
         {
             "fiscal_year": fiscal_year,
+            "anchor": f"nam-{fiscal_year}" if fiscal_year else "khong-gan-nam",
             "count": sum(map(len, communes.values())),
             "communes": [
                 {"commune": group[0]["commune"], "findings": group}
