@@ -228,3 +228,23 @@ def test_every_cell_of_a_stacking_table_is_labelled(sample_site):
             cells = [td for td in table.select("tbody td, tfoot td") if td.get_text(strip=True)]
             assert cells and all(td.get("data-label") for td in cells), path
             assert table.select("tbody td.amount"), path
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_commune_table_says_what_its_bold_member_counts_mean(sample_site, year):
+    """Bold alone tells a sighted reader nothing: the caption of every commune table with a team
+    below the minimum says what bold means, and the bold counts are exactly those teams'."""
+    minimum = int(re.search(r"^minimum_members\s*=\s*(\d+)", (ROOT / "data" / "policy" / "policy.toml").read_text(encoding="utf-8"), re.M)[1])
+    explained = 0
+    for path in sorted((DATA / str(year) / "teams").glob("*.csv")):
+        latest = {}
+        for row in sorted(csv_rows(path), key=lambda r: int(r["month_from"])):
+            latest[row["team_id"]] = int(row["member_count"])
+        page = LexborHTMLParser((sample_site / "xa" / path.stem / str(year) / "index.html").read_text(encoding="utf-8"))
+        table = page.css_first("table.data-table[data-filterable]")
+        bold = {row.css_first("td").text(strip=True) for row in table.css("tbody tr") if row.css_first("td.below-minimum")}
+        assert bold == {team for team, members in latest.items() if members < minimum}, path.stem
+        legend = f"Số thành viên in đậm: tổ chưa đủ {minimum} thành viên theo quy định."
+        assert (legend in table.css_first("caption").text(separator="")) == bool(bold), path.stem
+        explained += bool(bold)
+    assert explained  # the sample has such teams, so the legend is exercised
