@@ -11,6 +11,7 @@ import posixpath
 import re
 import tomllib
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from babel.numbers import format_decimal
@@ -138,6 +139,34 @@ def test_checks_page_reconciles_each_year(sample_site, year):
     lateness = decision_lateness(year)
     assert sorted(column(timeliness, "Số ngày")) == sorted(lateness)
     assert len(timeliness.select("tbody tr.is-late")) == sum(days > DEADLINE_DAYS for days in lateness)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_checks_page_leads_from_a_shortfall_to_the_communes_behind_it(sample_site, year):
+    """"N xã, phường chưa phân bổ hết" is a claim a reader wants to check: it links to that year on the page
+    listing those communes, and they are the communes whose teams the CSVs give less than their estimate."""
+    teams = DATA / str(year) / "teams"
+    short = {
+        row["commune_code"]
+        for row in csv_rows(DATA / str(year) / "province.csv")
+        if int(row["amount_vnd"]) != sum(int(team["amount_vnd"]) for team in csv_rows(teams / f"{row['commune_code']}.csv"))
+    }
+    claim = soup(sample_site / "kiem-tra" / "index.html").select_one(f"#nam-{year}").find_next("ul", class_="check-list").select("li")[1]
+    if not short:
+        assert claim.strong.get_text() == "Khớp." and claim.a is None
+        return
+    assert claim.strong.get_text() == f"{len(short)} xã, phường chưa phân bổ hết."
+    listing, table = (a["href"] for a in claim.select("a"))
+    assert table == f"#doi-chieu-{year}"
+    path, anchor = listing.split("#")
+    assert anchor == f"nam-{year}"
+    heading = soup(Path(posixpath.normpath(sample_site / "kiem-tra" / path)) / "index.html").select_one(f"#{anchor}")
+    listed = set()
+    for sibling in heading.find_next_siblings(["h2", "h3"]):
+        if sibling.name == "h2":
+            break
+        listed.add(sibling.a["href"].rstrip("/").split("/")[-2])
+    assert listed == short
 
 
 def test_checks_page_lists_every_published_warning_grouped_by_kind(sample_paths):

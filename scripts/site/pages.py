@@ -570,6 +570,7 @@ def checks_page(site: SiteData, groups: dict[str, list[dict]]) -> PageModel:
             {"code": code, "title": problems.KINDS_BY_CODE[code].title, "count": len(findings), "url": findings_url(code)}
             for code, findings in groups.items()
         ],
+        "unallocated_url": findings_url("commune-unallocated-balance"),
         "deadline_days": site.deadline_days,
         "deadline_basis": site.dataset["policy"]["publication_deadline_basis"],
         "fiscal_year": site.latest_year,

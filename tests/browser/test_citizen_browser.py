@@ -120,3 +120,22 @@ def test_tables_are_complete_without_javascript(browser, site_url):
         assert page.locator("table[data-sortable] tbody tr").count() == 56
     finally:
         context.close()
+
+
+def test_a_reader_sorts_the_checks_to_find_the_communes_that_did_not_allocate_everything(browser_page, site_url):
+    """On a phone the reconciliation is 56 cards a year: sorted by "Chưa phân bổ", largest first, the
+    communes behind "N xã, phường chưa phân bổ hết" come first."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(site_url + "kiem-tra/")
+    table = page.locator(f"#doi-chieu-{YEAR}").locator("xpath=..")
+    claimed = int(page.locator(f"#nam-{YEAR} + ul.check-list li:nth-child(2) strong").inner_text().split()[0])
+    header = table.locator("thead th", has_text="Chưa phân bổ")
+    header.get_by_role("button").click()
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    unallocated = [int(value) for value in table.locator("tbody td[data-label='Chưa phân bổ']").evaluate_all("cells => cells.map(cell => cell.dataset.value)")]
+    assert unallocated == sorted(unallocated, reverse=True) and len(unallocated) == 56
+    assert [amount > 0 for amount in unallocated[: claimed + 1]] == [True] * claimed + [False]
+    first = table.locator("tbody tr").first
+    assert first.is_visible() and first.locator("td[data-label='Chưa phân bổ']").is_visible()
