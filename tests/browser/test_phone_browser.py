@@ -107,3 +107,34 @@ def test_no_axe_violations_with_best_practice_rules_on_a_phone(phone, site_url, 
         page.wait_for_selector("path.leaflet-interactive")
     results = Axe().run(page, options=AXE_RULES)
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("width", (*PHONE_WIDTHS, 1280))
+def test_a_team_code_never_breaks_across_lines(phone, site_url, width):
+    """A citizen reads the code off the screen to quote or search it: "01786-" on one line and "001" on
+    the next reads as two things. Each code's text takes one line, on a phone and on a desktop."""
+    one_line_each = """cells => cells.map(cell => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        return new Set(Array.from(range.getClientRects(), rect => Math.round(rect.top))).size;
+    })"""
+    for path, codes in [(PAGES["commune"], "table[data-sortable] tbody td[data-label='Mã tổ']"), (PAGES["team"], "main p code")]:
+        lines = phone(width, site_url + path).locator(codes).evaluate_all(one_line_each)
+        assert lines and set(lines) == {1}, (path, lines)
+
+
+# Between a phone and a desktop: a phone held sideways (640–932 px), a tablet (768–1024 px), a small laptop.
+IN_BETWEEN_WIDTHS = (640, 740, 820, 900, 1000, 1024)
+
+
+@pytest.mark.parametrize("width", IN_BETWEEN_WIDTHS)
+def test_no_table_hides_columns_to_the_side_between_a_phone_and_a_desktop(phone, site_url, width):
+    """A table too wide for its box scrolls sideways inside it, and the amounts are its last columns: on a
+    phone held sideways or a tablet they were out of sight. Every table fits its box at these widths."""
+    for name in ("home", "year", "commune", "team", "checks", "policy", "about", "dictionary", "downloads", "changelog"):
+        page = phone(width, site_url + PAGES[name])
+        wider = page.evaluate(
+            """() => [...document.querySelectorAll('.table-scroll')].filter(box => box.scrollWidth > box.clientWidth + 1)
+                 .map(box => box.getAttribute('aria-labelledby'))"""
+        )
+        assert wider == [], (name, wider)
