@@ -1,4 +1,4 @@
-"""The Excel workbooks staff fill in (data/templates/), generated from the schema by ``invoke template``.
+"""Staff templates: reads the schema and the communes; writes the Excel workbooks staff fill in, data/templates/, on ``invoke template``.
 
 Each workbook's first sheet is the table itself, as ``scripts.ingest.read`` reads an XLSX (first worksheet
 only): a locked header row of the schema's column names, unlocked data cells, and Excel's data validation

@@ -1,4 +1,4 @@
-"""The national roll-up: every province publishes alone, then one small index page links them.
+"""The national build: reads each province's data folder; writes each province's release through the pipeline, then the national index page that links them.
 
 A province is a complete data/ folder (see scripts/dev/synthetic.py for the layout) and builds into its
 own root with its own releases and atomic switch, so provinces never wait for or break each other.

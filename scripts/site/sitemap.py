@@ -1,4 +1,4 @@
-"""Pelican plugin: sitemap.xml and robots.txt, so search engines find every canonical page.
+"""Sitemap (a Pelican plugin): reads the canonical pages' addresses; writes sitemap.xml and robots.txt, so search engines find every canonical page.
 
 Both need absolute addresses, taken from the PUBLIC_BASE_URL setting. The sitemap lists the
 canonical data pages (not the home and latest-year aliases, which point at their canonical URL)

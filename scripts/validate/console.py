@@ -1,4 +1,4 @@
-"""What staff read in the terminal: every validation problem, and how long each stage took."""
+"""What staff read in the terminal: reads the validation problems and the stages' times; writes them to the terminal, and a crash's traceback to build/loi-chuong-trinh.txt."""
 
 from __future__ import annotations
 

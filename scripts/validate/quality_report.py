@@ -1,4 +1,4 @@
-"""The data-quality report staff open after ``invoke validate``: build/bao-cao-kiem-tra.html.
+"""The data-quality report: reads the validation problems and what was read of each file; writes build/bao-cao-kiem-tra.html, which staff open after ``invoke validate``.
 
 In Vietnamese, for a finance officer: passed or not, what was read and how, counts and totals
 per commune, then every problem grouped by kind with its cell, its value and how to fix it.
