@@ -139,3 +139,20 @@ def test_a_reader_sorts_the_checks_to_find_the_communes_that_did_not_allocate_ev
     assert [amount > 0 for amount in unallocated[: claimed + 1]] == [True] * claimed + [False]
     first = table.locator("tbody tr").first
     assert first.is_visible() and first.locator("td[data-label='Chưa phân bổ']").is_visible()
+
+
+def test_a_reader_finds_one_communes_files_among_all_by_typing_its_name(browser_page, site_url):
+    """The downloads page lists every commune's files for every year, hundreds of rows: typing a name
+    without diacritics keeps that commune's, each with its hash on screen beside its label."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(site_url + "du-lieu/")
+    table = page.locator("#bang-theo-xa").locator("xpath=..")
+    every = table.locator("tbody tr").count()
+    page.get_by_label("Lọc tệp theo tên xã").fill("co ba")
+    visible = table.locator("tbody tr:visible")
+    assert 0 < visible.count() < every
+    assert all("Xã Cô Ba" in text for text in visible.all_inner_texts())
+    hash_cell = visible.first.locator("td.hash-cell")
+    label = hash_cell.evaluate("cell => getComputedStyle(cell, '::before').content")
+    assert label == '"SHA-256: "' and hash_cell.bounding_box()["x"] + hash_cell.bounding_box()["width"] <= 360
