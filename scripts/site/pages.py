@@ -475,13 +475,13 @@ def finding_link(site: SiteData, finding: Finding) -> dict | None:
     commune (name and code), else its year. Never the file and row: those are for staff (the quality report)."""
     if team := site.team_of_row.get((finding["file"], finding["row"])):
         commune = site.communes[team["commune_code"]]["full_name"]
-        return {"label": f"{team['team_name']}, {commune} (mã tổ {team['team_id']})", "url": team_url(team["team_id"])}
+        return {"name": f"{team['team_name']}, {commune}", "code_label": "mã tổ", "code": team["team_id"], "url": team_url(team["team_id"])}
     place = finding_commune(finding)
     if place is None:
         return None
     if commune := commune_of(site, place):
-        return {"label": f"{commune['name']} (mã {commune['code']})", "url": commune["url"]}
-    return {"label": f"Năm {place[0]}", "url": year_url(place[0])}
+        return {"name": commune["name"], "code_label": "mã", "code": commune["code"], "url": commune["url"]}
+    return {"name": f"Năm {place[0]}", "code": None, "url": year_url(place[0])}
 
 
 def commune_of(site: SiteData, place: tuple[int, str] | None) -> dict | None:

@@ -118,7 +118,11 @@ def test_a_team_code_never_breaks_across_lines(phone, site_url, width):
         range.selectNodeContents(cell);
         return new Set(Array.from(range.getClientRects(), rect => Math.round(rect.top))).size;
     })"""
-    for path, codes in [(PAGES["commune"], "table[data-sortable] tbody td[data-label='Mã tổ']"), (PAGES["team"], "main p code")]:
+    for path, codes in [
+        (PAGES["commune"], "table[data-sortable] tbody td[data-label='Mã tổ']"),
+        (PAGES["team"], "main p code"),
+        (PAGES["finding"], ".finding-list .team-code"),
+    ]:
         lines = phone(width, site_url + path).locator(codes).evaluate_all(one_line_each)
         assert lines and set(lines) == {1}, (path, lines)
 
