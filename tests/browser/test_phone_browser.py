@@ -121,7 +121,7 @@ def test_a_team_code_never_breaks_across_lines(phone, site_url, width):
     for path, codes in [
         (PAGES["commune"], "table[data-sortable] tbody td[data-label='Mã tổ']"),
         (PAGES["team"], "main p code"),
-        (PAGES["finding"], ".finding-list .team-code"),
+        (PAGES["finding"], ".finding-list .identifier"),
     ]:
         lines = phone(width, site_url + path).locator(codes).evaluate_all(one_line_each)
         assert lines and set(lines) == {1}, (path, lines)
