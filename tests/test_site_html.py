@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import tomllib
 from collections import Counter
 from pathlib import Path
 
@@ -234,7 +235,7 @@ def test_every_cell_of_a_stacking_table_is_labelled(sample_site):
 def test_a_commune_table_says_what_its_bold_member_counts_mean(sample_site, year):
     """Bold alone tells a sighted reader nothing: the caption of every commune table with a team
     below the minimum says what bold means, and the bold counts are exactly those teams'."""
-    minimum = int(re.search(r"^minimum_members\s*=\s*(\d+)", (ROOT / "data" / "policy" / "policy.toml").read_text(encoding="utf-8"), re.M)[1])
+    minimum = tomllib.loads((ROOT / "data" / "policy" / "policy.toml").read_text(encoding="utf-8"))["minimum_members"]
     explained = 0
     for path in sorted((DATA / str(year) / "teams").glob("*.csv")):
         latest = {}

@@ -551,7 +551,7 @@ def finding_sections(findings: list[dict]) -> list[dict]:
         by_year[finding["fiscal_year"]][finding["commune"] and finding["commune"]["code"]].append(finding)
     return [
         {
-            "fiscal_year": fiscal_year,
+            "title": f"Năm {fiscal_year}" if fiscal_year else "Không gắn với năm nào",
             "anchor": f"nam-{fiscal_year}" if fiscal_year else "khong-gan-nam",
             "count": sum(map(len, communes.values())),
             "communes": [
