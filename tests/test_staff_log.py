@@ -2,7 +2,7 @@
 
 Outside a terminal every problem is one ``path:row:column: code: message`` line with the path unbroken;
 one kind of problem is listed at most 20 times per file; payments that cannot be checked because their
-commune's allocations could not be read are one line, not one per payment; a table past the size limit
+commune's allocations, or a row of them, could not be read are one line, not one per payment; a table past the size limit
 is refused before it is read, with a report and a console a person can read.
 """
 
@@ -123,6 +123,29 @@ def test_payments_of_an_unreadable_teams_file_are_one_line_naming_it(tiny_data, 
     assert not any(code == "payment-unknown-team" for code, _ in codes)
     (unchecked,) = [p for p in failure.value.report.errors if p.code == "payments-unchecked"]
     assert f"data/{TEAMS} không đọc được" in unchecked.message
+
+
+@pytest.mark.parametrize(
+    "slip, written, code",
+    [(",Tổ dân phố mẫu 01,", ",Tổ dân phố, mẫu 01,", "ragged-row"), ("01273-001,", "1273-001,", "type-error")],
+    ids=["a stray separator", "a team id without its zero"],
+)
+def test_payments_of_a_team_whose_row_cannot_be_read_are_one_line_naming_the_row(tiny_data, tmp_path, slip, written, code):
+    """A slip in a team's row hides which team it is; its payments are not "no such team" each, which would
+    tell staff to delete them, but one line sending them back to the row."""
+    lines = (tiny_data / TEAMS).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[1].startswith("01273-001,") and slip in lines[1]
+    lines[1] = lines[1].replace(slip, written)
+    (tiny_data / TEAMS).write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failure:
+        run(tiny_data, tmp_path)
+    errors = failure.value.report.errors
+    assert [(p.file, p.row) for p in errors if p.code == code] == [(TEAMS, 2)]
+    assert not any(p.code == "payment-unknown-team" for p in errors)
+    (unchecked,) = [p for p in errors if p.code == "payments-unchecked"]
+    assert unchecked.file == PAYMENTS
+    assert f"data/{TEAMS} có dòng không đọc được mã tổ (dòng 2)" in unchecked.message
+    assert re.match(r"\d+ dòng chi ", unchecked.message)
 
 
 def test_validate_format_json_prints_the_problems_for_scripts(tiny_data, tmp_path, monkeypatch, capsys):

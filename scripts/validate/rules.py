@@ -491,14 +491,20 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
     kept = []
     for table in year.payments:
         rows = check_team_file(table, known, report, PAYMENTS)
-        if rows and (unchecked := payments_unchecked(table, year, len(rows))):
+        teams = commune_teams(table, year)
+        if rows and (unchecked := payments_unchecked(table, year, teams, len(rows))):
             report.add(unchecked)
             continue
+        unreadable = rows_without_a_team(teams)  # a payment to a team not found may be to one of these
+        unmatched = 0
         for row in rows:
             where = dict(file=row["_file"], row=row["_row"])
             team_id = row["team_id"]
             if written.get(team_id, 0) != len(periods.get(team_id, [])):
                 continue  # some of the team's allocation rows were rejected and reported: no second error here
+            if team_id not in periods and unreadable:
+                unmatched += 1
+                continue
             if team_id not in periods:
                 report.add(
                     P.PaymentUnknownTeam(**where, column="team_id", value=team_id, params={"fiscal_year": year.fiscal_year})
@@ -537,18 +543,43 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
                 )
                 continue
             kept.append(row)
+        if unmatched:
+            listed = ", ".join(map(str, unreadable[:5])) + (", …" if len(unreadable) > 5 else "")
+            report.add(unchecked_payments(table, teams.relative_path, unmatched, f"có dòng không đọc được mã tổ (dòng {listed})"))
     return kept
 
 
-def payments_unchecked(table: RawTable, year: YearInput, count: int) -> P.Problem | None:
+def commune_teams(payments: RawTable, year: YearInput) -> RawTable | None:
+    """The teams file of a payments file's commune, if the year has one."""
+    commune = Path(payments.relative_path).stem
+    return next((t for t in year.teams if Path(t.relative_path).stem == commune), None)
+
+
+def rows_without_a_team(teams: RawTable | None) -> list[int]:
+    """The rows of a teams file whose team cannot be told: unreadable as a whole (ragged), or whose team id is
+    missing or invalid. Each is reported where it is; they only say which payments cannot be matched yet."""
+    if teams is None:
+        return []
+    column = TEAM_ALLOCATIONS.column("team_id")
+    rows = [problem.row for problem in teams.problems if problem.code == P.RaggedRow.code]
+    for index, raw in enumerate(teams.rows):
+        try:
+            parse.parse_value(column, raw.get("team_id") or "")
+        except parse.Invalid:
+            rows.append(teams.row_number(index))
+    return sorted(rows)
+
+
+def payments_unchecked(table: RawTable, year: YearInput, teams: RawTable | None, count: int) -> P.Problem | None:
     """One problem for a payments file whose commune's allocations are missing or unreadable: its rows
     cannot be matched to teams, and a "no such team" for each of them would bury the real error."""
-    commune = Path(table.relative_path).stem
-    teams = next((t for t in year.teams if Path(t.relative_path).stem == commune), None)
     if teams is not None and teams.header:
         return None
-    teams_file = teams.relative_path if teams else f"allocations/{year.fiscal_year}/teams/{commune}.csv"
-    reason = "không đọc được" if teams else "không có"
+    teams_file = teams.relative_path if teams else f"allocations/{year.fiscal_year}/teams/{Path(table.relative_path).stem}.csv"
+    return unchecked_payments(table, teams_file, count, "không đọc được" if teams else "không có")
+
+
+def unchecked_payments(table: RawTable, teams_file: str, count: int, reason: str) -> P.Problem:
     return P.PaymentsUnchecked(file=table.relative_path, params={"count": count, "teams_file": f"data/{teams_file}", "reason": reason})
 
 
