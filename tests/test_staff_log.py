@@ -22,7 +22,7 @@ from scripts.publish import pipeline as publish
 from scripts.validate import console as report
 from scripts.validate import quality_report
 from scripts.validate.rules import LISTED_PER_KIND, ValidationFailed, run
-from tests.helpers import set_cell
+from tests.helpers import rename_column, set_cell
 from tests.test_bad_inputs import TEAMS, live_site, snapshot  # noqa: F401 (live_site is a fixture)
 
 PAYMENTS = "allocations/2025/payments/01273.csv"
@@ -146,6 +146,16 @@ def test_payments_of_a_team_whose_row_cannot_be_read_are_one_line_naming_the_row
     assert unchecked.file == PAYMENTS
     assert f"data/{TEAMS} có dòng không đọc được mã tổ (dòng 2)" in unchecked.message
     assert re.match(r"\d+ dòng chi ", unchecked.message)
+
+
+def test_payments_of_a_teams_file_without_team_ids_are_one_line_saying_so(tiny_data, tmp_path):
+    rename_column(tiny_data / TEAMS, "team_id", "Mã tổ")
+    with pytest.raises(ValidationFailed) as failure:
+        run(tiny_data, tmp_path)
+    errors = failure.value.report.errors
+    assert [(p.code, p.file, p.row, p.column) for p in errors if p.file == TEAMS] == [("misnamed-column", TEAMS, 1, "mã tổ")]
+    (unchecked,) = [p for p in errors if p.file == PAYMENTS]
+    assert unchecked.code == "payments-unchecked" and f"data/{TEAMS} không có cột team_id: sửa tệp đó trước" in unchecked.message
 
 
 def test_validate_format_json_prints_the_problems_for_scripts(tiny_data, tmp_path, monkeypatch, capsys):

@@ -7,12 +7,14 @@ Each case breaks one thing in the tiny dataset and names the problem it must pro
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
 from scripts.ingest.load import load
 from scripts.model import problems
+from scripts.model.schema import CONTACTS, INPUT_TABLES, header_key
 from scripts.validate.rules import ValidationFailed, run, validate
 from tests.helpers import append_row, drop_column, rename_column, set_cell
 
@@ -35,6 +37,7 @@ def rewrite(data: Path, relative: str, old: str, new: str) -> None:
 BAD_INPUT_CASES = {
     "missing-column": (lambda d: drop_column(d / TEAMS, "village"), ("missing-column", TEAMS, 1, "village")),
     "unknown-column": (lambda d: rename_column(d / TEAMS, "village", "thon"), ("unknown-column", TEAMS, 1, "thon")),
+    "misnamed-column": (lambda d: rename_column(d / TEAMS, "village", "Thôn/xóm, tổ dân phố"), ("misnamed-column", TEAMS, 1, "thôn/xóm, tổ dân phố")),
     "type-error": (lambda d: set_cell(d / TEAMS, 2, "member_count", "mười"), ("type-error", TEAMS, 2, "member_count")),
     "type-error-date": (
         lambda d: set_cell(d / TEAMS, 3, "decision_date", "2025-02-30"),
@@ -231,3 +234,23 @@ def test_only_public_columns_reach_the_dataset(tiny_data, tmp_path):
     for year in dataset["years"]:
         for team in year["teams"]:
             assert set(team) <= public
+
+
+@pytest.mark.parametrize("header", ["Tên tổ", "TEN TO", "Team name", "team-name"])
+def test_a_header_written_as_the_columns_title_names_the_column_to_write_instead(tiny_data, header):
+    """Staff who type their own header in Vietnamese, or the name in another case, are told the name to
+    write, once: not that team_name is missing and that their column is unknown."""
+    rename_column(tiny_data / TEAMS, "team_name", header)
+    _, report = validate(load(tiny_data))
+    about = [p for p in report.problems if p.file == TEAMS and p.row == 1]
+    assert [(p.code, p.params["expected"]) for p in about] == [("misnamed-column", "team_name")]
+    assert "hãy đổi" in about[0].message and about[0].message.endswith("thành team_name.")
+
+
+@pytest.mark.parametrize("table", [*INPUT_TABLES, CONTACTS], ids=lambda table: table.name)
+def test_no_header_could_mean_two_columns_of_a_table(table):
+    meanings = defaultdict(set)
+    for column in table.columns:
+        for text in (column.name, column.title):
+            meanings[header_key(text)].add(column.name)
+    assert {key: names for key, names in meanings.items() if len(names) > 1} == {}

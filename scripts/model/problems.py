@@ -132,6 +132,11 @@ UnexpectedFile = _kind(
 MissingColumn = _kind(
     "missing-column", "Thiếu cột", "Thiếu cột bắt buộc “{column}”. Hãy thêm cột này vào dòng tiêu đề."
 )
+MisnamedColumn = _kind(
+    "misnamed-column",
+    "Tên cột chưa đúng mẫu",
+    "Cột “{column}” có vẻ là cột “{expected}” ({title}). Dòng tiêu đề phải dùng đúng tên trong mẫu: hãy đổi “{column}” thành {expected}.",
+)
 UnknownColumn = _kind(
     "unknown-column",
     "Cột không có trong mẫu",

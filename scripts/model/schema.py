@@ -6,6 +6,8 @@ Only columns marked ``public`` ever leave the pipeline (personal data stays out 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -55,6 +57,18 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
+
+    def column_meant_by(self, header: str) -> Column | None:
+        """The column a header names by its Vietnamese title, or by its name in other case or spacing
+        ("Mã tổ", "Ma to", "Team ID" for team_id): what staff who typed their own header meant."""
+        key = header_key(header)
+        return next((c for c in self.columns if key in (header_key(c.title), header_key(c.name))), None)
+
+
+def header_key(text: str) -> str:
+    """A header as it is compared: no tone marks, đ as d, lower case, words only."""
+    letters = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
+    return " ".join(re.findall(r"[a-z0-9]+", letters.replace("đ", "d").replace("Đ", "d").lower()))
 
 
 TEAM_ID_PATTERN = r"^\d{5}-\d{3}$"

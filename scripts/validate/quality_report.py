@@ -45,6 +45,7 @@ FIXES = {
     "unexpected-file": "Lưu lại bảng bằng “CSV UTF-8 (.csv)” hoặc “Excel Workbook (.xlsx)”, tên viết thường; chuyển tệp khác ra khỏi data/.",
     "code-character": "Gõ lại mã bằng bàn phím với chữ số thường (0–9), không dùng chữ số toàn khổ hay ký tự đặc biệt.",
     "missing-column": "Thêm cột còn thiếu vào dòng tiêu đề, đúng tên như trong mẫu.",
+    "misnamed-column": "Sửa tên cột trong dòng tiêu đề thành tên được nêu (như trong tệp mẫu Excel).",
     "unknown-column": "Xóa cột thừa hoặc sửa tên cột cho đúng mẫu.",
     "missing-value": "Điền giá trị vào ô trống.",
     "type-error": "Sửa giá trị cho đúng kiểu của cột (số, ngày hoặc mã) như trong mẫu.",

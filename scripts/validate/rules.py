@@ -129,14 +129,17 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
     if not table.header:
         return []
     expected = ", ".join(schema.column_names)
+    meant = {name: column for name in table.header if name not in schema.column_names and (column := schema.column_meant_by(name))}
     for name in schema.column_names:
-        if name not in table.header:
+        if name not in table.header and name not in {column.name for column in meant.values()}:
             report.add(P.MissingColumn(file=table.relative_path, row=1, column=name))
     for name in table.header:
         if name in schema.column_names:
             continue
         if what := personal.column_kind(name):
             report.add(P.PersonalDataColumn(file=table.relative_path, row=1, column=name, params={"what": what}))
+        elif name in meant:
+            report.add(P.MisnamedColumn(file=table.relative_path, row=1, column=name, params={"expected": meant[name].name, "title": meant[name].title}))
         else:
             report.add(P.UnknownColumn(file=table.relative_path, row=1, column=name, params={"expected": expected}))
     present = [column for column in schema.columns if column.name in table.header]
@@ -571,12 +574,13 @@ def rows_without_a_team(teams: RawTable | None) -> list[int]:
 
 
 def payments_unchecked(table: RawTable, year: YearInput, teams: RawTable | None, count: int) -> P.Problem | None:
-    """One problem for a payments file whose commune's allocations are missing or unreadable: its rows
-    cannot be matched to teams, and a "no such team" for each of them would bury the real error."""
-    if teams is not None and teams.header:
+    """One problem for a payments file whose commune's allocations are missing, unreadable or without team
+    ids: its rows cannot be matched to teams, and a "no such team" for each of them would bury the real error."""
+    if teams is None:
+        return unchecked_payments(table, f"allocations/{year.fiscal_year}/teams/{Path(table.relative_path).stem}.csv", count, "không có")
+    if "team_id" in teams.header:
         return None
-    teams_file = teams.relative_path if teams else f"allocations/{year.fiscal_year}/teams/{Path(table.relative_path).stem}.csv"
-    return unchecked_payments(table, teams_file, count, "không đọc được" if teams else "không có")
+    return unchecked_payments(table, teams.relative_path, count, "không có cột team_id" if teams.header else "không đọc được")
 
 
 def unchecked_payments(table: RawTable, teams_file: str, count: int, reason: str) -> P.Problem:
