@@ -10,7 +10,6 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.dev import sample
 from scripts.publish import pipeline  # noqa: E402
 from scripts.validate import console as report  # noqa: E402
 from scripts.validate.rules import ValidationFailed  # noqa: E402
@@ -33,6 +32,8 @@ def _run_stage(action, show=report.print_console):
 @task
 def sample_data(c):
     """Regenerate the bundled sample data under data/ (deterministic)."""
+    from scripts.dev import sample
+
     changed = sample.generate(PATHS.data)
     print(f"{len(changed)} tệp mẫu thay đổi")
 

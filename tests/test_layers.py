@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,10 @@ def test_the_walk_finds_a_cycle(monkeypatch):
     graph = {"scripts.site.a": [("scripts.site.b", 1)], "scripts.site.b": [("scripts.site.a", 3)], "scripts.site.c": []}
     monkeypatch.setitem(globals(), "GRAPH", graph)
     assert cycles() == [["scripts.site.a", "scripts.site.b"]]
+
+
+def test_a_staff_command_loads_no_developer_tool():
+    """Every staff command loads tasks.py; the tools under scripts/dev/ are imported by the tasks that use them."""
+    listing = "import sys, tasks; print(*sorted(name for name in sys.modules if name.startswith('scripts.dev')))"
+    loaded = subprocess.run([sys.executable, "-c", listing], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
