@@ -10,8 +10,9 @@ import json
 
 import pytest
 
+from scripts.ingest.load import load
 from scripts.model.schema import PAYMENTS as PAYMENT_TABLE
-from scripts.validate.rules import run
+from scripts.validate.rules import run, validate
 from tests.helpers import append_row, set_cell
 from tests.test_validate import YEAR, problems_of, rewrite
 
@@ -97,6 +98,19 @@ def test_payments_within_the_allocation_raise_nothing(tiny_data):
     for months in (("1", "6"), ("7", "12")):
         append_row(tiny_data / PAYMENTS, {"team_id": "01273-002", "month_from": months[0], "month_to": months[1]})
     assert not [problem for problem in problems_of(tiny_data) if problem[1] == PAYMENTS]
+
+
+def test_a_mistyped_payment_is_one_error_for_its_period_not_one_per_later_payment(tiny_data):
+    """5,000,000 typed for a month's 500,000: the period's total goes over at the next payment, and every
+    payment after it would go over too. One error, where it went over, with the period's total and rows."""
+    set_cell(tiny_data / PAYMENTS, 2, "amount_vnd", "5000000")
+    for months in (("7", "9"), ("10", "12")):
+        append_row(tiny_data / PAYMENTS, {"month_from": months[0], "month_to": months[1], "amount_vnd": "1500000"})
+    _, report = validate(load(tiny_data))
+    (over,) = [p for p in report.problems if p.code == "payment-exceeds-allocation"]
+    assert (over.file, over.row, over.column) == (PAYMENTS, 3, "amount_vnd")
+    assert (over.params["paid"], over.params["excess"]) == (8_000_000, 2_000_000)
+    assert "8.000.000 đồng" in over.message and over.message.endswith("Các lần chi của đợt ở dòng 2, 3, 4.")
 
 
 def test_payments_are_optional(tiny_data):

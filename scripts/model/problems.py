@@ -341,8 +341,8 @@ PaymentOutsideAllocation = _kind(
 PaymentExceedsAllocation = _kind(
     "payment-exceeds-allocation",
     "Chi vượt phân bổ",
-    "Tính cả lần chi này, tổ “{team_id}” đã được chi {paid} đồng cho đợt {months}, vượt số tiền phân bổ "
-    "{allocated} đồng là {excess} đồng.",
+    "Tổng các lần chi cho tổ “{team_id}”, đợt {months}, là {paid} đồng, vượt số tiền phân bổ {allocated} đồng "
+    "là {excess} đồng; tổng vượt từ lần chi ở dòng này. Các lần chi của đợt ở dòng {rows}.",
 )
 
 # Findings published on the site: they do not stop publication.

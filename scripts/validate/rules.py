@@ -490,7 +490,8 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
     for table in year.teams:
         for raw in table.rows:
             written[parse.canonical_code(raw.get("team_id", ""))] += 1
-    paid: dict[tuple[str, int], int] = defaultdict(int)
+    paid: dict[tuple[str, int], int] = defaultdict(int)  # by (team, first month of its period)
+    payment_rows: dict[tuple[str, int], list[int]] = defaultdict(list)
     kept = []
     for table in year.payments:
         rows = check_team_file(table, known, report, PAYMENTS)
@@ -500,6 +501,7 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
             continue
         unreadable = rows_without_a_team(teams)  # a payment to a team not found may be to one of these
         unmatched = 0
+        overpaid: dict[tuple[str, int], tuple[dict, dict]] = {}  # each period once, at the payment that took it over
         for row in rows:
             where = dict(file=row["_file"], row=row["_row"])
             team_id = row["team_id"]
@@ -531,25 +533,36 @@ def check_payments(year: YearInput, allocations: list[dict], known: set[str], re
             check_payment_date(row, period, year.fiscal_year, report)
             key = (team_id, period["month_from"])
             paid[key] += row["amount_vnd"]
+            payment_rows[key].append(row["_row"])
             if paid[key] > period["amount_vnd"]:
-                report.add(
-                    P.PaymentExceedsAllocation(
-                        **where, column="amount_vnd", value=str(row["amount_vnd"]),
-                        params={
-                            "team_id": team_id,
-                            "months": months(period["month_from"], period["month_to"]),
-                            "paid": paid[key],
-                            "allocated": period["amount_vnd"],
-                            "excess": paid[key] - period["amount_vnd"],
-                        },
-                    )
-                )
+                overpaid.setdefault(key, (row, period))
                 continue
             kept.append(row)
+        # One error per period, not one per later payment: a mistyped first payment of a monthly paid
+        # team would otherwise give twelve, each pointing at a right amount.
+        for key, (row, period) in overpaid.items():
+            report.add(
+                P.PaymentExceedsAllocation(
+                    file=row["_file"], row=row["_row"], column="amount_vnd", value=str(row["amount_vnd"]),
+                    params={
+                        "team_id": key[0],
+                        "months": months(period["month_from"], period["month_to"]),
+                        "paid": paid[key],
+                        "allocated": period["amount_vnd"],
+                        "excess": paid[key] - period["amount_vnd"],
+                        "rows": row_list(payment_rows[key]),
+                    },
+                )
+            )
         if unmatched:
-            listed = ", ".join(map(str, unreadable[:5])) + (", …" if len(unreadable) > 5 else "")
-            report.add(unchecked_payments(table, teams.relative_path, unmatched, f"có dòng không đọc được mã tổ (dòng {listed})"))
+            reason = f"có dòng không đọc được mã tổ (dòng {row_list(unreadable)})"
+            report.add(unchecked_payments(table, teams.relative_path, unmatched, reason))
     return kept
+
+
+def row_list(rows: list[int], shown: int = 12) -> str:
+    """Row numbers as a message lists them: "2, 44, 86", the first ``shown`` then "…"."""
+    return ", ".join(map(str, rows[:shown])) + (", …" if len(rows) > shown else "")
 
 
 def commune_teams(payments: RawTable, year: YearInput) -> RawTable | None:
