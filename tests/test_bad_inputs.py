@@ -119,6 +119,15 @@ REFUSED = {
     "only the header": (lambda d: (d / TEAMS).write_text(text(d).splitlines()[0] + "\n", encoding="utf-8"), ("no-rows", TEAMS, 2, None)),
     "huge cell": (cell(3, "village", "Thôn " * 2000), ("cell-too-long", TEAMS, 3, "village")),
     "cell larger than the CSV reader accepts": (cell(4, "team_name", "x" * 200_000), ("cell-too-long", TEAMS, 4, None)),
+    "an office's name and a title above the header": (
+        lambda d: (d / TEAMS).write_text("ỦY BAN NHÂN DÂN PHƯỜNG THỤC PHÁN,,\nDanh sách phân bổ kinh phí,,\n" + text(d), encoding="utf-8"),
+        ("header-not-first", TEAMS, 1, None),
+    ),
+    "a merged title row above the header of a workbook": (
+        lambda d: to_xlsx(d, edit=lambda sheet: (sheet.insert_rows(1), sheet.cell(row=1, column=1, value="DANH SÁCH TỔ CĐSCĐ"))),
+        ("header-not-first", TEAMS_XLSX, 1, None),
+    ),
+    "a blank line above the header": (lambda d: (d / TEAMS).write_text("\n" + text(d), encoding="utf-8"), ("header-not-first", TEAMS, 1, None)),
     "duplicated header": (lambda d: rename_column(d / TEAMS, "team_name", "village"), ("duplicate-column", TEAMS, 1, "village")),
     "missing column": (lambda d: drop_column(d / TEAMS, "decision_date"), ("missing-column", TEAMS, 1, "decision_date")),
     "extra unknown column": (lambda d: rename_column(d / TEAMS, "village", "ghi_chu"), ("unknown-column", TEAMS, 1, "ghi_chu")),
@@ -251,6 +260,15 @@ def test_a_file_in_neither_encoding_names_the_line_and_the_character_staff_must_
     _, report = validate(load(tiny_data))
     [problem] = [p for p in report.errors if p.code == "encoding-error"]
     assert "dòng 2 có ký tự “ö” U+00F6 LATIN SMALL LETTER O WITH DIAERESIS" in problem.message
+
+
+def test_a_title_above_the_header_is_one_error_naming_the_header_row_and_the_title(tiny_data):
+    """Official spreadsheets open with the office's name and a title; left in, each blank cell of the title
+    line was a duplicated column, and every payment of the commune unchecked. One line says what to delete."""
+    REFUSED["an office's name and a title above the header"][0](tiny_data)
+    _, report = validate(load(tiny_data))
+    (problem,) = [p for p in report.errors if p.file == TEAMS]
+    assert "có 2 dòng phía trên dòng tên cột (dòng 3), bắt đầu bằng “ỦY BAN NHÂN DÂN PHƯỜNG THỤC PHÁN”" in problem.message
 
 
 def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):

@@ -31,6 +31,7 @@ CANONICAL = "UTF-8, dấu phẩy"  # the form the README asks for: nothing worth
 # Anything past these is an export of the wrong thing, refused at once rather than validated for minutes.
 MAX_TABLE_BYTES = 20 * 1024**2
 MAX_TABLE_ROWS = 120_000  # data rows, header not counted
+TITLE_LINES_LOOKED_AT = 10  # above the header, for a title block staff left in
 # The csv module's own default. Its limit is process-wide, and a library (frictionless) raises it when
 # imported: set for each read, so that what is refused does not depend on what was imported before.
 MAX_CSV_FIELD = 131_072
@@ -215,9 +216,33 @@ def read_xlsx(path: Path, file: str) -> tuple[list[list[str]], str]:
     return records, f"XLSX{sheets}"
 
 
+def filled(record: list[str]) -> list[str]:
+    """A record's cells up to its last non-blank one."""
+    cells = [cell.strip() for cell in record]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+def header_below_titles(records: list[list[str]]) -> int | None:
+    """The index of the header when lines of one cell each (an office's name, a document's title, as
+    official spreadsheets open) come above it; None when the first line may be the header."""
+    for index, record in enumerate(records[:TITLE_LINES_LOOKED_AT]):
+        cells = filled(record)
+        if len(cells) > 1:
+            return index if index and all(cells) else None
+    return None
+
+
 def tabulate(records: list[list[str]], file: str) -> Table:
     """Header and rows from raw records: trailing empty cells and blank lines (Excel leaves them) dropped."""
     table = Table()
+    if below := header_below_titles(records):
+        above = [cell for record in records[:below] for cell in filled(record) if cell]
+        first = f"“{normalise_text(above[0])[:80]}”" if above else "một dòng trống"
+        params = {"count": below, "header_row": below + HEADER_ROW, "first": first}
+        table.problems.append(P.HeaderNotFirst(file=file, row=HEADER_ROW, params=params))
+        return table
     header = [normalise_text(name).lower() for name in records[0]]
     while header and header[-1] == "" and all(len(r) < len(header) or not r[len(header) - 1].strip() for r in records[1:]):
         header.pop()

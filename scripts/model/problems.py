@@ -198,6 +198,12 @@ PaymentsUnchecked = _kind(
 NoRows = _kind(
     "no-rows", "Tệp không có dòng dữ liệu", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu nào."
 )
+HeaderNotFirst = _kind(
+    "header-not-first",
+    "Dòng tiêu đề không ở dòng 1",
+    "Dòng 1 phải là dòng tên các cột, như trong mẫu. Tệp này có {count} dòng phía trên dòng tên cột (dòng "
+    "{header_row}), bắt đầu bằng {first}: hãy xóa các dòng đó rồi lưu lại.",
+)
 DuplicateColumn = _kind(
     "duplicate-column",
     "Cột bị lặp",

@@ -44,6 +44,7 @@ FIXES = {
     "year-folder-name": "Đổi tên thư mục thành đúng 4 chữ số của năm ngân sách, không có khoảng trắng hay ký tự khác.",
     "unexpected-file": "Lưu lại bảng bằng “CSV UTF-8 (.csv)” hoặc “Excel Workbook (.xlsx)”, tên viết thường; chuyển tệp khác ra khỏi data/.",
     "code-character": "Gõ lại mã bằng bàn phím với chữ số thường (0–9), không dùng chữ số toàn khổ hay ký tự đặc biệt.",
+    "header-not-first": "Xóa quốc hiệu, tên cơ quan và tiêu đề phía trên bảng, để dòng tên cột là dòng 1.",
     "missing-column": "Thêm cột còn thiếu vào dòng tiêu đề, đúng tên như trong mẫu.",
     "misnamed-column": "Sửa tên cột trong dòng tiêu đề thành tên được nêu (như trong tệp mẫu Excel).",
     "unknown-column": "Xóa cột thừa hoặc sửa tên cột cho đúng mẫu.",
