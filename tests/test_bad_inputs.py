@@ -24,6 +24,7 @@ from tests.legacy_fonts import to_vni
 
 TEAMS = "allocations/2025/teams/01273.csv"
 TEAMS_XLSX = "allocations/2025/teams/01273.xlsx"
+PAYMENTS = "allocations/2025/payments/01273.csv"
 PROVINCE = "allocations/2025/province.csv"
 YEAR_TOML = "allocations/2025/year.toml"
 PROVINCE_TOML = "reference/province.toml"
@@ -128,6 +129,14 @@ REFUSED = {
         ("header-not-first", TEAMS_XLSX, 1, None),
     ),
     "a blank line above the header": (lambda d: (d / TEAMS).write_text("\n" + text(d), encoding="utf-8"), ("header-not-first", TEAMS, 1, None)),
+    "a total row below the rows": (
+        lambda d: (d / TEAMS).write_text(text(d) + "Tổng cộng,,,,,,,12000000,,\n", encoding="utf-8"),
+        ("not-a-data-row", TEAMS, 5, None),
+    ),
+    "a signature block below the payments": (
+        lambda d: (d / PAYMENTS).write_text(text(d, PAYMENTS) + ",,,,,,\nNgười lập biểu,,,,Kế toán,,\n,,,,(Ký tên),,\n", encoding="utf-8"),
+        ("not-a-data-row", PAYMENTS, 4, None),
+    ),
     "duplicated header": (lambda d: rename_column(d / TEAMS, "team_name", "village"), ("duplicate-column", TEAMS, 1, "village")),
     "missing column": (lambda d: drop_column(d / TEAMS, "decision_date"), ("missing-column", TEAMS, 1, "decision_date")),
     "extra unknown column": (lambda d: rename_column(d / TEAMS, "village", "ghi_chu"), ("unknown-column", TEAMS, 1, "ghi_chu")),
@@ -269,6 +278,25 @@ def test_a_title_above_the_header_is_one_error_naming_the_header_row_and_the_tit
     _, report = validate(load(tiny_data))
     (problem,) = [p for p in report.errors if p.file == TEAMS]
     assert "có 2 dòng phía trên dòng tên cột (dòng 3), bắt đầu bằng “ỦY BAN NHÂN DÂN PHƯỜNG THỤC PHÁN”" in problem.message
+
+
+def test_a_total_and_a_signature_below_the_rows_are_one_error_not_one_per_cell(tiny_data):
+    """Official spreadsheets close with a total and signatures; each of their blank cells was a missing
+    value, and the words an invalid code or amount. One line names the rows to delete."""
+    (tiny_data / TEAMS).write_text(text(tiny_data) + "Tổng cộng,,,,,,,12000000,,\n,,,,,,,,,\nNgười lập biểu,,,,,,,Chủ tịch,,\n", encoding="utf-8")
+    _, report = validate(load(tiny_data))
+    (problem,) = [p for p in report.errors if p.file == TEAMS]
+    assert (problem.code, problem.row) == ("not-a-data-row", 5)
+    assert problem.message.startswith("Dòng 5, 7 ở cuối bảng") and "“Tổng cộng”" in problem.message
+
+
+def test_a_team_with_blank_cells_above_a_full_row_is_still_told_cell_by_cell(tiny_data):
+    """Only rows after every fuller row are notes: blanks in a team's row above the last one are that team's."""
+    for column in ("team_name", "village", "member_count", "month_from", "month_to", "amount_vnd"):
+        set_cell(tiny_data / TEAMS, 2, column, "")
+    _, report = validate(load(tiny_data))
+    codes = {(p.code, p.row) for p in report.errors if p.file == TEAMS}
+    assert ("missing-value", 2) in codes and not any(code == "not-a-data-row" for code, _ in codes)
 
 
 def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):

@@ -215,6 +215,13 @@ RaggedRow = _kind(
     "Dòng này có {cells} ô nhưng dòng tiêu đề có {columns} cột (thường do dấu phân cách hoặc dấu ngoặc kép "
     "thừa trong một ô).",
 )
+NotADataRow = _kind(
+    "not-a-data-row",
+    "Dòng không phải dữ liệu",
+    "Dòng {rows} ở cuối bảng có vẻ không phải dòng dữ liệu: ít hơn nửa số ô bắt buộc có giá trị, bắt đầu bằng “{first}”. "
+    "Bảng chỉ gồm dòng tên cột và các dòng dữ liệu: hãy xóa dòng tổng cộng, chữ ký hay ghi chú; nếu là dữ liệu, "
+    "hãy điền đủ các ô.",
+)
 PersonalDataColumn = _kind(
     "personal-data-column",
     "Cột chứa thông tin cá nhân",

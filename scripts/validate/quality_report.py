@@ -45,6 +45,7 @@ FIXES = {
     "unexpected-file": "Lưu lại bảng bằng “CSV UTF-8 (.csv)” hoặc “Excel Workbook (.xlsx)”, tên viết thường; chuyển tệp khác ra khỏi data/.",
     "code-character": "Gõ lại mã bằng bàn phím với chữ số thường (0–9), không dùng chữ số toàn khổ hay ký tự đặc biệt.",
     "header-not-first": "Xóa quốc hiệu, tên cơ quan và tiêu đề phía trên bảng, để dòng tên cột là dòng 1.",
+    "not-a-data-row": "Xóa dòng tổng cộng, chữ ký và ghi chú ở cuối bảng: các con số được cộng khi công bố.",
     "missing-column": "Thêm cột còn thiếu vào dòng tiêu đề, đúng tên như trong mẫu.",
     "misnamed-column": "Sửa tên cột trong dòng tiêu đề thành tên được nêu (như trong tệp mẫu Excel).",
     "unknown-column": "Xóa cột thừa hoặc sửa tên cột cho đúng mẫu.",

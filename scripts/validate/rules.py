@@ -143,8 +143,14 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
         else:
             report.add(P.UnknownColumn(file=table.relative_path, row=1, column=name, params={"expected": expected}))
     present = [column for column in schema.columns if column.name in table.header]
+    data_rows = len(table.rows) - trailing_notes(table, schema)
+    if data_rows < len(table.rows):
+        notes = range(data_rows, len(table.rows))
+        first = next(cell for index in notes for cell in table.rows[index].values() if cell)
+        rows = ", ".join(str(table.row_number(index)) for index in notes)
+        report.add(P.NotADataRow(file=table.relative_path, row=table.row_number(data_rows), params={"rows": rows, "first": first[:80]}))
     result = []
-    for index, raw in enumerate(table.rows):
+    for index, raw in enumerate(table.rows[:data_rows]):
         row_number = table.row_number(index)
         typed = {"_file": table.relative_path, "_row": row_number}
         complete = len(present) == len(schema.columns)
@@ -155,6 +161,16 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
         if complete:
             result.append(typed)
     return result
+
+
+def trailing_notes(table: RawTable, schema: Table) -> int:
+    """How many rows at the end hold less than half of the required cells: a total, a signature or a note,
+    as official spreadsheets close. None when no row above them is fuller."""
+    required = [column.name for column in schema.columns if column.required and column.name in table.header]
+    for count, raw in enumerate(reversed(table.rows)):
+        if 2 * sum(1 for name in required if raw[name]) >= len(required):
+            return count
+    return 0
 
 
 def setting(settings: dict, key: str):
@@ -578,7 +594,7 @@ def rows_without_a_team(teams: RawTable | None) -> list[int]:
         return []
     column = TEAM_ALLOCATIONS.column("team_id")
     rows = [problem.row for problem in teams.problems if problem.code == P.RaggedRow.code]
-    for index, raw in enumerate(teams.rows):
+    for index, raw in enumerate(teams.rows[: len(teams.rows) - trailing_notes(teams, TEAM_ALLOCATIONS)]):
         try:
             parse.parse_value(column, raw.get("team_id") or "")
         except parse.Invalid:
