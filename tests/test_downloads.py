@@ -140,7 +140,7 @@ def test_downloads_are_byte_identical_across_runs(tiny_data, tmp_path):
 def test_every_published_hash_and_size_holds(tiny_site):
     folder = tiny_site / "du-lieu"
     page = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "lxml")
-    listed = {row.th.a["href"]: row.code.text for row in page.select("table.data-table tbody tr")}
+    listed = {row.th.a["href"]: row.code.text for row in page.select("table.file-table tbody tr")}
     assert len(listed) > 10
     for href, sha256 in listed.items():
         assert hashlib.sha256((folder / href).read_bytes()).hexdigest() == sha256, href
@@ -161,6 +161,26 @@ def test_download_links_show_format_and_vietnamese_size(tiny_site):
     metas = [li.select_one(".file-meta").text for li in home.select("ul.downloads li")]
     assert {re.match(r"\((\w+), ", meta).group(1) for meta in metas} == {"CSV", "XLSX", "JSON"}
     assert filesize(42_000) == "41 KB" and filesize(1_250_000) == "1,2 MB"
+
+
+def test_the_downloads_page_links_each_communes_files_from_its_row_by_format_and_size(tiny_site):
+    """A row per commune and year, not per file: every commune file of the data package is linked once, from
+    the row of its commune and year, by its format, with its size beside it."""
+    page_path = tiny_site / "du-lieu/index.html"
+    page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "lxml")
+    package = json.loads((tiny_site / "du-lieu/datapackage.json").read_text(encoding="utf-8"))
+    titles = {resource["path"]: resource["title"] for resource in package["resources"] if resource["path"].startswith("xa/")}
+    linked = []
+    for row in page.select_one("#bang-theo-xa").find_parent("table").select("tbody tr"):
+        name, year = row.th.get_text(strip=True), row.select_one("td.num").get_text(strip=True)
+        for link in row.select("td.file-links a"):
+            target = (page_path.parent / link["href"]).resolve()
+            path = target.relative_to((tiny_site / "du-lieu").resolve()).as_posix()
+            assert titles[path].endswith(f"{name}, năm {year}"), (path, name, year)
+            assert link.contents[0].strip() == target.suffix[1:].upper()
+            assert link.find_next_sibling("span", class_="file-meta").text == f"({filesize(target.stat().st_size)})"
+            linked.append(path)
+    assert sorted(linked) == sorted(titles)
 
 
 def test_published_columns_are_the_public_schema_columns(tiny_site):

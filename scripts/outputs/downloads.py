@@ -386,6 +386,7 @@ class Download:
     resource: Resource | None = None  # a table the data package describes with its schema
     scope: str = ""  # which pages list it: "" whole dataset, "2025" a year, "01273/2025" a commune's year
     root: str = DOWNLOADS_DIR
+    label: str = ""  # what it holds, where its scope is said already (a row of one commune and year); else its title
 
     @property
     def site_path(self) -> str:
@@ -402,6 +403,7 @@ class Download:
             "path": self.site_path,
             "scope": self.scope,
             "title": self.title,
+            "label": self.label or self.title,
             "format": FORMATS[self.extension],
             "bytes": len(self.content),
             "sha256": hashlib.sha256(self.content).hexdigest(),
@@ -543,16 +545,21 @@ def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: 
             where = f"{names[code]}, năm {fiscal_year}"
             commune_scope = f"{code}/{fiscal_year}"
             part = [chunk for chunk in teams if chunk.commune_code == code]
-            heading = f"Kinh phí, chi trả và số còn lại của từng tổ, {where}"
+            allocated, figures = "Phân bổ kinh phí cho các tổ", "Kinh phí, chi trả và số còn lại của từng tổ"
+            heading = f"{figures}, {where}"
             files += [
                 Download(
                     commune_table_file(TEAM_ALLOCATION_RESOURCE.slug, code, fiscal_year),
                     csv_bytes(TEAM_ALLOCATION_RESOURCE, [chunk for chunk in allocations if chunk.commune_code == code]),
-                    f"Phân bổ kinh phí cho các tổ của {where}",
+                    f"{allocated} của {where}",
                     TEAM_ALLOCATION_RESOURCE,
                     commune_scope,
+                    label=allocated,
                 ),
-                Download(commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year), csv_bytes(COMMUNE_TEAMS_RESOURCE, part), heading, COMMUNE_TEAMS_RESOURCE, commune_scope),
+                Download(
+                    commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year),
+                    csv_bytes(COMMUNE_TEAMS_RESOURCE, part), heading, COMMUNE_TEAMS_RESOURCE, commune_scope, label=figures,
+                ),
                 Download(
                     commune_table_file(COMMUNE_TEAMS_RESOURCE.slug, code, fiscal_year, "xlsx"),
                     workbook(
@@ -561,6 +568,7 @@ def derived_files(site: SiteData, chunks: dict[Resource, list[Chunk]], history: 
                     ),
                     heading,
                     scope=commune_scope,
+                    label=figures,
                 ),
             ]
     return files

@@ -8,6 +8,8 @@ page exactly when its files, sizes or releases change.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import json
 from pathlib import Path
 
@@ -75,6 +77,20 @@ def release_files(manifest: dict, release: dict) -> list[dict]:
     return [entry for entry in files_in(manifest, RELEASES_DIR) if entry["path"].startswith(prefix)]
 
 
+def commune_file_rows(manifest: dict, commune_names: dict[str, str]) -> list[dict]:
+    """The downloads page's row for each commune and year, in code order, newest year first: its tables, as
+    made, each with its files (a CSV, and an XLSX of the same table)."""
+    rows: dict[tuple[str, int], dict[str, list[dict]]] = defaultdict(dict)
+    for entry in manifest["files"]:
+        if "/" in entry["scope"]:
+            code, year = entry["scope"].split("/")
+            rows[code, -int(year)].setdefault(entry["label"], []).append(entry)
+    return [
+        {"name": commune_names[code], "year": -year, "tables": [{"label": label, "files": files} for label, files in tables.items()]}
+        for (code, year), tables in sorted(rows.items())
+    ]
+
+
 def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel]:
     history = manifest["history"]
     releases = [
@@ -82,7 +98,6 @@ def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel
         for release in reversed(history["releases"])
     ]
     years = sorted({entry["scope"] for entry in manifest["files"] if entry["scope"].isdigit()}, reverse=True)
-    communes = sorted((entry for entry in manifest["files"] if "/" in entry["scope"]), key=lambda entry: entry["path"])
     feed = CHANGELOG_URL + "atom.xml"
     pages = [
         PageModel(
@@ -94,7 +109,7 @@ def page_models(manifest: dict, commune_names: dict[str, str]) -> list[PageModel
                 "release_date": manifest["date"],
                 "whole": files_in(manifest, ""),
                 "years": [{"year": year, "files": files_in(manifest, year)} for year in years],
-                "communes": communes,
+                "communes": commune_file_rows(manifest, commune_names),
                 "schemas": files_in(manifest, SCHEMAS_DIR),
                 "reading": READING_EXAMPLE,
                 "feed": feed,
