@@ -137,6 +137,10 @@ REFUSED = {
         lambda d: (d / PAYMENTS).write_text(text(d, PAYMENTS) + ",,,,,,\nNgười lập biểu,,,,Kế toán,,\n,,,,(Ký tên),,\n", encoding="utf-8"),
         ("not-a-data-row", PAYMENTS, 4, None),
     ),
+    "a teams file named by its commune's name": (
+        lambda d: (d / TEAMS).rename(d / "allocations/2025/teams/Thục Phán.csv"),
+        ("misnamed-file", "allocations/2025/teams/Thục Phán.csv", None, None),
+    ),
     "duplicated header": (lambda d: rename_column(d / TEAMS, "team_name", "village"), ("duplicate-column", TEAMS, 1, "village")),
     "missing column": (lambda d: drop_column(d / TEAMS, "decision_date"), ("missing-column", TEAMS, 1, "decision_date")),
     "extra unknown column": (lambda d: rename_column(d / TEAMS, "village", "ghi_chu"), ("unknown-column", TEAMS, 1, "ghi_chu")),
@@ -297,6 +301,17 @@ def test_a_team_with_blank_cells_above_a_full_row_is_still_told_cell_by_cell(tin
     _, report = validate(load(tiny_data))
     codes = {(p.code, p.row) for p in report.errors if p.file == TEAMS}
     assert ("missing-value", 2) in codes and not any(code == "not-a-data-row" for code, _ in codes)
+
+
+@pytest.mark.parametrize("name, named", [("Thục Phán.csv", "tên tệp không phải mã xã, phường"), ("01786.csv", "01786 là mã của Xã Đông Khê")])
+def test_a_file_named_otherwise_than_its_rows_commune_is_one_error_naming_the_file_to_write(tiny_data, name, named):
+    """Every row said wrong-commune; one line says which name the file should have."""
+    (tiny_data / "allocations/2025/teams/01786.csv").unlink()
+    (tiny_data / TEAMS).rename(tiny_data / "allocations/2025/teams" / name)
+    _, report = validate(load(tiny_data))
+    (problem,) = [p for p in report.errors if p.file == f"allocations/2025/teams/{name}"]
+    assert problem.code == "misnamed-file" and f"({named})" in problem.message
+    assert "ghi mã xã 01273 (Phường Thục Phán)" in problem.message and "đổi tên tệp thành 01273.csv" in problem.message
 
 
 def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):

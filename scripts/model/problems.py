@@ -288,6 +288,12 @@ UnknownCommune = _kind(
     "Mã xã không tồn tại",
     "Mã xã/phường “{value}” không có trong danh mục xã, phường của tỉnh (tệp data/reference/communes.csv).",
 )
+MisnamedFile = _kind(
+    "misnamed-file",
+    "Tên tệp không phải mã xã của các dòng",
+    "Mọi dòng của tệp ghi mã xã {code} ({commune}), còn tệp tên là “{name}” ({named}). Nếu đây là tệp của "
+    "{commune}, hãy đổi tên tệp thành {expected}; nếu không, hãy sửa mã xã ở các dòng.",
+)
 WrongCommune = _kind(
     "wrong-commune",
     "Tổ ghi sai xã",

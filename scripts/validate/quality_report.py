@@ -56,6 +56,7 @@ FIXES = {
     "out-of-range": "Sửa giá trị về trong khoảng cho phép.",
     "month-range-reversed": "Đổi chỗ “Từ tháng” và “Đến tháng”.",
     "unknown-commune": "Dùng mã xã/phường 5 chữ số trong danh mục data/reference/communes.csv.",
+    "misnamed-file": "Đặt tên tệp bằng mã 5 chữ số của xã, phường mà các dòng ghi, ví dụ 01273.csv.",
     "wrong-commune": "Chuyển dòng này sang tệp của đúng xã/phường, hoặc sửa mã cho đúng.",
     "duplicate-commune": "Mỗi xã/phường chỉ có một dòng: gộp hoặc xóa dòng lặp.",
     "duplicate-team-id": "Đặt cho tổ này một mã chưa dùng (mã xã-số thứ tự mới).",

@@ -173,6 +173,19 @@ def trailing_notes(table: RawTable, schema: Table) -> int:
     return 0
 
 
+def misnamed_file(table: RawTable, rows: list[dict], known: dict[str, str]) -> P.Problem | None:
+    """One problem for a file named otherwise than the one commune all its rows name (its name, "01273 -
+    Thục Phán", another code): each row would otherwise be a wrong-commune of its own."""
+    path = Path(table.relative_path)
+    codes = {row["commune_code"] for row in rows}
+    if len(codes) != 1 or path.stem in codes or not codes <= known.keys():
+        return None  # mixed or unknown codes: each row is told where it is
+    (code,) = codes
+    named = f"{path.stem} là mã của {known[path.stem]}" if path.stem in known else "tên tệp không phải mã xã, phường"
+    params = {"name": path.name, "named": named, "code": code, "commune": known[code], "expected": code + path.suffix}
+    return P.MisnamedFile(file=table.relative_path, params=params)
+
+
 def setting(settings: dict, key: str):
     """A settings file's value by its dotted key ("province_decision.date"), or None."""
     value = settings
@@ -212,7 +225,7 @@ def check_year_metadata(year: YearInput, report: Report) -> bool:
     return not check_settings(year.metadata, file, keys, report, P.MetadataMissing)
 
 
-def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> list[dict]:
+def check_commune_codes(rows: list[dict], known: dict[str, str], report: Report) -> list[dict]:
     kept = []
     for row in rows:
         if row["commune_code"] in known:
@@ -222,7 +235,7 @@ def check_commune_codes(rows: list[dict], known: set[str], report: Report) -> li
     return kept
 
 
-def check_province(year: YearInput, known: set[str], report: Report) -> dict[str, dict]:
+def check_province(year: YearInput, known: dict[str, str], report: Report) -> dict[str, dict]:
     rows = check_commune_codes(typed_rows(year.province, PROVINCE_ALLOCATIONS, report), known, report)
     by_commune: dict[str, dict] = {}
     for row in rows:
@@ -262,11 +275,15 @@ def check_province(year: YearInput, known: set[str], report: Report) -> dict[str
     return by_commune
 
 
-def check_team_file(table: RawTable, known: set[str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
+def check_team_file(table: RawTable, known: dict[str, str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
     """Rows of a per-commune file about teams (allocations or payments): right commune, months in order."""
     file_commune = Path(table.relative_path).stem
+    typed = typed_rows(table, schema, report)
+    if misnamed := misnamed_file(table, typed, known):
+        report.add(misnamed)
+        return []
     rows = []
-    for row in typed_rows(table, schema, report):
+    for row in typed:
         where = dict(file=row["_file"], row=row["_row"])
         if row["commune_code"] not in known:
             report.add(P.UnknownCommune(**where, column="commune_code", value=row["commune_code"]))
@@ -497,7 +514,7 @@ def check_commune_balances(
             )
 
 
-def check_payments(year: YearInput, allocations: list[dict], known: set[str], report: Report) -> list[dict]:
+def check_payments(year: YearInput, allocations: list[dict], known: dict[str, str], report: Report) -> list[dict]:
     """Each payment pays one allocation period of an allocated team; a period's payments never exceed it."""
     periods: dict[str, list[dict]] = defaultdict(list)
     for row in allocations:
@@ -653,7 +670,7 @@ def public_payment(row: dict) -> Payment:
     return {**record, "source_file": row["_file"], "source_row": row["_row"]}
 
 
-def validate_year(year: YearInput, known: set[str], policy: Policy | None, report: Report) -> Year | None:
+def validate_year(year: YearInput, known: dict[str, str], policy: Policy | None, report: Report) -> Year | None:
     report.reading = year.directory.relative_to(year.directory.parent.parent).as_posix() + "/"
     complete = check_year_metadata(year, report)
     province = check_province(year, known, report)
@@ -771,7 +788,7 @@ def validated(raw: RawInput, report: Report) -> Dataset:
     province = check_province_file(raw, report)
     contacts = check_contacts(raw, report)
     policy = published_policy(raw.policy) if check_policy(raw.policy, report) else None
-    known = {record["code"] for record in raw.communes}
+    known = {record["code"]: record["full_name"] for record in raw.communes}
     years = [validate_year(year, known, policy, report) for year in raw.years]
     communes = [
         {key: record[key] for key in ("code", "type", "name", "full_name", "area_km2")}
