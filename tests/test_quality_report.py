@@ -53,6 +53,23 @@ def test_a_failing_run_lists_every_problem_by_kind_with_its_cell_and_fix_escaped
     assert kinds == sorted(kinds, key=("error", "warning", "notice").index)
 
 
+def test_a_failing_report_opens_on_its_errors_not_on_every_file_read(tiny_data, tmp_path):
+    """The province has over 200 files: the finance officer reads the errors first, linked from the verdict,
+    and the files read and the totals after them."""
+    set_cell(tiny_data / TEAMS, 3, "amount_vnd", "1.500")
+    with pytest.raises(ValidationFailed):
+        run(tiny_data, tmp_path)
+    page = html_report(tmp_path)
+    verdict = page.find_class("verdict")[0]
+    (link,) = verdict.iter("a")
+    assert link.text_content() == "1 lỗi phải sửa" and link.get("href") == "#van-de"
+    headings = [heading.text_content() for heading in page.iter("h2")]
+    assert headings[0] == "Các vấn đề, theo loại" == page.get_element_by_id("van-de").text_content()
+    assert headings.index("Các tệp đã đọc") > 0
+    first = next(page.iter("section"))
+    assert first.get("class") == "error" and "1.500" in first.find(".//tbody").text_content()
+
+
 def test_every_kind_of_problem_says_how_to_fix_it():
     assert sorted(kind.code for kind in problems.ALL_KINDS if kind.code not in quality_report.FIXES) == []
 
