@@ -180,6 +180,7 @@ REFUSED = {
     "date that does not exist": (cell(2, "decision_date", "2025-02-30"), ("type-error", TEAMS, 2, "decision_date")),
     "month-first date": (cell(2, "decision_date", "01/30/2025"), ("ambiguous-date", TEAMS, 2, "decision_date")),
     "two-digit year": (cell(2, "decision_date", "30/01/25"), ("ambiguous-date", TEAMS, 2, "decision_date")),
+    "a date Excel wrote as its day number": (cell(2, "decision_date", "45687"), ("ambiguous-date", TEAMS, 2, "decision_date")),
     "date in words": (cell(2, "decision_date", "Jan 30 2025"), ("type-error", TEAMS, 2, "decision_date")),
     # Hidden characters
     "right-to-left override in a village": (cell(2, "village", "Thôn \u202emẫu"), ("control-character", TEAMS, 2, "village")),
@@ -312,6 +313,14 @@ def test_a_file_named_otherwise_than_its_rows_commune_is_one_error_naming_the_fi
     (problem,) = [p for p in report.errors if p.file == f"allocations/2025/teams/{name}"]
     assert problem.code == "misnamed-file" and f"({named})" in problem.message
     assert "ghi mã xã 01273 (Phường Thục Phán)" in problem.message and "đổi tên tệp thành 01273.csv" in problem.message
+
+
+def test_a_date_excel_wrote_as_its_day_number_is_refused_with_the_date_it_seems_to_be(tiny_data):
+    """A date column formatted "General" exports 30/01/2025 as 45687: not guessed, but named for staff to check."""
+    cell(2, "decision_date", "45687")(tiny_data)
+    _, report = validate(load(tiny_data))
+    (problem,) = [p for p in report.errors if (p.file, p.row, p.column) == (TEAMS, 2, "decision_date")]
+    assert problem.code == "ambiguous-date" and "có vẻ là ngày 30/01/2025 Excel ghi thành số" in problem.message
 
 
 def test_a_cell_too_large_is_refused_whatever_library_raised_the_csv_limit_before(tiny_data):

@@ -28,6 +28,9 @@ NEGATIVE = re.compile(r"^(?:-\s*\d|\(\s*\d.*\)$)")
 YEAR_FIRST = re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})$")
 DAY_FIRST = re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$")
 SHORT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+# A date Excel wrote as its day number (a column formatted "General"), for the years 2000–2099.
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_DAYS = range((dt.date(2000, 1, 1) - EXCEL_EPOCH).days, (dt.date(2100, 1, 1) - EXCEL_EPOCH).days)
 PHONE = re.compile(r"^(?:\+84|0)(?:[ .]?\d){9,10}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 BOOLEANS = {"true": True, "false": False}
@@ -69,6 +72,9 @@ def parse_date(text: str) -> dt.date:
     """2025-03-15, 15/03/2025 or 5/3/2025 (day first, as on Vietnamese documents); never a guess."""
     if SHORT_YEAR.match(text):
         raise Invalid(P.AmbiguousDate, reason="năm chỉ có hai chữ số")
+    if text.isascii() and text.isdigit() and int(text) in EXCEL_DAYS:
+        shown = EXCEL_EPOCH + dt.timedelta(days=int(text))
+        raise Invalid(P.AmbiguousDate, reason=f"có vẻ là ngày {shown:%d/%m/%Y} Excel ghi thành số, khi cột chưa được định dạng là ngày")
     match = YEAR_FIRST.match(text) or DAY_FIRST.match(text)
     if match and match.re is DAY_FIRST and int(match["m"]) > 12 and int(match["d"]) <= 12:
         raise Invalid(P.AmbiguousDate, reason="có vẻ viết tháng trước ngày theo kiểu Mỹ")
