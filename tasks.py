@@ -10,6 +10,7 @@ from invoke import Exit, task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.outputs import releases as data_releases  # noqa: E402
 from scripts.publish import pipeline  # noqa: E402
 from scripts.validate import console as report  # noqa: E402
 from scripts.validate.rules import ValidationFailed  # noqa: E402
@@ -76,9 +77,11 @@ def build(c):
 def publish(c):
     """The full chain from data/ to a finished output/, switched live only if every check passes."""
     timer = pipeline.StageTimer()
+    before = data_releases.latest(PATHS.archive)
     release = _run_stage(lambda: pipeline.publish(PATHS, timer))
     report.print_timings(timer)
-    print(f"Đã công bố: output/ → {release.relative_to(ROOT)}")
+    print(f"Đã công bố: output/ → {release.relative_to(PATHS.root)}")
+    report.print_data_release(data_releases.latest(PATHS.archive), before, PATHS.archive)
 
 
 @task(help={"data": "provinces.csv and one data folder per province", "root": "where to build; the national site is ROOT/output", "scheduler": "a Dask cluster's scheduler, tcp://HOST:PORT (default: a process pool on this machine)", "base_url": "the national site's public address; each province at <address>/<slug>"})

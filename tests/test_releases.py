@@ -53,6 +53,21 @@ def two_releases(tmp_path_factory):
     return paths, kept
 
 
+def test_the_publish_command_tells_staff_which_data_release_to_commit(tiny_data, tmp_path, monkeypatch, capsys):
+    """README step 4: staff commit data/ with the release the publish recorded; the command says when there is one."""
+    import tasks
+    from invoke import Context
+
+    monkeypatch.setattr(tasks, "PATHS", publish.Paths(tmp_path / "root", tiny_data))
+    tasks.publish(Context())
+    assert f"Phiên bản dữ liệu mới 1.0.0, ngày 2025-07-20, đã ghi vào {tiny_data / 'releases'}/1.0.0/: hãy commit thư mục data/" in capsys.readouterr().err
+    tasks.publish(Context())
+    assert "Dữ liệu không đổi: vẫn là phiên bản 1.0.0, ngày 2025-07-20." in capsys.readouterr().err
+    correct(tiny_data)
+    tasks.publish(Context())
+    assert "Phiên bản dữ liệu mới 1.0.1" in capsys.readouterr().err
+
+
 def test_a_correction_is_a_patch_release_with_the_exact_change_log(two_releases):
     paths, _ = two_releases
     assert index(paths) == [("1.0.0", "initial"), ("1.0.1", "patch")]

@@ -45,6 +45,12 @@ def load_index(archive_dir: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
 
 
+def latest(archive_dir: Path) -> dict | None:
+    """The last data release recorded in the archive, if any."""
+    index = load_index(archive_dir)
+    return index[-1] if index else None
+
+
 def digest(files: dict[str, bytes]) -> dict[str, dict]:
     return {name: {"bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()} for name, content in sorted(files.items())}
 

@@ -101,3 +101,20 @@ def print_timings(timer) -> None:
     total = sum(timer.seconds.values())
     parts = ", ".join(f"{STAGE_LABELS[name]} {seconds:.2f} s" for name, seconds in timer.seconds.items())
     console.print(f"Thời gian: {parts}; tổng {total:.2f} s")
+
+
+def print_data_release(latest: dict, before: dict | None, archive_dir: Path) -> None:
+    """After a publish: the data release the site now shows and, when the publish recorded it, that staff
+    commit it (README, step 4): the archive is what keeps earlier releases downloadable."""
+    if before is not None and before["version"] == latest["version"]:
+        console.print(f"Dữ liệu không đổi: vẫn là phiên bản {latest['version']}, ngày {latest['date']}.", soft_wrap=True)
+        return
+    try:
+        folder = archive_dir.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        folder = str(archive_dir)
+    console.print(
+        f"Phiên bản dữ liệu mới {latest['version']}, ngày {latest['date']}, đã ghi vào {folder}/{latest['version']}/: "
+        "hãy commit thư mục data/ cùng với nó.",
+        soft_wrap=True,  # a path broken across lines cannot be copied
+    )
