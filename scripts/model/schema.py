@@ -7,8 +7,9 @@ Only columns marked ``public`` ever leave the pipeline (personal data stays out 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from scripts.common.formatting import ascii_fold
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,7 @@ class Table:
 
 def header_key(text: str) -> str:
     """A header as it is compared: no tone marks, đ as d, lower case, words only."""
-    letters = "".join(char for char in unicodedata.normalize("NFD", text) if not unicodedata.combining(char))
-    return " ".join(re.findall(r"[a-z0-9]+", letters.replace("đ", "d").replace("Đ", "d").lower()))
+    return " ".join(re.findall(r"[a-z0-9]+", ascii_fold(text).lower()))
 
 
 TEAM_ID_PATTERN = r"^\d{5}-\d{3}$"

@@ -8,9 +8,8 @@ page exactly when its files, sizes or releases change.
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import json
+from collections import defaultdict
 from pathlib import Path
 
 from scripts.model.schema import TEAM_ALLOCATIONS

@@ -130,8 +130,9 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
         return []
     expected = ", ".join(schema.column_names)
     meant = {name: column for name in table.header if name not in schema.column_names and (column := schema.column_meant_by(name))}
+    renamed = {column.name for column in meant.values()}
     for name in schema.column_names:
-        if name not in table.header and name not in {column.name for column in meant.values()}:
+        if name not in table.header and name not in renamed:
             report.add(P.MissingColumn(file=table.relative_path, row=1, column=name))
     for name in table.header:
         if name in schema.column_names:
@@ -165,7 +166,7 @@ def typed_rows(table: RawTable, schema: Table, report: Report) -> list[dict]:
 
 def trailing_notes(table: RawTable, schema: Table) -> int:
     """How many rows at the end hold less than half of the required cells: a total, a signature or a note,
-    as official spreadsheets close. None when no row above them is fuller."""
+    as official spreadsheets close. 0 when no row above them is fuller."""
     required = [column.name for column in schema.columns if column.required and column.name in table.header]
     for count, raw in enumerate(reversed(table.rows)):
         if 2 * sum(1 for name in required if raw[name]) >= len(required):
@@ -532,21 +533,15 @@ def check_payments(year: YearInput, allocations: list[dict], known: dict[str, st
         if rows and (unchecked := payments_unchecked(table, year, teams, len(rows))):
             report.add(unchecked)
             continue
-        unreadable = rows_without_a_team(teams)  # a payment to a team not found may be to one of these
-        unmatched = 0
+        unknown = []  # payments to a team the allocations do not have
         overpaid: dict[tuple[str, int], tuple[dict, dict]] = {}  # each period once, at the payment that took it over
         for row in rows:
             where = dict(file=row["_file"], row=row["_row"])
             team_id = row["team_id"]
             if written.get(team_id, 0) != len(periods.get(team_id, [])):
                 continue  # some of the team's allocation rows were rejected and reported: no second error here
-            if team_id not in periods and unreadable:
-                unmatched += 1
-                continue
             if team_id not in periods:
-                report.add(
-                    P.PaymentUnknownTeam(**where, column="team_id", value=team_id, params={"fiscal_year": year.fiscal_year})
-                )
+                unknown.append(row)
                 continue
             period = next(
                 (p for p in periods[team_id] if p["month_from"] <= row["month_from"] and row["month_to"] <= p["month_to"]),
@@ -571,8 +566,7 @@ def check_payments(year: YearInput, allocations: list[dict], known: dict[str, st
                 overpaid.setdefault(key, (row, period))
                 continue
             kept.append(row)
-        # One error per period, not one per later payment: a mistyped first payment of a monthly paid
-        # team would otherwise give twelve, each pointing at a right amount.
+        # One error per period, not one per later payment, each of which would point at a right amount.
         for key, (row, period) in overpaid.items():
             report.add(
                 P.PaymentExceedsAllocation(
@@ -587,9 +581,17 @@ def check_payments(year: YearInput, allocations: list[dict], known: dict[str, st
                     },
                 )
             )
-        if unmatched:
+        # A payment to a team not found may be to one on a row of the teams file whose team id cannot be read.
+        if unknown and (unreadable := rows_without_a_team(teams)):
             reason = f"có dòng không đọc được mã tổ (dòng {row_list(unreadable)})"
-            report.add(unchecked_payments(table, teams.relative_path, unmatched, reason))
+            report.add(unchecked_payments(table, teams.relative_path, len(unknown), reason))
+        else:
+            for row in unknown:
+                report.add(
+                    P.PaymentUnknownTeam(
+                        file=row["_file"], row=row["_row"], column="team_id", value=row["team_id"], params={"fiscal_year": year.fiscal_year}
+                    )
+                )
     return kept
 
 
