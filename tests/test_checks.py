@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from scripts.publish import checks
+from scripts.publish import pipeline as publish
+from tests.conftest import ROOT, TEST_OVERRIDES
 
 
 @pytest.fixture
@@ -87,3 +89,21 @@ def test_missing_page_outside_script_missing_notice_and_second_h1_are_all_report
     assert "index.html: tải tài nguyên từ máy chủ ngoài https://cdn.example.org/x.js" in found
     assert "index.html: thiếu thông báo dữ liệu mẫu" in found
     assert "index.html: phải có đúng một thẻ h1" in found
+
+
+def test_a_broken_link_in_a_prose_page_names_the_markdown_file_staff_correct(tiny_data, tmp_path):
+    """Staff edit content/pages/*.md, or a province's own data/content/pages/*.md: a failure naming only
+    the built chinh-sach/index.html left them to guess which file that was."""
+    own = tiny_data / "content" / "pages" / "chinh-sach.md"
+    own.parent.mkdir(parents=True)
+    own.write_text((ROOT / "content" / "pages" / "chinh-sach.md").read_text(encoding="utf-8") + "\nXem [danh sách cũ](../danh-sach-cu/).\n", encoding="utf-8")
+    paths = publish.Paths(tmp_path / "root", tiny_data)
+    with pytest.raises(checks.SiteCheckFailed) as raised:
+        publish.publish(paths, overrides=TEST_OVERRIDES)
+    assert raised.value.failures == [f"{own.as_posix()} (trang chinh-sach/index.html): liên kết hỏng ../danh-sach-cu/"]
+    assert publish.live_release(paths) is None
+
+
+def test_the_project_s_own_prose_page_is_named_as_staff_find_it_from_the_project_folder():
+    names = checks.page_names({"chinh-sach/index.html": ROOT / "content" / "pages" / "chinh-sach.md"})
+    assert names == {"chinh-sach/index.html": "content/pages/chinh-sach.md (trang chinh-sach/index.html)"}

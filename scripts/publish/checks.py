@@ -29,6 +29,8 @@ from scripts.model.urls import (
 )
 from scripts.site.pages import site_data
 
+ROOT = Path(__file__).resolve().parents[2]
+
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 LOADING_TAGS = {"link", "script", "img", "iframe"}
@@ -71,13 +73,13 @@ class PageFacts:
     searchable: str
 
 
-def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
-    """The page's own failures, and its facts."""
+def inspect_page(name: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
+    """The page's own failures, each starting with ``name``, and its facts."""
     failures, references = [], []
     # lexbor parses twice as fast as lxml, and the selector below is matched in C, in document order.
     tree = LexborHTMLParser(html)
     if tree.root is None or tree.root.attributes.get("lang") != "vi":
-        failures.append(f"{page}: thiếu lang=\"vi\"")
+        failures.append(f"{name}: thiếu lang=\"vi\"")
     headings, notices = 0, 0
     for element in tree.css(ELEMENTS_CHECKED):
         if element.tag == "h1":
@@ -86,13 +88,13 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
             notices += 1
         elif reference := element.attributes.get(LINK_ATTRIBUTES[element.tag]):
             if element.tag in LOADING_TAGS and urlsplit(reference).netloc:
-                failures.append(f"{page}: tải tài nguyên từ máy chủ ngoài {reference}")
+                failures.append(f"{name}: tải tài nguyên từ máy chủ ngoài {reference}")
             else:
                 references.append(reference)
     if sample and not notices:
-        failures.append(f"{page}: thiếu thông báo dữ liệu mẫu")
+        failures.append(f"{name}: thiếu thông báo dữ liệu mẫu")
     if headings != 1:
-        failures.append(f"{page}: phải có đúng một thẻ h1")
+        failures.append(f"{name}: phải có đúng một thẻ h1")
     # pagefind skips these parts; left in, the answer sentence's figures would index the site again after every correction.
     for ignored in tree.css("[data-pagefind-body] [data-pagefind-ignore]"):
         ignored.decompose()
@@ -100,8 +102,18 @@ def inspect_page(page: str, html: bytes, sample: bool) -> tuple[list[str], PageF
     return failures, PageFacts(references, searchable)
 
 
-def inspect_file(site: Path, sample: bool, page: str) -> tuple[list[str], PageFacts]:
-    return inspect_page(page, (site / page).read_bytes(), sample)
+def inspect_file(site: Path, sample: bool, names: dict[str, str], page: str) -> tuple[list[str], PageFacts]:
+    return inspect_page(names.get(page, page), (site / page).read_bytes(), sample)
+
+
+def page_names(sources: dict[str, Path]) -> dict[str, str]:
+    """How failures name the prose pages: by the Markdown file staff correct, then the page it became.
+    ``sources``: each prose page's file, by the page it became."""
+    names = {}
+    for page, source in sources.items():
+        shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
+        names[page] = f"{shown.as_posix()} (trang {page})"
+    return names
 
 
 @dataclass
@@ -150,6 +162,7 @@ class Inspection:
     failures: list[str]
     facts: dict[str, PageFacts]  # page → its facts
     pages: int
+    names: dict[str, str]  # page → how its failures name it, where not by itself (``page_names``)
 
     def searchable(self) -> dict[str, str]:
         """Page → its searchable HTML, for pages that have some."""
@@ -171,16 +184,18 @@ def resolve_all(page: str, references: list[str], directories: set[str], resolve
     return targets
 
 
-def inspect(site: Path, dataset_path: Path) -> Inspection:
-    """Parse every HTML page, in a pool of processes."""
+def inspect(site: Path, dataset_path: Path, sources: dict[str, Path] | None = None) -> Inspection:
+    """Parse every HTML page, in a pool of processes. ``sources``: each prose page's Markdown file, by the
+    page it became (``scripts.site.build.run``), for failures to name."""
     data = site_data(dataset_path)
+    names = page_names(sources or {})
     # map documents are standalone Leaflet pages, checked by the maps tests
     pages = sorted(page for page in Listing.of(site).files if page.endswith(".html") and not page.startswith(f"{MAPS_DIR}/"))
     failures, facts = [], {}
-    for page, (page_failures, page_facts) in zip(pages, system.map_on_every_core(functools.partial(inspect_file, site, data.sample), pages, PAGES_PER_PROCESS)):
+    for page, (page_failures, page_facts) in zip(pages, system.map_on_every_core(functools.partial(inspect_file, site, data.sample, names), pages, PAGES_PER_PROCESS)):
         failures += page_failures
         facts[page] = page_facts
-    return Inspection(site, data.dataset, failures, facts, len(pages))
+    return Inspection(site, data.dataset, failures, facts, len(pages), names)
 
 
 def conclude(inspection: Inspection) -> int:
@@ -192,7 +207,7 @@ def conclude(inspection: Inspection) -> int:
     for page, facts in inspection.facts.items():
         targets = resolve_all(page, facts.references, listing.directories, resolved)
         failures += [
-            f"{page}: liên kết hỏng {reference}"
+            f"{inspection.names.get(page, page)}: liên kết hỏng {reference}"
             for reference, target in zip(facts.references, targets)
             if target is not None and target not in listing.files
         ]

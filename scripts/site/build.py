@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pelican import Pelican
+from pelican import Pelican, signals
 from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
@@ -63,11 +63,27 @@ def pelican_settings(output_dir: Path, dataset_path: Path, config: Path | None =
     )
 
 
-def run(settings: dict) -> None:
-    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH."""
+def prose_source(data_dir: Path, relative: str) -> Path:
+    """The file staff wrote a prose page in, from its path under the content folder: the province's own
+    (``data/content/``) where it has one, as ``content_for`` merges them, else the project's."""
+    own = Path(data_dir) / "content" / relative
+    return own if own.is_file() else ROOT / "content" / relative
+
+
+def run(settings: dict) -> dict[str, str]:
+    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH. Returns each
+    prose page's source, relative to the content folder, by the file it became: a check that fails on
+    such a page names the Markdown file to correct (scripts/publish/checks.py)."""
     collector = _Collector()
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
+    sources: dict[str, str] = {}
+
+    def record_sources(generator) -> None:
+        for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
+            sources[page.save_as] = Path(page.source_path).relative_to(settings["PATH"]).as_posix()
+
+    signals.page_generator_finalized.connect(record_sources)
     # Pelican's closing line counts the prose pages only ("4 pages" of a site of 1,847), in English:
     # staff read the publish's own summary instead. Its warnings still reach the collector.
     quiet, pelican_console.quiet = pelican_console.quiet, True
@@ -76,5 +92,7 @@ def run(settings: dict) -> None:
     finally:
         pelican_console.quiet = quiet
         logger.removeHandler(collector)
+        signals.page_generator_finalized.disconnect(record_sources)
     if collector.messages:
         raise PelicanWarnings("Pelican báo lỗi khi dựng trang:\n" + "\n".join(collector.messages))
+    return sources
