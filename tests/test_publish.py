@@ -14,11 +14,11 @@ from pelican.writers import FileOverwriteFailedError
 
 from scripts.publish import checks
 from scripts.publish import pipeline as publish
-from scripts.site import reuse
+from scripts.site import build, reuse
 from scripts.site.pages import PageModel
 from scripts.site.pelican_plugin import PageWriter
 from scripts.site.reuse import PageReuse
-from scripts.validate import quality_report
+from scripts.validate import console, quality_report
 from scripts.validate.rules import ValidationFailed
 from tests.conftest import ROOT
 from tests.helpers import set_cell
@@ -142,6 +142,33 @@ def test_a_data_page_never_overwrites_another_file(tmp_path, already_there):
         writer.write([PageModel("gioi-thieu/index.html", "page.html", {"text": "second"})])
     kept = "prose page" if already_there == "other generator" else "first"
     assert (tmp_path / "gioi-thieu" / "index.html").read_text(encoding="utf-8") == kept
+
+
+def own_prose_page(data: Path, name: str, slug: str) -> Path:
+    """A prose page in the data's own content/pages/ (scripts/site/build.py, content_for)."""
+    page = data / "content" / "pages" / name
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(f"Title: Trang mới\nSlug: {slug}\n\nNội dung.\n", encoding="utf-8")
+    return page
+
+
+@pytest.mark.parametrize(
+    "slug, expected",
+    [
+        ("chinh-sach", "{page} và content/pages/chinh-sach.md cùng là trang chinh-sach/index.html: hãy đổi dòng “Slug:” của một trong hai tệp."),
+        ("du-lieu", "{page} là trang du-lieu/index.html, địa chỉ của một trang số liệu: hãy đổi dòng “Slug:” của tệp đó."),
+    ],
+    ids=["copied page", "a data page's address"],
+)
+def test_a_prose_page_whose_slug_is_taken_stops_the_publish_naming_both_files(tiny_paths, slug, expected):
+    """A page copied from another without a new Slug, or given a data page's address ("du-lieu", data):
+    a located message for staff, not an unexpected program error to send to the maintainer."""
+    page = own_prose_page(tiny_paths.data, "trang-moi.md", slug)
+    with pytest.raises(build.PagesCollide) as raised:
+        publish.publish(tiny_paths)
+    assert str(raised.value) == expected.format(page=page.as_posix())
+    assert publish.live_release(tiny_paths) is None
+    assert console.failure_message(raised.value, tiny_paths.work) == str(raised.value)  # not the crash log's
 
 
 # What each partial rendered once for every page showing the same (``partial``, scripts/site/pelican_plugin.py)

@@ -82,8 +82,8 @@ KILLED_PUBLISH = textwrap.dedent(
     from scripts.publish import pipeline as publish
 
     real = build.run
-    def slow(settings):
-        real(settings)
+    def slow(settings, data_dir):
+        real(settings, data_dir)
         Path(sys.argv[3]).write_text(settings["OUTPUT_PATH"])
         time.sleep(60)  # killed here, with a whole site written into the staging directory
     build.run = slow

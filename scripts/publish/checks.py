@@ -27,9 +27,8 @@ from scripts.model.urls import (
     team_url,
     year_url,
 )
+from scripts.site import build
 from scripts.site.pages import site_data
-
-ROOT = Path(__file__).resolve().parents[2]
 
 # The only hosts a page may load anything from: map tiles are configured separately and are optional.
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
@@ -109,11 +108,7 @@ def inspect_file(site: Path, sample: bool, names: dict[str, str], page: str) -> 
 def page_names(sources: dict[str, Path]) -> dict[str, str]:
     """How failures name the prose pages: by the Markdown file staff correct, then the page it became.
     ``sources``: each prose page's file, by the page it became."""
-    names = {}
-    for page, source in sources.items():
-        shown = source.relative_to(ROOT) if source.is_relative_to(ROOT) else source
-        names[page] = f"{shown.as_posix()} (trang {page})"
-    return names
+    return {page: f"{build.project_path(source)} (trang {page})" for page, source in sources.items()}
 
 
 @dataclass

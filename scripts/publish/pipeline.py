@@ -158,14 +158,13 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         # No page needs the JSON API's files: they are made and linked in on the core Pelican leaves idle.
         making_api = beside.submit(api.run, dataset, settings["DOWNLOADS_MANIFEST"], paths.work / "api", release)
         with timer.stage("pages"):
-            prose_pages = build.run(settings)
+            prose_pages = build.run(settings, paths.data)
         with timer.stage("notices"):
             notice_pdfs.install(release)
         with timer.stage("api"):
             making_api.result()
         with timer.stage("checks"):
-            sources = {page: build.prose_source(paths.data, source) for page, source in prose_pages.items()}
-            inspection = checks.inspect(release, dataset, sources)
+            inspection = checks.inspect(release, dataset, prose_pages)
         with timer.stage("search"):
             search.run(release, inspection.searchable(), paths.work / "cache" / "search")
             search.write_team_codes(release, inspection.dataset)  # the dataset checks read already

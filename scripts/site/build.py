@@ -15,12 +15,17 @@ from pelican.log import console as pelican_console
 from pelican.settings import read_settings
 
 from scripts.common.files import write_if_changed
+from scripts.site.pelican_plugin import PageWrittenTwice
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 class PelicanWarnings(Exception):
     pass
+
+
+class PagesCollide(Exception):
+    """A prose page would be written where another page is: a Slug two of them give, or a data page's."""
 
 
 class _Collector(logging.Handler):
@@ -70,18 +75,27 @@ def prose_source(data_dir: Path, relative: str) -> Path:
     return own if own.is_file() else ROOT / "content" / relative
 
 
-def run(settings: dict) -> dict[str, str]:
-    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH. Returns each
-    prose page's source, relative to the content folder, by the file it became: a check that fails on
-    such a page names the Markdown file to correct (scripts/publish/checks.py)."""
+def project_path(path: Path) -> str:
+    """A file as staff find it: from the project's folder when it is in it."""
+    return (path.relative_to(ROOT) if path.is_relative_to(ROOT) else path).as_posix()
+
+
+def run(settings: dict, data_dir: Path) -> dict[str, Path]:
+    """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH, for the data
+    in ``data_dir``. Returns each prose page's file (``prose_source``) by the page it became: a check that
+    fails on such a page names the file to correct (scripts/publish/checks.py)."""
     collector = _Collector()
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
-    sources: dict[str, str] = {}
+    sources: dict[str, Path] = {}
 
     def record_sources(generator) -> None:
         for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
-            sources[page.save_as] = Path(page.source_path).relative_to(settings["PATH"]).as_posix()
+            source = prose_source(data_dir, Path(page.source_path).relative_to(settings["PATH"]).as_posix())
+            if page.save_as in sources:
+                both = " và ".join(sorted(project_path(path) for path in (sources[page.save_as], source)))
+                raise PagesCollide(f"{both} cùng là trang {page.save_as}: hãy đổi dòng “Slug:” của một trong hai tệp.")
+            sources[page.save_as] = source
 
     signals.page_generator_finalized.connect(record_sources)
     # Pelican's closing line counts the prose pages only ("4 pages" of a site of 1,847), in English:
@@ -89,6 +103,13 @@ def run(settings: dict) -> dict[str, str]:
     quiet, pelican_console.quiet = pelican_console.quiet, True
     try:
         Pelican(settings).run()
+    except PageWrittenTwice as twice:
+        if twice.save_as not in sources:
+            raise
+        raise PagesCollide(
+            f"{project_path(sources[twice.save_as])} là trang {twice.save_as}, địa chỉ của một trang số liệu: "
+            "hãy đổi dòng “Slug:” của tệp đó."
+        ) from None
     finally:
         pelican_console.quiet = quiet
         logger.removeHandler(collector)

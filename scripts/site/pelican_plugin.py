@@ -32,6 +32,15 @@ from scripts.site import open_data
 from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
 from scripts.site.reuse import PageReuse, block_key, page_key, site_key
 
+class PageWrittenTwice(FileOverwriteFailedError):
+    """A data page's file written already, by another data page or by a prose page (scripts/site/build.py
+    names the prose page's file)."""
+
+    def __init__(self, save_as: str):
+        super().__init__(f"Hai trang cùng ghi vào {save_as}")
+        self.save_as = save_as
+
+
 MIN_PAGES_PER_WORKER = 40  # below this a worker process costs more than it saves (a commune page: ~2 ms)
 
 
@@ -112,7 +121,7 @@ class PageWriter:
             # Written here before, or by another generator (a prose page): asked of the disk per page,
             # since a one-cell republish writes a few dozen pages and a walk of the site costs more.
             if page.save_as in self.reuse.new or os.path.lexists(os.path.join(self.output, page.save_as)):
-                raise FileOverwriteFailedError(f"Hai trang cùng ghi vào {page.save_as}")
+                raise PageWrittenTwice(page.save_as)
             if not self.reuse.link(page.save_as, page_key(self.site_key, page)):
                 pending.append(page)
         # Compiled here, before the workers start, so that each does not compile its own.
