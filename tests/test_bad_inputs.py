@@ -141,6 +141,10 @@ REFUSED = {
         lambda d: (d / TEAMS).rename(d / "allocations/2025/teams/Thục Phán.csv"),
         ("misnamed-file", "allocations/2025/teams/Thục Phán.csv", None, None),
     ),
+    "a second copy of a commune's file, as a browser names it": (
+        lambda d: shutil.copy(d / TEAMS, d / "allocations/2025/teams/01273 (1).csv"),
+        ("duplicate-source", "allocations/2025/teams/01273 (1).csv", None, None),
+    ),
     "duplicated header": (lambda d: rename_column(d / TEAMS, "team_name", "village"), ("duplicate-column", TEAMS, 1, "village")),
     "missing column": (lambda d: drop_column(d / TEAMS, "decision_date"), ("missing-column", TEAMS, 1, "decision_date")),
     "extra unknown column": (lambda d: rename_column(d / TEAMS, "village", "ghi_chu"), ("unknown-column", TEAMS, 1, "ghi_chu")),
@@ -313,6 +317,21 @@ def test_a_file_named_otherwise_than_its_rows_commune_is_one_error_naming_the_fi
     (problem,) = [p for p in report.errors if p.file == f"allocations/2025/teams/{name}"]
     assert problem.code == "misnamed-file" and f"({named})" in problem.message
     assert "ghi mã xã 01273 (Phường Thục Phán)" in problem.message and "đổi tên tệp thành 01273.csv" in problem.message
+
+
+@pytest.mark.parametrize("copy", ["01273 (1).csv", "01273 - Copy.csv", "Thục Phán.xlsx"])
+def test_a_second_file_of_a_commune_that_has_its_own_is_one_error_saying_to_keep_one(tiny_data, copy):
+    """Renaming the copy to 01273.csv, as misnamed-file would say, would overwrite the commune's file."""
+    folder = tiny_data / "allocations/2025/teams"
+    if copy.endswith(".xlsx"):
+        to_xlsx(tiny_data, keep_csv=True)
+        (folder / "01273.xlsx").rename(folder / copy)
+    else:
+        shutil.copy(folder / "01273.csv", folder / copy)
+    _, report = validate(load(tiny_data))
+    assert [(p.code, p.file, p.message) for p in report.errors] == [
+        ("duplicate-source", f"allocations/2025/teams/{copy}", f"Có cả tệp {copy} và tệp 01273.csv cho cùng một bảng: chỉ giữ lại một tệp, tệp đúng, và xóa hoặc chuyển tệp kia ra khỏi data/.")
+    ]
 
 
 def test_a_date_excel_wrote_as_its_day_number_is_refused_with_the_date_it_seems_to_be(tiny_data):

@@ -171,7 +171,7 @@ MonthRangeReversed = _kind(
 DuplicateSource = _kind(
     "duplicate-source",
     "Hai tệp cho cùng một bảng",
-    "Có cả tệp {value} và tệp {other}: chỉ giữ lại một tệp (CSV hoặc XLSX) cho mỗi bảng.",
+    "Có cả tệp {value} và tệp {other} cho cùng một bảng: chỉ giữ lại một tệp, tệp đúng, và xóa hoặc chuyển tệp kia ra khỏi data/.",
 )
 TableTooLarge = _kind(
     "table-too-large",

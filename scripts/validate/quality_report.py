@@ -68,7 +68,7 @@ FIXES = {
     "payment-unknown-team": "Kiểm tra mã tổ trên chứng từ chi; tổ phải có trong quyết định phân bổ.",
     "payment-outside-allocation": "Sửa khoảng tháng của lần chi cho nằm trong một đợt phân bổ của tổ.",
     "payment-exceeds-allocation": "Đối chiếu chứng từ chi: tổng chi của một đợt không được vượt số tiền phân bổ.",
-    "duplicate-source": "Chỉ giữ một tệp cho mỗi bảng: xóa tệp CSV hoặc tệp XLSX.",
+    "duplicate-source": "Chỉ giữ một tệp cho mỗi bảng: xóa bản thừa (tệp CSV, tệp XLSX hoặc bản sao) hoặc chuyển nó ra khỏi data/.",
     "table-too-large": "Mở tệp, giữ lại đúng bảng của một xã/phường (hoặc quyết định của tỉnh), xóa phần thừa rồi lưu lại.",
     "more-problems": "Sửa các lỗi đã liệt kê (thường cùng một nguyên nhân, ví dụ sai định dạng cả cột) rồi chạy lại.",
     "more-notices": "Không cần sửa.",

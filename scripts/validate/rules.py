@@ -174,14 +174,18 @@ def trailing_notes(table: RawTable, schema: Table) -> int:
     return 0
 
 
-def misnamed_file(table: RawTable, rows: list[dict], known: dict[str, str]) -> P.Problem | None:
+def misnamed_file(table: RawTable, rows: list[dict], known: dict[str, str], folder: list[RawTable]) -> P.Problem | None:
     """One problem for a file named otherwise than the one commune all its rows name (its name, "01273 -
-    Thục Phán", another code): each row would otherwise be a wrong-commune of its own."""
+    Thục Phán", another code): each row would otherwise be a wrong-commune of its own. When that
+    commune's own file is in the same ``folder`` too, this one is a second copy ("01273 (1).csv", as a
+    browser names a file downloaded again): to keep one, not to take the other's name."""
     path = Path(table.relative_path)
     codes = {row["commune_code"] for row in rows}
     if len(codes) != 1 or path.stem in codes or not codes <= known.keys():
         return None  # mixed or unknown codes: each row is told where it is
     (code,) = codes
+    if own := [other.path.name for other in folder if other.path.stem == code]:
+        return P.DuplicateSource(file=table.relative_path, value=path.name, params={"other": own[0]})
     named = f"{path.stem} là mã của {known[path.stem]}" if path.stem in known else "tên tệp không phải mã xã, phường"
     params = {"name": path.name, "named": named, "code": code, "commune": known[code], "expected": code + path.suffix}
     return P.MisnamedFile(file=table.relative_path, params=params)
@@ -276,11 +280,12 @@ def check_province(year: YearInput, known: dict[str, str], report: Report) -> di
     return by_commune
 
 
-def check_team_file(table: RawTable, known: dict[str, str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
-    """Rows of a per-commune file about teams (allocations or payments): right commune, months in order."""
+def check_team_file(table: RawTable, folder: list[RawTable], known: dict[str, str], report: Report, schema: Table = TEAM_ALLOCATIONS) -> list[dict]:
+    """Rows of a per-commune file about teams (allocations or payments), one of the files of ``folder``:
+    right commune, months in order."""
     file_commune = Path(table.relative_path).stem
     typed = typed_rows(table, schema, report)
-    if misnamed := misnamed_file(table, typed, known):
+    if misnamed := misnamed_file(table, typed, known, folder):
         report.add(misnamed)
         return []
     rows = []
@@ -528,7 +533,7 @@ def check_payments(year: YearInput, allocations: list[dict], known: dict[str, st
     payment_rows: dict[tuple[str, int], list[int]] = defaultdict(list)
     kept = []
     for table in year.payments:
-        rows = check_team_file(table, known, report, PAYMENTS)
+        rows = check_team_file(table, year.payments, known, report, PAYMENTS)
         teams = commune_teams(table, year)
         if rows and (unchecked := payments_unchecked(table, year, teams, len(rows))):
             report.add(unchecked)
@@ -678,7 +683,7 @@ def validate_year(year: YearInput, known: dict[str, str], policy: Policy | None,
     province = check_province(year, known, report)
     rows = []
     for table in year.teams:
-        rows.extend(check_team_file(table, known, report))
+        rows.extend(check_team_file(table, year.teams, known, report))
     rows = check_team_identity(rows, report)
     # Without a usable policy (its problems are reported once, by check_policy), no finding needs it.
     rate = rate_for_year(policy, year.fiscal_year) if policy else None
