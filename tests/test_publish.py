@@ -21,6 +21,7 @@ from scripts.site.reuse import PageReuse
 from scripts.validate import console, quality_report
 from scripts.validate.rules import ValidationFailed
 from tests.conftest import ROOT
+from tests.test_bad_inputs import cp1258
 from tests.helpers import set_cell
 
 
@@ -169,6 +170,24 @@ def test_a_prose_page_whose_slug_is_taken_stops_the_publish_naming_both_files(ti
     assert str(raised.value) == expected.format(page=page.as_posix())
     assert publish.live_release(tiny_paths) is None
     assert console.failure_message(raised.value, tiny_paths.work) == str(raised.value)  # not the crash log's
+
+
+@pytest.mark.parametrize(
+    "written, expected",
+    [
+        ("Slug: trang-moi\n\nNội dung.\n".encode(), "{page}: thiếu dòng “Title:” ở đầu tệp."),
+        (cp1258("Title: Trang mới\nSlug: trang-moi\n\nNội dung.\n"), "{page}: không đọc được tệp (không phải chữ UTF-8: hãy lưu lại tệp với bảng mã UTF-8)."),
+    ],
+    ids=["no Title line", "saved as Windows-1258"],
+)
+def test_a_prose_page_pelican_cannot_read_is_named_with_what_to_fix_in_vietnamese(tiny_paths, written, expected):
+    """Pelican says "Skipping …: could not find information about 'title'" or "Could not process …", in English."""
+    page = own_prose_page(tiny_paths.data, "trang-moi.md", "trang-moi")
+    page.write_bytes(written)
+    with pytest.raises(build.PelicanWarnings) as raised:
+        publish.publish(tiny_paths)
+    assert str(raised.value).splitlines()[1:] == [expected.format(page=page.as_posix())]
+    assert publish.live_release(tiny_paths) is None
 
 
 # What each partial rendered once for every page showing the same (``partial``, scripts/site/pelican_plugin.py)

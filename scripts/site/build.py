@@ -8,6 +8,8 @@ must not reach the public.
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from pelican import Pelican, signals
@@ -28,13 +30,33 @@ class PagesCollide(Exception):
     """A prose page would be written where another page is: a Slug two of them give, or a data page's."""
 
 
+# The two ways a prose page's author sees Pelican refuse a page (a Markdown file without its Title: line, or
+# not saved as UTF-8), by the messages Pelican logs them with (pelican/contents.py, pelican/generators.py).
+MISSING_FIELD = "Skipping %s: could not find information about '%s'"
+UNREADABLE = "Could not process %s"
+
+
 class _Collector(logging.Handler):
-    def __init__(self):
+    """Pelican's warnings and errors: the two a prose page's author meets in Vietnamese, naming the file
+    (``file_name``, from the path Pelican logs); any other as Pelican wrote it."""
+
+    def __init__(self, file_name: Callable[[str], str]):
         super().__init__(level=logging.WARNING)
+        self.file_name = file_name
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.msg == MISSING_FIELD:
+            page, field = record.args
+            message = f"{self.file_name(str(page))}: thiếu dòng “{field.capitalize()}:” ở đầu tệp."
+        elif record.msg == UNREADABLE:
+            # Logged inside Pelican's except block, without the exception: it is still the one being handled.
+            failure = sys.exc_info()[1]
+            why = "không phải chữ UTF-8: hãy lưu lại tệp với bảng mã UTF-8" if isinstance(failure, UnicodeDecodeError) else str(failure)
+            message = f"{self.file_name(record.args[0])}: không đọc được tệp ({why})."
+        else:
+            message = record.getMessage()
+        self.messages.append(message)
 
 
 def content_for(data_dir: Path, work_dir: Path) -> Path:
@@ -84,14 +106,19 @@ def run(settings: dict, data_dir: Path) -> dict[str, Path]:
     """Render the site with ``settings`` (from ``pelican_settings``) into their OUTPUT_PATH, for the data
     in ``data_dir``. Returns each prose page's file (``prose_source``) by the page it became: a check that
     fails on such a page names the file to correct (scripts/publish/checks.py)."""
-    collector = _Collector()
+    content = Path(settings["PATH"])
+
+    def file_name(path: str) -> str:  # as Pelican logs a prose page: under the content folder, or from it
+        return project_path(prose_source(data_dir, (content / path).relative_to(content).as_posix()))
+
+    collector = _Collector(file_name)
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
     sources: dict[str, Path] = {}
 
     def record_sources(generator) -> None:
         for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
-            source = prose_source(data_dir, Path(page.source_path).relative_to(settings["PATH"]).as_posix())
+            source = prose_source(data_dir, Path(page.source_path).relative_to(content).as_posix())
             if page.save_as in sources:
                 both = " và ".join(sorted(project_path(path) for path in (sources[page.save_as], source)))
                 raise PagesCollide(f"{both} cùng là trang {page.save_as}: hãy đổi dòng “Slug:” của một trong hai tệp.")
