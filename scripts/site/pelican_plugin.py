@@ -32,6 +32,7 @@ from scripts.site import open_data
 from scripts.site.pages import Block, PageModel, site_page_models, sitemap_entry
 from scripts.site.reuse import PageReuse, block_key, page_key, site_key
 
+
 class PageWrittenTwice(FileOverwriteFailedError):
     """A data page's file written already, by another data page or by a prose page (scripts/site/build.py
     names the prose page's file)."""
