@@ -65,6 +65,23 @@ def test_templates_filled_with_valid_rows_pass_invoke_validate(tiny_data, tmp_pa
     assert {p.file for p in report.problems if p.code == "file-format-detected"} == {relative.replace(".csv", ".xlsx") for relative in FILLED.values()}
 
 
+def test_a_filled_template_saved_with_its_help_sheet_first_is_read_from_its_data_sheet(tiny_data):
+    """Read from the first sheet, the help's table of columns looked like a header under a title block:
+    header-not-first told staff to delete the help's first lines."""
+    reference = canonical_teams(tiny_data)
+    source = tiny_data / FILLED["phan-bo-to.xlsx"]
+    fill("phan-bo-to.xlsx", read_rows(source), TEAM_ALLOCATIONS, source.with_suffix(".xlsx"))
+    source.unlink()
+    book = openpyxl.load_workbook(source.with_suffix(".xlsx"))
+    book.move_sheet("Hướng dẫn", offset=-1)
+    book.save(source.with_suffix(".xlsx"))
+    _, report = validate(load(tiny_data))
+    assert report.errors == []
+    assert canonical_teams(tiny_data) == reference
+    (detected,) = [p.message for p in report.problems if p.code == "file-format-detected"]
+    assert "trang tính “Dữ liệu” (bỏ qua 2 trang khác)" in detected
+
+
 @pytest.mark.parametrize("name", sorted(staff_templates.TEMPLATES))
 def test_a_template_locks_its_header_and_carries_the_data_validation(name):
     book = openpyxl.load_workbook(TEMPLATES / name)

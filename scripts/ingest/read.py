@@ -2,7 +2,7 @@
 
 Accepts CSV in UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when the NUL bytes
 make the byte order certain) or Windows-1258 (combining tone marks composed to NFC), separated by ``,``, ``;`` or tabs, and XLSX
-(first worksheet). Any other encoding is refused rather than decoded into mojibake.
+(the template's data sheet, else the first). Any other encoding is refused rather than decoded into mojibake.
 Every text value is normalised (see ``normalise_text``); types are left to ``scripts.ingest.parse``.
 """
 
@@ -22,6 +22,7 @@ from pathlib import Path
 from scripts.common.formatting import filesize, number
 from scripts.ingest.parse import describe_character
 from scripts.model import problems as P
+from scripts.model.schema import DATA_SHEET
 
 HEADER_ROW = 1  # spreadsheet row numbers: the header is row 1, the first data row is row 2
 SUFFIXES = (".csv", ".xlsx")
@@ -199,10 +200,12 @@ def read_xlsx(path: Path, file: str) -> tuple[list[list[str]], str]:
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         detail = f"không mở được tệp XLSX: tệp hỏng, hoặc là loại tệp khác đặt tên .xlsx ({type(error).__name__})"
         raise Unreadable(P.ParseError(file=file, params={"detail": detail})) from None
-    sheet = values.worksheets[0]
+    # A filled template may be saved with its help sheet first: the data sheet is found by its name.
+    index = values.sheetnames.index(DATA_SHEET) if DATA_SHEET in values.sheetnames else 0
+    sheet = values.worksheets[index]
     records = []
     # A formula Excel never calculated has no stored value: keep its text so parse refuses it.
-    for shown, written in zip(sheet.iter_rows(values_only=True), formulas.worksheets[0].iter_rows(values_only=True)):
+    for shown, written in zip(sheet.iter_rows(values_only=True), formulas.worksheets[index].iter_rows(values_only=True)):
         if len(records) == MAX_TABLE_ROWS + HEADER_ROW:
             raise Unreadable(too_many_rows(file))
         records.append(

@@ -254,6 +254,9 @@ PAYMENTS = Table(
 )
 
 INPUT_TABLES = (PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, PAYMENTS)
+# The sheet of a staff template (data/templates/) that holds the table: an XLSX is read from it wherever it
+# stands in the workbook, and from its first sheet when it has none.
+DATA_SHEET = "Dữ liệu"
 
 FISCAL_YEAR = Column(
     "fiscal_year",

@@ -1,7 +1,7 @@
 """Staff templates: reads the schema and the communes; writes the Excel workbooks staff fill in, data/templates/, on ``invoke template``.
 
-Each workbook's first sheet is the table itself, as ``scripts.ingest.read`` reads an XLSX (first worksheet
-only): a locked header row of the schema's column names, unlocked data cells, and Excel's data validation
+Each workbook's first sheet is the table itself (``DATA_SHEET``, the one ``scripts.ingest.read`` reads
+wherever staff move it): a locked header row of the schema's column names, unlocked data cells, and Excel's data validation
 on every column the schema constrains (commune codes from a drop-down, whole numbers, months 1–12, real
 dates). A second sheet explains each column in Vietnamese; a third lists the communes with their names.
 Bytes are deterministic: openpyxl's clock times are replaced and the zip is rewritten with fixed times.
@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from scripts.common.files import write_if_changed
-from scripts.model.schema import PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, TYPE_LABELS, Column, Table
+from scripts.model.schema import DATA_SHEET, PAYMENTS, PROVINCE_ALLOCATIONS, TEAM_ALLOCATIONS, TYPE_LABELS, Column, Table
 from scripts.outputs.archives import fixed_zip
 
 TEMPLATES = {
@@ -23,7 +23,7 @@ TEMPLATES = {
     "phan-bo-to.xlsx": TEAM_ALLOCATIONS,
     "chi-tra.xlsx": PAYMENTS,
 }
-DATA_SHEET, HELP_SHEET, COMMUNES_SHEET = "Dữ liệu", "Hướng dẫn", "Danh mục xã"
+HELP_SHEET, COMMUNES_SHEET = "Hướng dẫn", "Danh mục xã"
 ROWS = 2000  # data rows carrying the validation: a commune's teams and their periods fit many times over
 FIXED_TIME = "2025-01-01T00:00:00Z"
 FIRST_DATE, LAST_DATE = "DATE(2000,1,1)", "DATE(2100,12,31)"
