@@ -91,16 +91,21 @@ def test_missing_page_outside_script_missing_notice_and_second_h1_are_all_report
     assert "index.html: phải có đúng một thẻ h1" in found
 
 
-def test_a_broken_link_in_a_prose_page_names_the_markdown_file_staff_correct(tiny_data, tmp_path):
+def test_a_broken_link_or_a_second_title_in_a_prose_page_names_the_markdown_file_staff_correct(tiny_data, tmp_path):
     """Staff edit content/pages/*.md, or a province's own data/content/pages/*.md: a failure naming only
     the built chinh-sach/index.html left them to guess which file that was."""
     own = tiny_data / "content" / "pages" / "chinh-sach.md"
     own.parent.mkdir(parents=True)
-    own.write_text((ROOT / "content" / "pages" / "chinh-sach.md").read_text(encoding="utf-8") + "\nXem [danh sách cũ](../danh-sach-cu/).\n", encoding="utf-8")
+    added = "\n# Mục mới\n\nXem [danh sách cũ](../danh-sach-cu/).\n"
+    own.write_text((ROOT / "content" / "pages" / "chinh-sach.md").read_text(encoding="utf-8") + added, encoding="utf-8")
     paths = publish.Paths(tmp_path / "root", tiny_data)
     with pytest.raises(checks.SiteCheckFailed) as raised:
         publish.publish(paths, overrides=TEST_OVERRIDES)
-    assert raised.value.failures == [f"{own.as_posix()} (trang chinh-sach/index.html): liên kết hỏng ../danh-sach-cu/"]
+    named = f"{own.as_posix()} (trang chinh-sach/index.html)"
+    assert raised.value.failures == [
+        f"{named}: phải có đúng một thẻ h1 (trong tệp Markdown, tiêu đề trang là dòng “Title:”, các mục bắt đầu bằng “## ”)",
+        f"{named}: liên kết hỏng ../danh-sach-cu/",
+    ]
     assert publish.live_release(paths) is None
 
 

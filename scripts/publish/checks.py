@@ -34,6 +34,8 @@ from scripts.site.pages import site_data
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src"}
 LOADING_TAGS = {"link", "script", "img", "iframe"}
 PAGES_PER_PROCESS = 200  # fewer, and a worker process costs more than it saves
+# A prose page's h1 is its Title: line: a "# " line in its Markdown is a second one.
+MARKDOWN_HEADINGS = "trong tệp Markdown, tiêu đề trang là dòng “Title:”, các mục bắt đầu bằng “## ”"
 # A canonical link is absolute by design (PUBLIC_BASE_URL) and loads nothing: not a reference to check.
 NOT_REFERENCES = {"link": ':not([rel="canonical"])'}
 ELEMENTS_CHECKED = ", ".join(
@@ -72,8 +74,9 @@ class PageFacts:
     searchable: str
 
 
-def inspect_page(name: str, html: bytes, sample: bool) -> tuple[list[str], PageFacts]:
-    """The page's own failures, each starting with ``name``, and its facts."""
+def inspect_page(name: str, html: bytes, sample: bool, prose: bool = False) -> tuple[list[str], PageFacts]:
+    """The page's own failures, each starting with ``name``, and its facts. A ``prose`` page's failures
+    speak to the author of its Markdown."""
     failures, references = [], []
     # lexbor parses twice as fast as lxml, and the selector below is matched in C, in document order.
     tree = LexborHTMLParser(html)
@@ -93,7 +96,7 @@ def inspect_page(name: str, html: bytes, sample: bool) -> tuple[list[str], PageF
     if sample and not notices:
         failures.append(f"{name}: thiếu thông báo dữ liệu mẫu")
     if headings != 1:
-        failures.append(f"{name}: phải có đúng một thẻ h1")
+        failures.append(f"{name}: phải có đúng một thẻ h1" + (f" ({MARKDOWN_HEADINGS})" if prose else ""))
     # pagefind skips these parts; left in, the answer sentence's figures would index the site again after every correction.
     for ignored in tree.css("[data-pagefind-body] [data-pagefind-ignore]"):
         ignored.decompose()
@@ -102,7 +105,7 @@ def inspect_page(name: str, html: bytes, sample: bool) -> tuple[list[str], PageF
 
 
 def inspect_file(site: Path, sample: bool, names: dict[str, str], page: str) -> tuple[list[str], PageFacts]:
-    return inspect_page(names.get(page, page), (site / page).read_bytes(), sample)
+    return inspect_page(names.get(page, page), (site / page).read_bytes(), sample, prose=page in names)
 
 
 def page_names(sources: dict[str, Path]) -> dict[str, str]:
