@@ -123,3 +123,17 @@ def test_typing_a_code_on_the_search_page_finds_the_team(browser_page, site_url)
     page.locator(RESULTS).first.wait_for()
     assert page.locator(RESULTS).first.get_by_role("link").get_attribute("href").endswith(f"to/{TEAM}/")
     assert page.url.endswith("?q=" + TEAM.replace("-", ""))
+
+
+def test_a_citizen_whose_scripts_never_arrived_still_reaches_their_commune_from_the_search_page(browser_page, site_url):
+    """On a weak network a page's HTML can arrive and its scripts not: the search box then answers
+    nothing, and the communes listed under it are the way on, on a phone."""
+    page = browser_page.page
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.route("**/*.js", lambda route: route.abort())
+    page.goto(f"{site_url}tim-kiem/?q=dong+khe")
+    assert page.locator(RESULTS).count() == 0
+    name = communes()["01786"]
+    page.get_by_role("link", name=name, exact=True).click()
+    assert page.url.endswith(f"xa/01786/{YEAR}/")
+    assert name in page.locator("h1").inner_text()
