@@ -249,3 +249,38 @@ def test_a_commune_table_says_what_its_bold_member_counts_mean(sample_site, year
         assert (legend in table.css_first("caption").text(separator="")) == bool(bold), path.stem
         explained += bool(bold)
     assert explained  # the sample has such teams, so the legend is exercised
+
+
+def published_with_teams_of(tiny_data, tmp_path, communes_with_teams: set[str]) -> Path:
+    """The tiny data published as early in a year: the province has decided, and only ``communes_with_teams``
+    have published their allocation to each team."""
+    from scripts.publish import pipeline as publish
+    from tests.conftest import TEST_OVERRIDES
+
+    for kind in ("teams", "payments"):
+        for path in (tiny_data / "allocations/2025" / kind).glob("*.csv"):
+            if path.stem not in communes_with_teams:
+                path.unlink()
+    paths = publish.Paths(tmp_path / "root", tiny_data)
+    publish.publish(paths, overrides=TEST_OVERRIDES)
+    return paths.output
+
+
+def test_a_commune_that_has_not_yet_allocated_to_its_teams_says_so_not_zero_teams(tiny_data, tmp_path):
+    site = published_with_teams_of(tiny_data, tmp_path, {"01273"})
+    commune = soup(site / "xa/01786/2025/index.html")
+    answer = " ".join(commune.select_one("p.answer").get_text().split())
+    assert answer == "Năm 2025, Xã Đông Khê được tỉnh giao 9.000.000 ₫ để hỗ trợ 1 tổ; quyết định phân bổ cho từng tổ chưa được công bố."
+    assert commune.select_one("#bang-to") is None and "chưa công bố quyết định phân bổ kinh phí năm 2025" in commune.get_text()
+    year = " ".join(soup(site / "nam/2025/index.html").get_text().split())
+    assert "1 xã, phường chưa công bố quyết định phân bổ kinh phí cho từng tổ" in year
+
+
+def test_a_year_no_commune_has_yet_allocated_to_teams_gives_the_teams_the_province_decided(tiny_data, tmp_path):
+    year = soup(published_with_teams_of(tiny_data, tmp_path, set()) / "nam/2025/index.html")
+    lead = " ".join(year.select_one("p.lead").get_text().split())
+    assert lead == (
+        "Năm 2025, Ủy ban nhân dân tỉnh giao dự toán 21.000.000 ₫ cho 2 xã, phường để hỗ trợ 3 tổ. "
+        "Các xã, phường chưa công bố quyết định phân bổ kinh phí cho từng tổ."
+    )
+    assert "thành viên một tổ" not in year.get_text()  # no average over no team

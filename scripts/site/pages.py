@@ -286,6 +286,9 @@ class SiteData:
         teams_amount, paid = sum(row["teams_amount_vnd"] for row in rows), sum(row["paid_vnd"] for row in rows)
         return {
             "communes": len(rows),
+            # Early in a year the province has decided and some communes not yet: their teams are not in "teams".
+            "decided_teams": sum(row["decided_team_count"] for row in rows),
+            "communes_without_teams": sum(1 for row in rows if not row["team_count"]),
             "teams": teams,
             "members": members,
             "members_per_team": members / teams if teams else 0,
