@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from pathlib import Path
+
+from scripts.outputs.api import run as api_run
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -43,3 +46,10 @@ def drop_column(path: Path, column: str) -> None:
     rows = read_rows(path)
     index = rows[0].index(column)
     write_rows(path, [row[:index] + row[index + 1 :] for row in rows])
+
+
+def api_run_late(*arguments):
+    """``scripts.outputs.api.run`` a second late, as on a busy machine: still linking its files into the
+    release when a later stage fails. Module-level, so a process pool can run it."""
+    time.sleep(1)
+    return api_run(*arguments)

@@ -171,6 +171,8 @@ def build_release(paths: Paths, timer: StageTimer | None = None, overrides: dict
         with timer.stage("links"):
             checks.conclude(inspection)
     except BaseException:
+        # The pool may still be linking the API's files into the release: once it is done, remove the release.
+        beside.shutdown(cancel_futures=True)
         discard(release)
         raise
     finally:
