@@ -108,17 +108,18 @@ def run(settings: dict, data_dir: Path) -> dict[str, Path]:
     fails on such a page names the file to correct (scripts/publish/checks.py)."""
     content = Path(settings["PATH"])
 
-    def file_name(path: str) -> str:  # as Pelican logs a prose page: under the content folder, or from it
-        return project_path(prose_source(data_dir, (content / path).relative_to(content).as_posix()))
+    def source_of(path: str) -> Path:
+        """A prose page's file, from the path Pelican has for it: under the content folder, or from it."""
+        return prose_source(data_dir, (content / path).relative_to(content).as_posix())
 
-    collector = _Collector(file_name)
+    collector = _Collector(lambda path: project_path(source_of(path)))
     logger = logging.getLogger("pelican")
     logger.addHandler(collector)
     sources: dict[str, Path] = {}
 
     def record_sources(generator) -> None:
         for page in [*generator.pages, *generator.hidden_pages, *generator.draft_pages]:
-            source = prose_source(data_dir, Path(page.source_path).relative_to(content).as_posix())
+            source = source_of(page.source_path)
             if page.save_as in sources:
                 both = " và ".join(sorted(project_path(path) for path in (sources[page.save_as], source)))
                 raise PagesCollide(f"{both} cùng là trang {page.save_as}: hãy đổi dòng “Slug:” của một trong hai tệp.")
