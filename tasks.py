@@ -98,7 +98,7 @@ def publish_nation(c, data, root, scheduler=None, base_url=None):
 def rollback(c):
     """Point output/ back at the previous release."""
     release = _run_stage(lambda: pipeline.rollback(PATHS))
-    print(f"Đã quay lại: output/ → {release.relative_to(ROOT)}")
+    print(f"Đã quay lại: output/ → {release.relative_to(PATHS.root)}")
 
 
 @task
